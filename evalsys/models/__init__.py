@@ -1,0 +1,97 @@
+"""The data model, the engine and the request's database session (pyramid_tm + zope.sqlalchemy)."""
+
+from __future__ import annotations
+
+import zope.sqlalchemy
+from sqlalchemy import engine_from_config, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import configure_mappers, sessionmaker
+
+from .audit import AuditEvent
+from .intervention import InstrumentDefinition, Intervention, Questionnaire, Site, Wave
+from .link import SurveyLink
+from .meta import Base, metadata, utcnow
+from .participant import Participant
+from .response import Response, Score
+from .user import ApiToken, Membership, User
+
+configure_mappers()
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Base",
+    "InstrumentDefinition",
+    "Intervention",
+    "Membership",
+    "Participant",
+    "Questionnaire",
+    "Response",
+    "Score",
+    "Site",
+    "SurveyLink",
+    "User",
+    "Wave",
+    "get_engine",
+    "get_session_factory",
+    "get_tm_session",
+    "metadata",
+    "utcnow",
+]
+
+
+def get_engine(settings: dict, prefix: str = "sqlalchemy.") -> Engine:
+    engine = engine_from_config(settings, prefix)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_begin(connection) -> None:
+    # pysqlite's own transaction handling breaks SAVEPOINT; we begin ourselves (SQLAlchemy docs,
+    # "Serializable isolation / Savepoints / Transactional DDL" for pysqlite).
+    connection.exec_driver_sql("BEGIN")
+
+
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    # SQLite ignores foreign keys unless told; WAL lets the web server read while a writer writes.
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def get_session_factory(engine: Engine) -> sessionmaker:
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def get_tm_session(session_factory: sessionmaker, transaction_manager, request=None):
+    """A session joined to the transaction manager: pyramid_tm commits or aborts it."""
+    dbsession = session_factory(info={"request": request})
+    zope.sqlalchemy.register(dbsession, transaction_manager=transaction_manager)
+    return dbsession
+
+
+def includeme(config) -> None:
+    settings = config.get_settings()
+    settings["tm.manager_hook"] = "pyramid_tm.explicit_manager"
+
+    config.include("pyramid_tm")
+    config.include("pyramid_retry")
+
+    engine = get_engine(settings)
+    session_factory = get_session_factory(engine)
+    config.registry["dbsession_factory"] = session_factory
+    config.registry["db_engine"] = engine
+
+    def dbsession(request):
+        # Tests hand in a session bound to a rolled-back transaction.
+        session = request.environ.get("app.dbsession")
+        if session is None:
+            session = get_tm_session(session_factory, request.tm, request=request)
+        return session
+
+    config.add_request_method(dbsession, reify=True)

@@ -1,0 +1,1 @@
+"""Plain services: the logic behind views and commands, tested without HTTP."""

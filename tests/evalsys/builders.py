@@ -1,0 +1,95 @@
+"""Small builders that make valid rows; a test changes only what it is about."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+
+from evalsys.models import (
+    Intervention,
+    Participant,
+    Questionnaire,
+    Response,
+    Site,
+    User,
+    Wave,
+)
+from evalsys.services.passwords import hash_password
+
+_counter = itertools.count(1)
+
+
+def intervention(dbsession, **overrides) -> Intervention:
+    n = next(_counter)
+    row = Intervention(slug=f"interventie-{n}", name=f"Interventie {n}", design="pre_post")
+    for key, value in overrides.items():
+        setattr(row, key, value)
+    row.sites.append(Site(slug="site-a", name="Site A"))
+    row.sites.append(Site(slug="site-b", name="Site B"))
+    row.waves.append(Wave(label="T0", name="Voormeting", position=0))
+    row.waves.append(Wave(label="T1", name="Nameting", position=1))
+    row.questionnaires.append(Questionnaire(version=1, definition={"instruments": []}))
+    dbsession.add(row)
+    dbsession.flush()
+    return row
+
+
+def participant(
+    dbsession, intervention: Intervention, code: str | None = None, site: Site | None = None
+) -> Participant:
+    row = Participant(
+        intervention_id=intervention.id,
+        site_id=(site or intervention.sites[0]).id,
+        code=code or f"P{next(_counter):05d}",
+    )
+    dbsession.add(row)
+    dbsession.flush()
+    return row
+
+
+def response(dbsession, participant: Participant, wave: Wave, **overrides) -> Response:
+    intervention_id = participant.intervention_id
+    questionnaire = (
+        dbsession.query(Questionnaire).filter_by(intervention_id=intervention_id).first()
+    )
+    values = dict(
+        submission_id=str(uuid.uuid4()),
+        intervention_id=intervention_id,
+        participant_id=participant.id,
+        wave_id=wave.id,
+        questionnaire_id=questionnaire.id,
+        answers={"q1": 3},
+        instruments={},
+        language="nl",
+        mode="web",
+    )
+    values.update(overrides)
+    row = Response(**values)
+    dbsession.add(row)
+    dbsession.flush()
+    return row
+
+
+def user(
+    dbsession,
+    username: str | None = None,
+    role: str = "admin",
+    password: str = "correct horse battery",
+) -> User:
+    row = User(
+        username=username or f"user{next(_counter)}",
+        role=role,
+        password_hash=hash_password(password),
+    )
+    dbsession.add(row)
+    dbsession.flush()
+    return row
+
+
+def commit(tm) -> None:
+    """Commit what the test wrote (so the app's requests see it) and carry on in a new transaction.
+
+    The test's outer connection transaction still rolls everything back at the end.
+    """
+    tm.commit()
+    tm.begin()

@@ -1,0 +1,166 @@
+"""The evalsys command: initdb, adduser, demo, and one-line errors instead of tracebacks."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from evalsys.cli import main
+from evalsys.services.demo import DEMO_LOGINS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def config(scratch_database, tmp_path, monkeypatch) -> str:
+    """An .ini file like development.ini, pointing at an empty scratch database."""
+    text = (ROOT / "development.ini").read_text()
+    text = text.replace(
+        "sqlalchemy.url = sqlite:///%(here)s/var/evalsys.sqlite",
+        f"sqlalchemy.url = {scratch_database['sqlalchemy.url']}",
+    )
+    path = tmp_path / "evalsys.ini"
+    path.write_text(text)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    return str(path)
+
+
+def counts(config_path: str, url: str) -> dict[str, int]:
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        result = {
+            table: connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar()
+            for table in ("interventions", "sites", "waves", "users", "survey_links")
+        }
+    engine.dispose()
+    return result
+
+
+def test_initdb_and_demo_are_idempotent(config, scratch_database, capsys):
+    assert main(["initdb", config]) == 0
+    assert "migrated from empty" in capsys.readouterr().out
+    assert main(["initdb", config]) == 0
+    assert "up to date" in capsys.readouterr().out
+
+    assert main(["demo", config]) == 0
+    printed = capsys.readouterr().out
+    for login in DEMO_LOGINS:
+        assert login.username in printed and login.password in printed
+    first = counts(config, scratch_database["sqlalchemy.url"])
+    assert first == {"interventions": 1, "sites": 6, "waves": 3, "users": 4, "survey_links": 36}
+
+    assert main(["demo", config]) == 0
+    assert counts(config, scratch_database["sqlalchemy.url"]) == first
+    assert main(["demo", config, "--if-empty"]) == 0
+    assert "already present" in capsys.readouterr().out
+    assert counts(config, scratch_database["sqlalchemy.url"]) == first
+
+
+def test_adduser_creates_a_coordinator_for_named_sites(config, scratch_database, monkeypatch):
+    main(["initdb", config])
+    main(["demo", config])
+    monkeypatch.setattr("sys.stdin", io.StringIO("een-lang-wachtwoord\n"))
+    assert (
+        main(
+            [
+                "adduser",
+                config,
+                "fatima",
+                "--role",
+                "coordinator",
+                "--intervention",
+                "veerkracht-demo",
+                "--site",
+                "utrecht-overvecht",
+                "--password-stdin",
+            ]
+        )
+        == 0
+    )
+    engine = sa.create_engine(scratch_database["sqlalchemy.url"])
+    with engine.connect() as connection:
+        sites = (
+            connection.execute(
+                sa.text(
+                    "SELECT s.slug FROM memberships m JOIN users u ON u.id = m.user_id "
+                    "JOIN sites s ON s.id = m.site_id WHERE u.username = 'fatima'"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    engine.dispose()
+    assert sites == ["utrecht-overvecht"]
+
+
+def test_adduser_with_an_unknown_site_saves_nothing(config, scratch_database, monkeypatch, capsys):
+    main(["initdb", config])
+    main(["demo", config])
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", io.StringIO("een-lang-wachtwoord\n"))
+    assert (
+        main(
+            [
+                "adduser",
+                config,
+                "gijs",
+                "--role",
+                "coordinator",
+                "--intervention",
+                "veerkracht-demo",
+                "--site",
+                "nergens",
+                "--password-stdin",
+            ]
+        )
+        == 2
+    )
+    error = capsys.readouterr().err
+    assert "has no site 'nergens'" in error and "nothing was saved" in error
+    assert counts(config, scratch_database["sqlalchemy.url"])["users"] == 4
+
+
+def one_line_error(capsys) -> str:
+    error = capsys.readouterr().err
+    assert "Traceback" not in error
+    assert error.count("\n") == 1, error
+    return error
+
+
+def test_missing_config_is_one_line(capsys, tmp_path):
+    assert main(["initdb", str(tmp_path / "nope.ini")]) == 2
+    assert "not found" in one_line_error(capsys)
+
+
+def test_broken_config_is_one_line(capsys, tmp_path):
+    broken = tmp_path / "broken.ini"
+    broken.write_text("this is [not an ini file\n")
+    assert main(["initdb", str(broken)]) == 2
+    assert "cannot read" in one_line_error(capsys)
+
+
+def test_unreachable_database_is_one_line(capsys, config, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:1/evalsys")
+    assert main(["initdb", config]) == 2
+    error = one_line_error(capsys)
+    assert "cannot reach the database" in error and "127.0.0.1:1" in error
+
+
+def test_database_that_needs_migrating_is_one_line(capsys, config):
+    assert main(["demo", config]) == 2
+    assert "run `evalsys initdb" in one_line_error(capsys)
+
+
+def test_demo_refuses_production(capsys, config, tmp_path):
+    production = (
+        Path(config)
+        .read_text()
+        .replace("evalsys.environment = development", "evalsys.environment = production")
+    )
+    path = tmp_path / "production.ini"
+    path.write_text(production)
+    assert main(["demo", str(path)]) == 2
+    assert "production" in one_line_error(capsys)

@@ -1,0 +1,25 @@
+"""GET /healthz, with the database up and down."""
+
+import webtest
+
+from evalsys import main
+
+
+def test_healthz_reports_a_reachable_database(testapp):
+    response = testapp.get("/healthz")
+    assert response.status_int == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable(app_settings, tmp_path):
+    settings = dict(app_settings)
+    if settings["sqlalchemy.url"].startswith("sqlite"):
+        # A directory that does not exist: SQLite cannot open the file.
+        settings["sqlalchemy.url"] = f"sqlite:///{tmp_path}/missing/dir/db.sqlite"
+    else:
+        # Nothing listens on port 1.
+        settings["sqlalchemy.url"] = "postgresql+psycopg://postgres@127.0.0.1:1/evalsys"
+        settings["sqlalchemy.connect_args"] = None
+    down = webtest.TestApp(main({}, **settings))
+    response = down.get("/healthz", status=503)
+    assert response.json == {"status": "error", "database": "unreachable"}

@@ -1,0 +1,38 @@
+"""Translation catalogs: every UI string is extracted, translated into Dutch, and compiled."""
+
+from __future__ import annotations
+
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from evalsys import i18n_catalogs
+
+
+def message_ids(catalog) -> set[str]:
+    return {message.id for message in catalog if message.id}
+
+
+def test_template_is_up_to_date_with_the_code(tmp_path):
+    fresh = tmp_path / "evalsys.pot"
+    i18n_catalogs.extract(fresh)
+    with fresh.open("rb") as new, i18n_catalogs.POT.open("rb") as committed:
+        missing = message_ids(read_po(new)) - message_ids(read_po(committed))
+    assert missing == set(), "new UI text: run `make translations` and translate it"
+
+
+def test_every_message_has_a_dutch_translation():
+    with i18n_catalogs.POT.open("rb") as template:
+        wanted = message_ids(read_po(template))
+    with (i18n_catalogs.LOCALE / "nl/LC_MESSAGES/evalsys.po").open("rb") as po:
+        dutch = {m.id: m.string for m in read_po(po) if m.id}
+    assert wanted
+    assert sorted(i for i in wanted if not dutch.get(i)) == []
+
+
+def test_compiled_catalogs_match_their_sources():
+    for language in i18n_catalogs.LANGUAGES:
+        folder = i18n_catalogs.LOCALE / language / "LC_MESSAGES"
+        with (folder / "evalsys.po").open("rb") as po, (folder / "evalsys.mo").open("rb") as mo:
+            source = {m.id: m.string for m in read_po(po) if m.id and m.string}
+            compiled = {m.id: m.string for m in read_mo(mo) if m.id}
+        assert compiled == source, f"run `make translations` to recompile {language}"
