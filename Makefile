@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONFIG ?= development.ini
 
-.PHONY: run test lint format translations bench clean
+.PHONY: run test lint format translations bench screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -26,7 +26,12 @@ run: $(VENV)/.installed
 	@echo
 	$(BIN)/pserve $(CONFIG)
 
-test: $(VENV)/.installed-test
+# axe-core for the accessibility checks of the browser tests (skipped with a reason without npm).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the browser tests will be skipped"; fi
+
+test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
@@ -41,7 +46,11 @@ translations: $(VENV)/.installed-test
 	$(BIN)/python -m evalsys.i18n_catalogs
 
 bench: $(VENV)/.installed-test
-	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in bench/bench_*.py bench/fault_tests.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# Screenshots for the guides in docs/, taken by the browser tests.
+screenshots: $(VENV)/.installed-test node_modules/.installed
+	EVALSYS_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/evalsys/browser
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

@@ -19,6 +19,8 @@ def main(global_config, **settings):
         config.include(".security")
         # security headers on every response
         config.include(".headers")
+        # request size limits for the HTML forms
+        config.include(".limits")
         # every URL of the application
         config.include(".routes")
         config.scan(".views")

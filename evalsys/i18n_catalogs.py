@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 
 from babel.messages.frontend import CommandLineInterface
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "evalsys" / "locale"
@@ -61,12 +63,20 @@ def update() -> None:
             "--no-wrap",
             "--omit-header",
             "--ignore-obsolete",
+            "--no-fuzzy-matching",
         )
     compile_catalogs()
 
 
 def compile_catalogs() -> None:
-    pybabel("compile", "-D", "evalsys", "-d", str(LOCALE), "--use-fuzzy")
+    """Write the .mo files; untranslated and fuzzy entries fall back to the English text."""
+    for language in LANGUAGES:
+        folder = LOCALE / language / "LC_MESSAGES"
+        with (folder / "evalsys.po").open("rb") as po:
+            catalog = read_po(po, locale=language)
+        catalog.fuzzy = False  # `pybabel update` marks the header fuzzy; entries are what count
+        with (folder / "evalsys.mo").open("wb") as mo:
+            write_mo(mo, catalog, use_fuzzy=False)
 
 
 if __name__ == "__main__":

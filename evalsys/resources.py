@@ -1,11 +1,26 @@
-"""Route contexts: each loads its object and carries the ACL that says who may do what with it."""
+"""Route contexts: each loads its object and carries the ACL that says who may do what with it.
+
+Permissions (an admin has all of them, everywhere):
+
+- Root: ``public`` (everyone), ``view`` (any logged-in person), ``account`` (a logged-in person's
+  own account pages; never through an API token), ``api`` (any valid API token).
+- InterventionContext: ``view`` (its evaluators, coordinators of its sites), ``manage``,
+  ``view_participants``, ``export`` (its evaluators), ``view_published`` (its evaluators, ministry),
+  ``api_read`` / ``api_submit`` (a token scoped to the whole intervention).
+- SiteContext: ``view``, ``collect``, ``view_participants`` (the intervention's evaluators, the
+  coordinators of that site), ``manage`` (evaluators), ``api_read`` / ``api_submit`` (a token
+  scoped to the intervention or to that site).
+- UserContext: admin only. ApiTokenContext: ``manage_token`` for the token's owner.
+
+Ministry users get no participant-level permission anywhere.
+"""
 
 from __future__ import annotations
 
 from pyramid.authorization import ALL_PERMISSIONS, Allow, Authenticated, Everyone
 from pyramid.httpexceptions import HTTPNotFound
 
-from .models import Intervention, Site
+from .models import ApiToken, Intervention, Site, User
 
 ADMIN = (Allow, "role:admin", ALL_PERMISSIONS)
 
@@ -13,10 +28,22 @@ ADMIN = (Allow, "role:admin", ALL_PERMISSIONS)
 class Root:
     """The application as a whole: public pages, and pages every logged-in user has."""
 
-    __acl__ = [ADMIN, (Allow, Everyone, "public"), (Allow, Authenticated, "view")]
+    __acl__ = [
+        ADMIN,
+        (Allow, Everyone, "public"),
+        (Allow, Authenticated, ("view", "account")),
+        (Allow, "role:evaluator", "create_intervention"),
+        (Allow, "api-token", "api"),
+    ]
 
     def __init__(self, request):
         self.request = request
+
+
+def _int_or_404(value: str) -> int:
+    if not value.isdigit():
+        raise HTTPNotFound()
+    return int(value)
 
 
 class InterventionContext:
@@ -33,9 +60,16 @@ class InterventionContext:
         iid = self.intervention.id
         return [
             ADMIN,
-            (Allow, f"intervention:{iid}", ("view", "manage", "view_participants", "export")),
+            (
+                Allow,
+                f"intervention:{iid}",
+                ("view", "manage", "view_participants", "export", "view_published"),
+            ),
             (Allow, f"intervention-site:{iid}", ("view",)),
             (Allow, "role:ministry", ("view_published",)),
+            (Allow, "api-token", "api"),
+            (Allow, f"token-read:intervention:{iid}", "api_read"),
+            (Allow, f"token-submit:intervention:{iid}", "api_submit"),
         ]
 
 
@@ -55,12 +89,38 @@ class SiteContext:
 
     @property
     def __acl__(self):
+        iid, sid = self.intervention.id, self.site.id
         return [
             ADMIN,
-            (
-                Allow,
-                f"intervention:{self.intervention.id}",
-                ("view", "manage", "collect", "view_participants"),
-            ),
-            (Allow, f"site:{self.site.id}", ("view", "collect", "view_participants")),
+            (Allow, f"intervention:{iid}", ("view", "manage", "collect", "view_participants")),
+            (Allow, f"site:{sid}", ("view", "collect", "view_participants")),
+            (Allow, "api-token", "api"),
+            (Allow, f"token-read:intervention:{iid}", "api_read"),
+            (Allow, f"token-read:site:{sid}", "api_read"),
+            (Allow, f"token-submit:intervention:{iid}", "api_submit"),
+            (Allow, f"token-submit:site:{sid}", "api_submit"),
         ]
+
+
+class UserContext:
+    """One user account, for the administrator's pages."""
+
+    __acl__ = [ADMIN]
+
+    def __init__(self, request):
+        self.user = request.dbsession.get(User, _int_or_404(request.matchdict["id"]))
+        if self.user is None:
+            raise HTTPNotFound()
+
+
+class ApiTokenContext:
+    """One API token: its owner may revoke it (and an admin may)."""
+
+    def __init__(self, request):
+        self.token = request.dbsession.get(ApiToken, _int_or_404(request.matchdict["id"]))
+        if self.token is None:
+            raise HTTPNotFound()
+
+    @property
+    def __acl__(self):
+        return [ADMIN, (Allow, f"user:{self.token.user_id}", "manage_token")]

@@ -8,5 +8,110 @@ def includeme(config) -> None:
     config.add_route("healthz", "/healthz")
     config.add_route("language", "/language/{code}")
 
+    # the participant survey: a link (or QR code) is the only key
+    config.add_route(
+        "survey.fill", "/s/{token}", factory="evalsys.survey.context.SurveyLinkContext"
+    )
+    config.add_route(
+        "survey.thanks", "/s/{token}/klaar", factory="evalsys.survey.context.SurveyLinkContext"
+    )
+
+    # interventions and their sites: progress, survey links, QR codes and flyers
+    intervention = "evalsys.resources.InterventionContext"
+    site = "evalsys.resources.SiteContext"
+    config.add_route("intervention.new", "/interventions/new")
+    config.add_route("intervention.overview", "/i/{slug}", factory=intervention)
+    config.add_route("intervention.setup", "/i/{slug}/setup", factory=intervention)
+    config.add_route(
+        "intervention.instrument_import", "/i/{slug}/instruments/import", factory=intervention
+    )
+    config.add_route("site.dashboard", "/i/{slug}/sites/{site}", factory=site)
+    config.add_route("site.links", "/i/{slug}/sites/{site}/links", factory=site)
+    config.add_route("site.link_toggle", "/i/{slug}/sites/{site}/links/{token}/open", factory=site)
+    config.add_route(
+        "site.link_qr", "/i/{slug}/sites/{site}/links/{token}/qr.{format:svg|png}", factory=site
+    )
+    config.add_route(
+        "site.link_flyer", "/i/{slug}/sites/{site}/links/{token}/flyer.pdf", factory=site
+    )
+
+    # paper entry and spreadsheet import
+    config.add_route("site.paper", "/i/{slug}/sites/{site}/paper", factory=site)
+    config.add_route("site.import", "/i/{slug}/sites/{site}/import", factory=site)
+    config.add_route(
+        "site.import_report", "/i/{slug}/sites/{site}/import/reports/{report}.csv", factory=site
+    )
+    config.add_route(
+        "questionnaire.template",
+        "/i/{slug}/import-template.{ext:csv|xlsx}",
+        factory=intervention,
+    )
+
+    # results, reports and exports (docs/results.md)
+    report = "evalsys.report_context.ReportVersionContext"
+    config.add_route("intervention.results", "/i/{slug}/results", factory=intervention)
+    config.add_route("intervention.report_pdf", "/i/{slug}/report.pdf", factory=intervention)
+    config.add_route("intervention.publish", "/i/{slug}/publish", factory=intervention)
+    config.add_route(
+        "intervention.export",
+        "/i/{slug}/export.{format:csv_long|csv_wide|xlsx|sav}",
+        factory=intervention,
+    )
+    config.add_route("report.list", "/reports")
+    config.add_route("report.download", "/reports/{id}.pdf", factory=report)
+    config.add_route("report.aggregates", "/reports/{id}.json", factory=report)
+
     config.add_route("auth.login", "/login")
     config.add_route("auth.logout", "/logout")
+
+    # accounts and administration
+    user = "evalsys.resources.UserContext"
+    api_token = "evalsys.resources.ApiTokenContext"
+    config.add_route("auth.second_step", "/login/code")
+    config.add_route("auth.enrol", "/login/authenticator")
+    config.add_route("auth.reset", "/reset/{token}")
+    config.add_route("account.home", "/account")
+    config.add_route("account.password", "/account/password")
+    config.add_route("account.totp", "/account/authenticator")
+    config.add_route("account.totp_remove", "/account/authenticator/remove")
+    config.add_route("account.recovery_codes", "/account/recovery-codes")
+    config.add_route("account.tokens", "/account/tokens")
+    config.add_route("account.token_revoke", "/account/tokens/{id}/revoke", factory=api_token)
+    config.add_route("admin.users", "/admin/users")
+    config.add_route("admin.user_new", "/admin/users/new")
+    config.add_route("admin.user", "/admin/users/{id}", factory=user)
+    config.add_route("admin.user_reset", "/admin/users/{id}/password-link", factory=user)
+    config.add_route("admin.user_totp_reset", "/admin/users/{id}/authenticator", factory=user)
+    config.add_route("admin.membership_add", "/admin/users/{id}/access", factory=user)
+    config.add_route("admin.membership_remove", "/admin/users/{id}/access/remove", factory=user)
+    config.add_route("admin.audit", "/admin/audit")
+    config.add_route("admin.audit_csv", "/admin/audit.csv")
+
+    # JSON API v1 (evalsys/api; docs/api.md). Patterns equal the OpenAPI document's paths.
+    api_root = "evalsys.api.contexts.ApiRoot"
+    api_intervention = "evalsys.api.contexts.ApiIntervention"
+    config.add_route("api.openapi", "/api/v1/openapi.json")
+    config.add_route("api.instruments", "/api/v1/instruments", factory=api_root)
+    config.add_route("api.responses", "/api/v1/responses", factory=api_root)
+    config.add_route("api.response", "/api/v1/responses/{id}", factory=api_root)
+    config.add_route("api.interventions", "/api/v1/interventions", factory=api_root)
+    config.add_route("api.intervention", "/api/v1/interventions/{slug}", factory=api_intervention)
+    config.add_route("api.sites", "/api/v1/interventions/{slug}/sites", factory=api_intervention)
+    config.add_route(
+        "api.site_coordinators",
+        "/api/v1/interventions/{slug}/sites/{site}/coordinators",
+        factory="evalsys.api.contexts.ApiSite",
+    )
+    config.add_route("api.links", "/api/v1/interventions/{slug}/links", factory=api_intervention)
+    config.add_route("api.waves", "/api/v1/interventions/{slug}/waves", factory=api_intervention)
+    config.add_route(
+        "api.wave",
+        "/api/v1/interventions/{slug}/waves/{label}",
+        factory="evalsys.api.contexts.ApiWave",
+    )
+    config.add_route(
+        "api.questionnaire",
+        "/api/v1/interventions/{slug}/questionnaire",
+        factory=api_intervention,
+    )
+    config.include("evalsys.api")  # scans the API views and its JSON error views

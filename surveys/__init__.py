@@ -1,1 +1,124 @@
-"""Placeholder: being built."""
+"""Questionnaire instruments for evalsys: definitions, answer validation, scoring, quality flags.
+
+Pure Python (pandas, numpy, PyYAML, openpyxl); no web, no database. This docstring is the
+stable API that the web app and notebooks rely on.
+
+Instruments
+-----------
+``load_instrument(id, version=None) -> Instrument``
+    A bundled (``surveys/library/*.yaml``) or registered instrument; the highest version when
+    ``version`` is None. Raises ``UnknownInstrumentError`` (a ``LookupError``).
+``register_instrument(instrument_or_path_or_dict) -> Instrument``
+    Make a user-defined instrument loadable. A *different* definition under an id + version that
+    already exists raises ``InstrumentError``; the same definition again is a no-op.
+``parse_instrument(yaml_text_or_dict, source="<name>") -> Instrument``
+    Check and build; raises ``InstrumentError`` whose message has one line per problem:
+    ``source: items[3].options: problem`` (``.problems`` holds ``(path, problem)`` pairs).
+``parse_instrument_file(path)``, ``bundled_instruments() -> list[Instrument]``.
+
+``Instrument`` (frozen): ``id``, ``version``, ``fingerprint`` (sha256 of the canonical JSON),
+``kind`` ('questionnaire' | 'matrix' | 'demographics'), ``title`` and ``instructions``
+({lang: text}), ``items`` (``Item``: ``id``, ``type``, ``text``, ``options`` [(value, {lang:
+label})], ``required``, ``reverse``, ``min``, ``max``, ``max_length``, ``scores``), ``scales``
+(``Scale``: ``id``, ``items``, ``method`` 'sum' | 'mean', ``min_items``, ``range`` (lo, hi),
+``bands`` [(id, lo, hi, {lang: label})], ``higher_is_better``, ``reference_sd``,
+``reliability``, ``reference_source``), ``languages`` ({lang: 'original' | 'validated' |
+'working'}), ``translation_sources``, ``licence``, ``citation``. ``instrument.to_dict()`` is the
+canonical JSON-serialisable form; ``Instrument.from_dict(d)`` rebuilds it (same fingerprint).
+
+Item types: ``likert``, ``single_choice``, ``yes_no`` (answer: an option value, int),
+``multiple_choice`` (a list of option values), ``number`` (int/float within min..max), ``year``
+(whole number, default 1900..2100), ``text`` (str up to ``max_length``).
+
+Answers, validation, scoring
+----------------------------
+Answers are a mapping item id -> value; missing = key absent, None, NaN, "" or []. Typing is
+strict (see :mod:`surveys.validation`): ``"3"`` for a likert item is ``wrong_type``; a whole
+float ``3.0`` is accepted. Convert spreadsheet text with ``coerce_answers(instrument, cells)``,
+which reports unconvertible cells instead of dropping them.
+
+``instrument.validate(answers) -> list[FieldError]``
+    ``FieldError(field, code, message, message_nl, value)``; ``code`` is one of
+    'unknown_item', 'required', 'out_of_range', 'wrong_type', 'too_long', 'invalid_option';
+    ``error.text("nl")`` picks the language.
+``instrument.score(answers) -> {scale_id: ScaleScore(value, items_answered, band)}``
+    ``value`` is None when fewer than ``min_items`` are answered; sums are prorated.
+    Invalid answers count as missing: validate first.
+``instrument.quality_flags(answers, duration_seconds=None) -> list[str]``
+    'straight_lining', 'reverse_inconsistent', 'too_fast', 'too_many_missing'.
+
+Many responses at once (same results as the per-response functions):
+``validate_frame(instrument, df, ignore=()) -> DataFrame`` (row, field, code, value, message,
+message_nl), ``score_frame(instrument, df) -> DataFrame`` (``<scale>``,
+``<scale>__items_answered``, ``<scale>__band``) and ``quality_frame(instrument, df,
+duration_seconds=None)`` (one boolean column per flag).
+
+Questionnaires
+--------------
+``Questionnaire(id, version, title, instruments, demographics, consent)``: item ids unique
+across it; ``validate``, ``score`` (``{instrument_id: {scale_id: ScaleScore}}``),
+``quality_flags``, ``validate_frame``, ``score_frame`` (columns ``<instrument>.<scale>``),
+``to_dict(embed=False)`` / ``Questionnaire.from_dict(d)`` (fingerprints are checked).
+``import_xlsform(path) -> Questionnaire`` and ``export_xlsform(questionnaire, path)`` read and
+write KoboToolbox / ODK XLSForms.
+
+Example
+-------
+>>> import surveys
+>>> brs = surveys.load_instrument("brs")
+>>> answers = {"brs_1": 4, "brs_2": 2, "brs_3": 4, "brs_4": 2, "brs_5": 4, "brs_6": 2}
+>>> brs.validate(answers)
+[]
+>>> brs.score(answers)["brs"]
+ScaleScore(value=4.0, items_answered=6, band='normal')
+"""
+
+from surveys.errors import (
+    FIELD_ERROR_CODES,
+    FieldError,
+    InstrumentError,
+    UnknownInstrumentError,
+)
+from surveys.frame import quality_frame, score_frame, validate_frame
+from surveys.model import Band, Instrument, Item, Option, Scale, ScaleScore
+from surveys.quality import QUALITY_FLAGS, QualityRules
+from surveys.questionnaire import Questionnaire
+from surveys.registry import (
+    Registry,
+    bundled_instruments,
+    load_instrument,
+    register_instrument,
+)
+from surveys.schema import parse_instrument, parse_instrument_file
+from surveys.validation import coerce_answers, coerce_value
+from surveys.xlsform import XLSFormError, export_xlsform, import_xlsform
+
+__all__ = [
+    "FIELD_ERROR_CODES",
+    "QUALITY_FLAGS",
+    "Band",
+    "FieldError",
+    "Instrument",
+    "InstrumentError",
+    "Item",
+    "Option",
+    "QualityRules",
+    "Questionnaire",
+    "Registry",
+    "Scale",
+    "ScaleScore",
+    "UnknownInstrumentError",
+    "XLSFormError",
+    "bundled_instruments",
+    "coerce_answers",
+    "coerce_value",
+    "export_xlsform",
+    "import_xlsform",
+    "load_instrument",
+    "parse_instrument",
+    "parse_instrument_file",
+    "quality_frame",
+    "register_instrument",
+    "score_frame",
+    "validate_frame",
+]

@@ -94,14 +94,13 @@ def testapp(app, connection):
     return webtest.TestApp(app, extra_environ={"HTTP_HOST": "localhost"})
 
 
-@pytest.fixture
-def scratch_database(app_settings, tmp_path):
-    """An empty database of the same kind as the suite's, dropped afterwards."""
+def _scratch_database(app_settings, folder):
+    """An empty database of the same kind as the suite's; yields its settings, then drops it."""
     url = sa.make_url(apply_environment(app_settings)["sqlalchemy.url"])
     if url.get_backend_name() == "sqlite":
-        yield {**app_settings, "sqlalchemy.url": f"sqlite:///{tmp_path}/scratch.sqlite"}
+        yield {**app_settings, "sqlalchemy.url": f"sqlite:///{folder}/scratch.sqlite"}
         return
-    name = f"evalsys_migrations_{uuid.uuid4().hex[:8]}"
+    name = f"evalsys_scratch_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
@@ -109,3 +108,13 @@ def scratch_database(app_settings, tmp_path):
     with admin.connect() as connection:
         connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture
+def scratch_database(app_settings, tmp_path):
+    yield from _scratch_database(app_settings, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def scratch_database_session(app_settings, tmp_path_factory):
+    yield from _scratch_database(app_settings, tmp_path_factory.mktemp("scratch"))

@@ -1,14 +1,21 @@
-"""The `evalsys` command: initdb, adduser, demo. Errors are one line that says what to do."""
+"""The `evalsys` command (initdb, adduser, demo, token, report, export); one-line errors."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from . import adduser, demo, initdb
+from . import adduser, demo, export, initdb, report, token
 from .bootstrap import CommandError
 
-COMMANDS = {"initdb": initdb, "adduser": adduser, "demo": demo}
+COMMANDS = {
+    "initdb": initdb,
+    "adduser": adduser,
+    "demo": demo,
+    "token": token,
+    "report": report,
+    "export": export,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,6 +13,20 @@ def add_arguments(parser) -> None:
     parser.add_argument(
         "--if-empty", action="store_true", help="only when the database holds no intervention yet"
     )
+    parser.add_argument(
+        "--participants",
+        type=int,
+        default=demo.DEFAULT_PARTICIPANTS,
+        metavar="N",
+        help="about how many participants (default %(default)s)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=demo.DEFAULT_SEED,
+        metavar="S",
+        help="random seed: the same seed gives the same data (default %(default)s)",
+    )
 
 
 def run(args) -> int:
@@ -25,10 +39,22 @@ def run(args) -> int:
         if args.if_empty and dbsession.query(Intervention).count() and not has_demo:
             print("the database already holds data; no demo added")
             return 0
-        intervention, created = demo.seed(dbsession)
+        if args.participants < 0:
+            raise CommandError("--participants must be 0 or more")
+        intervention, created = demo.seed(
+            dbsession, participants=args.participants, seed_value=args.seed
+        )
         name = intervention.name
-    print(f"demo intervention '{name}' {'created' if created else 'already present'}")
+    print(f"demo programme ('{name}' and more) {'created' if created else 'already present'}")
     print("demo logins (user name / password / role / sees):")
     for login in demo.DEMO_LOGINS:
         print(f"  {login.username:<12} {login.password:<28} {login.role:<12} {login.sees}")
+    print(
+        "\nadmin and evaluator also need a 6-digit code from an authenticator app (FreeOTP,\n"
+        "Aegis, Google or Microsoft Authenticator): at their first login evalsys shows a QR code\n"
+        "to scan, "
+        "and the key as text. No phone at hand? Copy the key and get the current code with\n"
+        "  .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('KEY'.replace(' ', '')).now())\"\n"
+        "Keep the recovery codes evalsys shows next. See docs/accounts.md."
+    )
     return 0

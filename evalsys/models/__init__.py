@@ -7,11 +7,13 @@ from sqlalchemy import engine_from_config, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import configure_mappers, sessionmaker
 
+from .account import PasswordReset, RecoveryCode
 from .audit import AuditEvent
 from .intervention import InstrumentDefinition, Intervention, Questionnaire, Site, Wave
 from .link import SurveyLink
 from .meta import Base, metadata, utcnow
 from .participant import Participant
+from .report import ReportVersion
 from .response import Response, Score
 from .user import ApiToken, Membership, User
 
@@ -25,7 +27,10 @@ __all__ = [
     "Intervention",
     "Membership",
     "Participant",
+    "PasswordReset",
     "Questionnaire",
+    "RecoveryCode",
+    "ReportVersion",
     "Response",
     "Score",
     "Site",
@@ -50,8 +55,12 @@ def get_engine(settings: dict, prefix: str = "sqlalchemy.") -> Engine:
 
 def _sqlite_begin(connection) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINT; we begin ourselves (SQLAlchemy docs,
-    # "Serializable isolation / Savepoints / Transactional DDL" for pysqlite).
-    connection.exec_driver_sql("BEGIN")
+    # "Serializable isolation / Savepoints / Transactional DDL" for pysqlite). IMMEDIATE takes
+    # the write lock up front: a deferred transaction that starts writing while another writer
+    # is active fails at once with "database is locked", whatever busy_timeout says; this way
+    # concurrent requests wait their turn instead. (SQLite is the single-machine default;
+    # production runs on PostgreSQL.)
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
@@ -78,6 +87,9 @@ def get_tm_session(session_factory: sessionmaker, transaction_manager, request=N
 def includeme(config) -> None:
     settings = config.get_settings()
     settings["tm.manager_hook"] = "pyramid_tm.explicit_manager"
+    # pyramid_tm would look up the user before the view runs, outside the exception views: a
+    # database outage then became a bare 500 instead of our 503. The audit log records users.
+    settings["tm.annotate_user"] = False
 
     config.include("pyramid_tm")
     config.include("pyramid_retry")

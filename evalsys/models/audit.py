@@ -12,7 +12,12 @@ from .meta import Base, utcnow
 
 class AuditEvent(Base):
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_occurred_at", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_audit_events_occurred_at", "occurred_at"),
+        # Login throttling counts recent failures per account and per client address.
+        Index("ix_audit_events_action_target", "action", "target_id", "occurred_at"),
+        Index("ix_audit_events_action_client", "action", "client_addr", "occurred_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -112,7 +112,9 @@ class Questionnaire(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     intervention_id: Mapped[int] = mapped_column(ForeignKey("interventions.id", ondelete="CASCADE"))
     version: Mapped[int]
-    definition: Mapped[dict]  # surveys' Questionnaire.to_dict()
+    # surveys' Questionnaire.to_dict(embed=True); large, and parsed once per process, so it is
+    # only read from the database when a process meets this version for the first time.
+    definition: Mapped[dict] = mapped_column(deferred=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     intervention: Mapped[Intervention] = relationship(back_populates="questionnaires")

@@ -6,11 +6,14 @@ from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
 from ..i18n import LANGUAGE_COOKIE, LANGUAGES
+from ..services.visibility import visible_interventions
 
 
 @view_config(route_name="home", renderer="home.jinja2", permission="public")
 def home(request):
-    return {}
+    if request.identity is None:
+        return {"interventions": []}
+    return {"interventions": visible_interventions(request)}
 
 
 @view_config(route_name="language", permission="public", require_csrf=False)

@@ -14,12 +14,16 @@ from evalsys.models import (
     User,
     Wave,
 )
+from evalsys.services import questionnaires
 from evalsys.services.passwords import hash_password
 
 _counter = itertools.count(1)
 
+# Hand-scored: items 2, 4, 6 reversed -> 4, 4, 4, 4, 4, 4 -> BRS mean 4.0 (Smith et al. 2008).
+BRS_ANSWERS = {"brs_1": 4, "brs_2": 2, "brs_3": 4, "brs_4": 2, "brs_5": 4, "brs_6": 2}
 
-def intervention(dbsession, **overrides) -> Intervention:
+
+def intervention(dbsession, instruments=(("brs", None),), **overrides) -> Intervention:
     n = next(_counter)
     row = Intervention(slug=f"interventie-{n}", name=f"Interventie {n}", design="pre_post")
     for key, value in overrides.items():
@@ -28,9 +32,9 @@ def intervention(dbsession, **overrides) -> Intervention:
     row.sites.append(Site(slug="site-b", name="Site B"))
     row.waves.append(Wave(label="T0", name="Voormeting", position=0))
     row.waves.append(Wave(label="T1", name="Nameting", position=1))
-    row.questionnaires.append(Questionnaire(version=1, definition={"instruments": []}))
     dbsession.add(row)
     dbsession.flush()
+    questionnaires.save_version(dbsession, row, questionnaires.build(row, instruments))
     return row
 
 
@@ -58,7 +62,7 @@ def response(dbsession, participant: Participant, wave: Wave, **overrides) -> Re
         participant_id=participant.id,
         wave_id=wave.id,
         questionnaire_id=questionnaire.id,
-        answers={"q1": 3},
+        answers=dict(BRS_ANSWERS),
         instruments={},
         language="nl",
         mode="web",

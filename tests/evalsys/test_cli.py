@@ -12,6 +12,7 @@ from evalsys.cli import main
 from evalsys.services.demo import DEMO_LOGINS
 
 ROOT = Path(__file__).resolve().parents[2]
+TABLES = ("interventions", "sites", "waves", "users", "survey_links")
 
 
 @pytest.fixture
@@ -28,7 +29,7 @@ def config(scratch_database, tmp_path, monkeypatch) -> str:
     return str(path)
 
 
-def counts(config_path: str, url: str) -> dict[str, int]:
+def counts(config_path: str, url: str, tables=None) -> dict[str, int]:
     engine = sa.create_engine(url)
     with engine.connect() as connection:
         result = {
@@ -45,12 +46,14 @@ def test_initdb_and_demo_are_idempotent(config, scratch_database, capsys):
     assert main(["initdb", config]) == 0
     assert "up to date" in capsys.readouterr().out
 
-    assert main(["demo", config]) == 0
+    assert main(["demo", config, "--participants", "60"]) == 0
     printed = capsys.readouterr().out
     for login in DEMO_LOGINS:
         assert login.username in printed and login.password in printed
     first = counts(config, scratch_database["sqlalchemy.url"])
-    assert first == {"interventions": 1, "sites": 6, "waves": 3, "users": 4, "survey_links": 36}
+    # Two interventions over the 20 NPLV areas; links: 6 sites x 3 waves x 2 groups
+    # (with comparison group) + 14 sites x 3 waves (pre/post only).
+    assert first == {"interventions": 2, "sites": 20, "waves": 6, "users": 4, "survey_links": 78}
 
     assert main(["demo", config]) == 0
     assert counts(config, scratch_database["sqlalchemy.url"]) == first
@@ -61,7 +64,7 @@ def test_initdb_and_demo_are_idempotent(config, scratch_database, capsys):
 
 def test_adduser_creates_a_coordinator_for_named_sites(config, scratch_database, monkeypatch):
     main(["initdb", config])
-    main(["demo", config])
+    main(["demo", config, "--participants", "0"])
     monkeypatch.setattr("sys.stdin", io.StringIO("een-lang-wachtwoord\n"))
     assert (
         main(
@@ -98,7 +101,7 @@ def test_adduser_creates_a_coordinator_for_named_sites(config, scratch_database,
 
 def test_adduser_with_an_unknown_site_saves_nothing(config, scratch_database, monkeypatch, capsys):
     main(["initdb", config])
-    main(["demo", config])
+    main(["demo", config, "--participants", "0"])
     capsys.readouterr()
     monkeypatch.setattr("sys.stdin", io.StringIO("een-lang-wachtwoord\n"))
     assert (
@@ -164,3 +167,60 @@ def test_demo_refuses_production(capsys, config, tmp_path):
     path.write_text(production)
     assert main(["demo", str(path)]) == 2
     assert "production" in one_line_error(capsys)
+
+
+def test_demo_programme_has_what_the_demo_promises(config, scratch_database):
+    main(["initdb", config])
+    main(["demo", config, "--participants", "80", "--seed", "7"])
+    engine = sa.create_engine(scratch_database["sqlalchemy.url"])
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text(
+                "SELECT r.language, r.quality_flags, w.label, p.group_name, s.slug "
+                "FROM responses r JOIN waves w ON w.id = r.wave_id "
+                "JOIN participants p ON p.id = r.participant_id JOIN sites s ON s.id = p.site_id"
+            )
+        ).all()
+    engine.dispose()
+    assert len(rows) > 80
+    assert {row.label for row in rows} == {"T0", "T1", "T2"}
+    assert {row.group_name for row in rows} == {"intervention", "comparison"}
+    assert {row.language for row in rows} == {"nl", "en"}
+    assert any(row.quality_flags not in ("[]", []) for row in rows)
+    assert len({row.slug for row in rows}) == 20
+
+
+def test_demo_answers_are_deterministic_for_a_seed():
+    import datetime as dt
+
+    import numpy as np
+
+    import surveys
+    from evalsys.services import demo_data
+
+    questionnaire = surveys.Questionnaire(
+        id="demo",
+        version="1",
+        title={},
+        instruments=(surveys.load_instrument("brs"), surveys.load_instrument("gse")),
+        demographics=surveys.load_instrument("demographics"),
+    )
+    now = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+
+    def run(seed):
+        return demo_data.programme(
+            np.random.default_rng(seed),
+            questionnaire,
+            ["a", "b"],
+            [15, 12],
+            with_comparison=True,
+            start=now - dt.timedelta(weeks=30),
+            now=now,
+        )
+
+    first, again, other = run(3), run(3), run(4)
+    assert first == again
+    assert first != other
+    for rows in first.values():
+        for row in rows:
+            assert questionnaire.validate(row.answers) == []

@@ -46,12 +46,14 @@ def test_one_current_response_per_participant_and_wave(dbsession):
 def test_a_correction_supersedes_and_keeps_the_old_response(dbsession):
     iv = builders.intervention(dbsession)
     person = builders.participant(dbsession, iv)
-    old = builders.response(dbsession, person, iv.waves[0], answers={"q1": 2})
+    old = builders.response(dbsession, person, iv.waves[0], answers={"brs_1": 2})
     old.superseded_at = dt.datetime.now(dt.UTC)
     dbsession.flush()
-    new = builders.response(dbsession, person, iv.waves[0], answers={"q1": 4}, supersedes_id=old.id)
+    new = builders.response(
+        dbsession, person, iv.waves[0], answers={"brs_1": 4}, supersedes_id=old.id
+    )
     rows = dbsession.query(Response).filter_by(participant_id=person.id).order_by(Response.id)
-    assert [r.answers for r in rows] == [{"q1": 2}, {"q1": 4}]
+    assert [r.answers for r in rows] == [{"brs_1": 2}, {"brs_1": 4}]
     assert new.supersedes_id == old.id
     # A second correction of the same old row is refused: a response is superseded once.
     savepoint = dbsession.begin_nested()
@@ -63,7 +65,7 @@ def test_a_correction_supersedes_and_keeps_the_old_response(dbsession):
 def test_answers_are_never_edited_in_place(dbsession):
     iv = builders.intervention(dbsession)
     stored = builders.response(dbsession, builders.participant(dbsession, iv), iv.waves[0])
-    stored.answers = {"q1": 5}
+    stored.answers = {"brs_1": 5}
     with pytest.raises(ValueError, match="never edited in place"):
         dbsession.flush()
 

@@ -62,7 +62,7 @@ def test_session_cookie_is_httponly_and_samesite(testapp):
 
 
 def test_login_and_logout(testapp, dbsession, tm):
-    builders.user(dbsession, username="anna", role="evaluator", password="lang-genoeg-wachtwoord")
+    builders.user(dbsession, username="anna", role="coordinator", password="lang-genoeg-wachtwoord")
     builders.commit(tm)
     response = login(testapp, "anna", "lang-genoeg-wachtwoord")
     assert response.status_int == 302

@@ -1,0 +1,85 @@
+"""Comparison-group results and the mixed model, when the result has them."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable
+
+from analysis.charts.numbers import is_missing
+from analysis.report.context import Context
+from analysis.report.document import Heading, Para, table, text
+
+
+def comparison_section(ctx: Context) -> list[Flowable]:
+    """ANCOVA and difference-in-differences per scale x wave pair, across and per site."""
+    t, s = ctx.texts, ctx.styles
+    frame = ctx.result.comparison
+    if frame is None or frame.empty:
+        return []
+    story: list[Flowable] = [
+        Heading(t("comparison_section"), s.h1, 0, ctx.key()),
+        Para(text(t("comparison_intro")), s.body),
+    ]
+    for (scale, wave_from, wave_to), part in frame.groupby(
+        ["scale", "wave_from", "wave_to"], sort=False
+    ):
+        story.append(Para(text(f"{ctx.scale_name(scale)}, {wave_from}–{wave_to}"), s.h3))
+        rows = [[t("site"), t("n_int"), t("n_comp"), t("ancova"), "d", t("did"), "d", t("p"),
+                 t("p_adj")]]  # fmt: skip
+        ordered = part.sort_values("site", key=lambda c: c != "all", kind="stable")
+        spans = []
+        for row in ordered.itertuples(index=False):
+            site = t("all_sites") if row.site == "all" else ctx.site_name(row.site)
+            if is_missing(row.ancova_effect) and is_missing(row.n_intervention):
+                spans.append((len(rows), 3))
+                rows.append([site, ctx.hidden, ctx.hidden, t("too_few", min_cell=ctx.min_cell),
+                             "", "", "", "", ""])  # fmt: skip
+                continue
+            rows.append(
+                [
+                    site,
+                    ctx.count(row.n_intervention),
+                    ctx.count(row.n_comparison),
+                    ctx.estimate_ci(row.ancova_effect, row.ancova_low, row.ancova_high),
+                    ctx.num(row.ancova_d),
+                    ctx.estimate_ci(row.did, row.did_low, row.did_high),
+                    ctx.num(row.did_d),
+                    ctx.p(row.ancova_p),
+                    ctx.p(row.p_adjusted) if row.site == "all" else "–",
+                ]
+            )
+        widths = [100, 36, 36, 90, 34, 90, 34, 32, 38]
+        story.append(table(rows, widths, s, bold_rows=(1,), spans=tuple(spans)))
+    return story
+
+
+def mixed_section(ctx: Context) -> list[Flowable]:
+    """Fixed effects and variance components of the mixed model per scale."""
+    t, s = ctx.texts, ctx.styles
+    fixed = ctx.result.mixed_model
+    if fixed is None or fixed.empty:
+        return []
+    story: list[Flowable] = [
+        Heading(t("mixed"), s.h1, 0, ctx.key()),
+        Para(text(t("mixed_intro")), s.body),
+    ]
+    variance = ctx.result.variance_components
+    for scale, part in fixed.groupby("scale", sort=False):
+        story.append(Para(text(ctx.scale_name(scale)), s.h3))
+        rows = [[t("term"), t("estimate"), t("se"), t("p")]]
+        for row in part.itertuples(index=False):
+            rows.append(
+                [
+                    str(row.term),
+                    ctx.estimate_ci(row.estimate, row.ci_low, row.ci_high),
+                    ctx.num(row.se, 3),
+                    ctx.p(row.p),
+                ]
+            )
+        story.append(table(rows, [200, 140, 60, 60], s))
+        if variance is not None and len(variance):
+            parts = variance[variance["scale"] == scale]
+            rows = [[t("component"), t("variance")]]
+            rows += [[str(r.component), ctx.num(r.variance, 3)] for r in parts.itertuples()]
+            story.append(Para(text(t("variance")), s.small))
+            story.append(table(rows, [200, 100], s))
+    return story

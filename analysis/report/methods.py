@@ -1,0 +1,131 @@
+"""Methods (instruments, analyses with references, suppression) and limitations."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable
+
+from analysis.report.context import Context, overall_retention
+from analysis.report.document import Heading, Para, table, text
+
+#: The analyses, as docs/analysis.md describes them: (Dutch, English, reference).
+ANALYSES: tuple[tuple[str, str, str], ...] = (
+    (
+        "Verandering binnen deelnemers: d_z = gemiddeld verschil / SD van de verschillen, met "
+        "exact interval uit de niet-centrale t-verdeling; g_av (verschil / gemiddelde SD, met "
+        "Hedges' correctie) voor vergelijking met andere studies. Het interval van g_av is "
+        "dat van d_z, omgerekend met g_av/d_z (benadering).",
+        "Change within participants: d_z = mean difference / SD of the differences, with an "
+        "exact interval from the noncentral t distribution; g_av (difference / mean SD, with "
+        "Hedges' correction) for comparison with other studies. The interval of g_av is that "
+        "of d_z rescaled by g_av/d_z (an approximation).",
+        "Lakens (2013); Cumming & Finch (2001); Steiger & Fouladi (1997)",
+    ),
+    (
+        "Betrouwbare verandering per deelnemer (RCI > 1,96) en klinische grens.",
+        "Reliable change per participant (RCI > 1.96) and the clinical cutoff.",
+        "Jacobson & Truax (1991)",
+    ),
+    (
+        "Poolen over locaties: random-effects meta-analyse van d_z (REML), I² en "
+        "voorspellingsinterval.",
+        "Pooling across sites: random-effects meta-analysis of d_z (REML), I² and the "
+        "prediction interval.",
+        "Viechtbauer (2005); Higgins & Thompson (2002); Hedges & Olkin (1985)",
+    ),
+    (
+        "Vergelijkingsgroep: ANCOVA en verschil-in-verschillen, gestandaardiseerd met de "
+        "gepoolde SD van de voormeting.",
+        "Comparison group: ANCOVA and difference-in-differences, standardised by the pooled "
+        "baseline SD.",
+        "Vickers & Altman (2001); Morris (2008)",
+    ),
+    (
+        "Multilevelmodel met willekeurige intercepten voor locaties en deelnemers (REML).",
+        "Mixed model with random intercepts for sites and participants (REML).",
+        "Laird & Ware (1982); Harville (1977)",
+    ),
+    (
+        "Meervoudig toetsen: Holm-correctie binnen elke tabel.",
+        "Multiple testing: Holm adjustment within each table.",
+        "Holm (1979)",
+    ),
+    (
+        "Uitval: uitvallers en blijvers vergeleken op de voormeting.",
+        "Attrition: dropouts compared with completers at baseline.",
+        "Shadish, Cook & Campbell (2002)",
+    ),
+    (
+        "Niveau van de conclusie: erkenningscriteria (eerste, goede, sterke aanwijzingen).",
+        "Level of the conclusion: recognition criteria (first, good, strong indications).",
+        "Erkenningscommissie Interventies (Movisie, NJi)",
+    ),
+)
+
+
+def methods_section(ctx: Context) -> list[Flowable]:
+    """Instruments with citation and alpha, analyses with references, the suppression rule."""
+    t, s, meta = ctx.texts, ctx.styles, ctx.meta
+    story: list[Flowable] = [
+        Heading(t("methods"), s.h1, 0, ctx.key()),
+        Heading(t("instruments"), s.h2, 1, ctx.key()),
+    ]
+    if meta.instruments:
+        rows = [[t("instrument"), t("citation"), t("alpha"), t("licence")]]
+        for instrument in meta.instruments:
+            alphas = [
+                f"{ctx.scale_name(scale)}: {ctx.num(value, 2, hidden=False)}"
+                for scale, value in instrument.alpha.items()
+            ]
+            title = f"{instrument.title} (v{instrument.version})"
+            if instrument.translation_note:
+                title += f" — {instrument.translation_note}"
+            rows.append([title, instrument.citation, "; ".join(alphas) or "–", instrument.licence])
+        story.append(table(rows, [130, 200, 80, 71], s))
+    else:
+        story.append(Para(text(t("none")), s.body))
+    story.append(Heading(t("analysis_methods"), s.h2, 1, ctx.key()))
+    rows = [[t("analysis_methods"), t("citation")]]
+    for dutch, english, reference in ANALYSES:
+        rows.append([dutch if ctx.language == "nl" else english, reference])
+    story.append(table(rows, [340, 141], s))
+    story.append(Heading(t("suppression"), s.h2, 1, ctx.key()))
+    count = 0 if ctx.result.suppressed is None else len(ctx.result.suppressed)
+    story.append(Para(text(t("suppression_text", min_cell=ctx.min_cell, count=count)), s.body))
+    if ctx.result.notes:
+        story.append(Heading(t("notes"), s.h2, 1, ctx.key()))
+        story += [Para("• " + text(note), s.small) for note in ctx.result.notes]
+    return story
+
+
+def limitations_section(ctx: Context) -> list[Flowable]:
+    """Design ceiling, attrition, working translations, reference norms."""
+    t, s, result = ctx.texts, ctx.styles, ctx.result
+    claim = result.claim
+    lines = [
+        t(
+            "limit_ceiling",
+            design=t(f"design_{result.design}"),
+            ceiling=t(f"level_{claim.design_ceiling}"),
+            level=t(f"level_{claim.level}"),
+        )
+    ]
+    retention = overall_retention(result)
+    if retention is not None:
+        lines.append(t("limit_attrition", share=ctx.percent(retention[0])))
+    for instrument in ctx.meta.instruments:
+        if instrument.translation_note:
+            lines.append(
+                t("limit_translation", title=instrument.title, note=instrument.translation_note)
+            )
+    sources = sorted(
+        {
+            f"{info.label}: {info.reference_source}"
+            for info in ctx.meta.scale_info.values()
+            if info.reference_source
+        }
+    )
+    if sources:
+        lines.append(t("limit_reliable", sources="; ".join(sources)))
+    return [Heading(t("limitations"), s.h1, 0, ctx.key())] + [
+        Para("• " + text(line), s.body) for line in lines
+    ]

@@ -1,0 +1,94 @@
+"""Route contexts of the API: each loads its object and says in an ACL who may read or manage it.
+
+A GET that is denied answers 404 (``hide_when_denied``): the API never tells someone that an
+intervention they may not see exists.
+"""
+
+from __future__ import annotations
+
+from pyramid.authorization import Allow, Authenticated
+from pyramid.httpexceptions import HTTPNotFound
+
+from ..models import Intervention, Site, Wave
+from ..resources import ADMIN
+
+
+class ApiRoot:
+    """Collections (/responses, /interventions): any session or valid token; admins and
+    evaluators may create interventions (with a session: a token never carries a role)."""
+
+    __acl__ = [
+        ADMIN,
+        (Allow, Authenticated, "api"),
+        (Allow, "api-token", "api"),
+        (Allow, "role:evaluator", "create_intervention"),
+    ]
+
+    def __init__(self, request):
+        self.request = request
+
+
+class ApiIntervention:
+    hide_when_denied = True
+
+    def __init__(self, request):
+        slug = request.matchdict["slug"]
+        self.intervention = request.dbsession.query(Intervention).filter_by(slug=slug).one_or_none()
+        if self.intervention is None:
+            raise HTTPNotFound()
+
+    @property
+    def __acl__(self):
+        iid = self.intervention.id
+        acl = [
+            ADMIN,
+            (Allow, f"intervention:{iid}", ("read", "manage")),
+            (Allow, f"intervention-site:{iid}", "read"),
+            (Allow, f"token-read:intervention:{iid}", "read"),
+            # Set-up through a token: one that may submit for the whole intervention, whose
+            # user (an evaluator of it, or an admin) may still see all of it.
+            (Allow, f"token-submit:intervention:{iid}", ("read", "manage")),
+        ]
+        for site in self.intervention.sites:
+            acl.append((Allow, f"token-read:site:{site.id}", "read"))
+            acl.append((Allow, f"token-submit:site:{site.id}", "read"))
+        return acl
+
+
+class ApiSite(ApiIntervention):
+    """One site: read by whoever covers the whole intervention or this very site."""
+
+    def __init__(self, request):
+        super().__init__(request)
+        self.site = (
+            request.dbsession.query(Site)
+            .filter_by(intervention_id=self.intervention.id, slug=request.matchdict["site"])
+            .one_or_none()
+        )
+        if self.site is None:
+            raise HTTPNotFound()
+
+    @property
+    def __acl__(self):
+        iid, sid = self.intervention.id, self.site.id
+        return [
+            ADMIN,
+            (Allow, f"intervention:{iid}", ("read", "manage")),
+            (Allow, f"site:{sid}", "read"),
+            (Allow, f"token-read:intervention:{iid}", "read"),
+            (Allow, f"token-submit:intervention:{iid}", ("read", "manage")),
+            (Allow, f"token-read:site:{sid}", "read"),
+            (Allow, f"token-submit:site:{sid}", "read"),
+        ]
+
+
+class ApiWave(ApiIntervention):
+    def __init__(self, request):
+        super().__init__(request)
+        self.wave = (
+            request.dbsession.query(Wave)
+            .filter_by(intervention_id=self.intervention.id, label=request.matchdict["label"])
+            .one_or_none()
+        )
+        if self.wave is None:
+            raise HTTPNotFound()

@@ -1,0 +1,81 @@
+"""Interventions through the API: list and read within scope; create and change (set-up)."""
+
+from __future__ import annotations
+
+from pyramid.view import view_config
+
+from ..models import Intervention
+from ..services import setup
+from .errors import ApiError, ErrorCode
+from .representations import intervention_detail, intervention_summary, library_instrument
+from .requests import json_body
+from .scope import scope_for
+
+
+def setup_error(error: setup.SetupError) -> ApiError:
+    code = ErrorCode.conflict if error.conflict else ErrorCode.validation_failed
+    return ApiError(code, error.message, error.details)
+
+
+def visible_sites(request, intervention: Intervention) -> list:
+    scope = scope_for(request, "structure")
+    return [s for s in intervention.sites if scope.covers_site(intervention.id, s.id)]
+
+
+@view_config(route_name="api.instruments", request_method="GET", renderer="json", permission="api")
+def list_instruments(request):
+    return {"items": [library_instrument(i) for i in setup.library(request.dbsession)]}
+
+
+@view_config(
+    route_name="api.interventions", request_method="GET", renderer="json", permission="api"
+)
+def list_interventions(request):
+    scope = scope_for(request, "structure")
+    interventions = request.dbsession.query(Intervention).order_by(Intervention.slug).all()
+    return {"items": [intervention_summary(i) for i in interventions if scope.touches(i.id)]}
+
+
+@view_config(
+    route_name="api.interventions",
+    request_method="POST",
+    renderer="json",
+    permission="create_intervention",
+    require_csrf=False,
+)
+def create_intervention(request):
+    body = json_body(request, "InterventionCreate")
+    try:
+        intervention = setup.create_intervention(
+            request.dbsession, creator=request.identity, **body
+        )
+    except setup.SetupError as error:
+        raise setup_error(error) from None
+    request.response.status_int = 201
+    request.response.location = request.route_url("api.intervention", slug=intervention.slug)
+    return intervention_detail(intervention, list(intervention.sites))
+
+
+@view_config(
+    route_name="api.intervention", request_method="GET", renderer="json", permission="read"
+)
+def get_intervention(context, request):
+    return intervention_detail(context.intervention, visible_sites(request, context.intervention))
+
+
+@view_config(
+    route_name="api.intervention",
+    request_method="PATCH",
+    renderer="json",
+    permission="manage",
+    require_csrf=False,
+)
+def change_intervention(context, request):
+    body = json_body(request, "InterventionChange")
+    try:
+        setup.update_intervention(
+            request.dbsession, context.intervention, body, actor=request.identity
+        )
+    except setup.SetupError as error:
+        raise setup_error(error) from None
+    return intervention_detail(context.intervention, list(context.intervention.sites))

@@ -1,0 +1,140 @@
+"""How stored rows look in the API's JSON (the shapes of the OpenAPI component schemas)."""
+
+from __future__ import annotations
+
+import surveys
+
+from ..models import Intervention, Response, Site, SurveyLink, Wave
+from ..models import Questionnaire as QuestionnaireRow
+
+
+def stored_response(response: Response, intervention_slug: str, version: int) -> dict:
+    scores: dict[str, dict[str, float | None]] = {}
+    for score in response.scores:
+        scores.setdefault(score.instrument_key, {})[score.scale] = score.value
+    participant = response.participant
+    return {
+        "id": response.id,
+        "submission_id": response.submission_id,
+        "intervention": intervention_slug,
+        "site": participant.site.slug,
+        "wave": response.wave.label,
+        "group": participant.group_name,
+        "participant_code": participant.code,
+        "questionnaire_version": version,
+        "language": response.language,
+        "mode": response.mode,
+        "submitted_at": response.submitted_at.isoformat(),
+        "duration_seconds": response.duration_seconds,
+        "answers": response.answers,
+        "scores": scores,
+        "quality_flags": list(response.quality_flags or []),
+        "supersedes_id": response.supersedes_id,
+        "superseded_at": None
+        if response.superseded_at is None
+        else response.superseded_at.isoformat(),
+    }
+
+
+def intervention_summary(intervention: Intervention) -> dict:
+    current = intervention.questionnaire
+    return {
+        "slug": intervention.slug,
+        "name": intervention.name,
+        "description": intervention.description or "",
+        "target_group": intervention.target_group or "",
+        "protective_factors": list(intervention.protective_factors or []),
+        "design": intervention.design,
+        "questionnaire_version": None if current is None else current.version,
+    }
+
+
+def intervention_detail(intervention: Intervention, sites: list[Site]) -> dict:
+    return {
+        **intervention_summary(intervention),
+        "sites": [site_body(site) for site in sites],
+        "waves": [wave_body(wave) for wave in intervention.waves],
+    }
+
+
+def site_body(site: Site) -> dict:
+    return {
+        "slug": site.slug,
+        "name": site.name,
+        "municipality": site.municipality or "",
+        "area": site.area or "",
+        "organisation": site.organisation or "",
+    }
+
+
+def wave_body(wave: Wave) -> dict:
+    return {
+        "label": wave.label,
+        "name": wave.name,
+        "position": wave.position,
+        "opens_on": None if wave.opens_on is None else wave.opens_on.isoformat(),
+        "closes_on": None if wave.closes_on is None else wave.closes_on.isoformat(),
+        "participant_code": (wave.settings or {}).get("participant_code", "assigned"),
+    }
+
+
+def questionnaire_body(
+    row: QuestionnaireRow, questionnaire: surveys.Questionnaire, has_responses: bool
+) -> dict:
+    return {
+        "version": row.version,
+        "created_at": row.created_at.isoformat(),
+        "has_responses": has_responses,
+        "instruments": [_instrument(block) for block in questionnaire.blocks],
+    }
+
+
+def _instrument(instrument: surveys.Instrument) -> dict:
+    return {
+        "id": instrument.id,
+        "version": instrument.version,
+        "kind": instrument.kind,
+        "title": dict(instrument.title),
+        "scales": [scale.id for scale in instrument.scales],
+        "items": [
+            {
+                "id": item.id,
+                "type": item.type,
+                "required": item.required,
+                "options": [option.value for option in item.options],
+                "min": item.min,
+                "max": item.max,
+                "max_length": item.max_length,
+            }
+            for item in instrument.items
+        ],
+    }
+
+
+def library_instrument(instrument: surveys.Instrument) -> dict:
+    return {
+        "id": instrument.id,
+        "version": instrument.version,
+        "kind": instrument.kind,
+        "title": dict(instrument.title),
+        "items": len(instrument.items),
+        "scales": [scale.id for scale in instrument.scales],
+        "languages": dict(instrument.languages),
+        "licence": instrument.licence,
+        "citation": instrument.citation,
+    }
+
+
+def _iso(value) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def link_body(request, link: SurveyLink) -> dict:
+    return {
+        "link": link.token,
+        "site": link.site.slug,
+        "wave": link.wave.label,
+        "group": link.group_name,
+        "is_open": link.is_open,
+        "url": request.route_url("survey.fill", token=link.token),
+    }

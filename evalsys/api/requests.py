@@ -1,0 +1,110 @@
+"""Reading an API request: size limit, media type, JSON, and validation against the schemas."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from .errors import ApiError, ErrorCode, detail
+from .openapi import document
+
+DOCUMENT_URI = "urn:evalsys:api:v1"
+DEFAULT_MAX_BODY_BYTES = 256 * 1024
+
+# jsonschema validator keyword -> our detail code
+DETAIL_CODES = {
+    "required": "required",
+    "type": "wrong_type",
+    "format": "invalid_format",
+    "additionalProperties": "unknown_field",
+    "enum": "invalid_option",
+    "minLength": "too_short",
+    "maxLength": "too_long",
+    "pattern": "invalid_format",
+    "minimum": "out_of_range",
+    "maximum": "out_of_range",
+    "minItems": "too_few",
+    "maxItems": "too_many",
+    "maxProperties": "too_many",
+    "minProperties": "empty",
+}
+
+
+def max_body_bytes(request) -> int:
+    return int(request.registry.settings.get("evalsys.api.max_body_bytes", DEFAULT_MAX_BODY_BYTES))
+
+
+def json_body(request, schema: str) -> dict:
+    """The request's JSON body, checked against ``schema``; raises ApiError naming each field."""
+    limit = max_body_bytes(request)
+    if request.content_length is not None and request.content_length > limit:
+        raise ApiError(ErrorCode.request_too_large, f"the body may be at most {limit} bytes")
+    if request.content_type != "application/json":
+        raise ApiError(
+            ErrorCode.unsupported_media_type,
+            "send the body as JSON with Content-Type: application/json",
+        )
+    # Seekable, and read from the start: pyramid_retry may run the request again.
+    stream = request.body_file_seekable
+    stream.seek(0)
+    body = stream.read(limit + 1)
+    stream.seek(0)
+    if len(body) > limit:
+        raise ApiError(ErrorCode.request_too_large, f"the body may be at most {limit} bytes")
+    try:
+        data = json.loads(body)
+    except (UnicodeDecodeError, ValueError) as error:
+        raise ApiError(ErrorCode.invalid_json, f"the body is not valid JSON: {error}") from None
+    errors = validation_errors(schema, data)
+    if errors:
+        raise ApiError(
+            ErrorCode.validation_failed,
+            f"{len(errors)} field(s) are missing or wrong; correct them and send again",
+            errors,
+        )
+    return data
+
+
+def validation_errors(schema: str, data) -> list[dict]:
+    """One detail per problem, each naming the field (``answers.brs_1``, ``instruments[0].id``)."""
+    out = []
+    for error in sorted(_validator(schema).iter_errors(data), key=lambda e: list(e.path)):
+        field = _field(error.absolute_path)
+        if error.validator == "required":
+            missing = error.message.split("'")[1] if "'" in error.message else ""
+            field = _join(field, missing)
+        elif error.validator == "additionalProperties":
+            extra = [p for p in error.instance if p not in error.schema.get("properties", {})]
+            for name in extra:
+                out.append(detail(_join(field, name), "unknown_field", "not a known field"))
+            continue
+        out.append(
+            detail(field or "(body)", DETAIL_CODES.get(error.validator, "invalid"), error.message)
+        )
+    return out
+
+
+def _field(path) -> str:
+    text = ""
+    for part in path:
+        text = f"{text}[{part}]" if isinstance(part, int) else _join(text, part)
+    return text
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
+
+
+@cache
+def _validator(schema: str) -> Draft202012Validator:
+    resource = Resource.from_contents(document(), default_specification=DRAFT202012)
+    registry = Registry().with_resource(DOCUMENT_URI, resource)
+    return Draft202012Validator(
+        {"$ref": f"{DOCUMENT_URI}#/components/schemas/{schema}"},
+        registry=registry,
+        format_checker=FormatChecker(),
+    )

@@ -1,0 +1,361 @@
+"""JSON Schemas of the API's bodies: the OpenAPI document shows them; views validate with them."""
+
+from __future__ import annotations
+
+from ..models.intervention import DESIGNS
+from ..models.participant import GROUPS
+from ..models.response import MODES
+from .errors import ErrorCode
+
+SLUG = {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$", "maxLength": 64}
+TEXT = {"type": "string", "maxLength": 10000}
+NAME = {"type": "string", "minLength": 1, "maxLength": 200}
+SHORT = {"type": "string", "maxLength": 200}
+DATE_OR_NULL = {"type": ["string", "null"], "format": "date"}
+LANGUAGE = {"type": "string", "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$", "maxLength": 16}
+CODE_MODES = ["assigned", "self_generated"]
+ANSWER = {
+    "description": "An option value, a number, a text, a list of option values, or null (missing).",
+    "type": ["integer", "number", "string", "array", "null"],
+    "items": {"type": ["integer", "string"]},
+}
+
+
+def _object(properties: dict, required: tuple = (), **extra) -> dict:
+    schema = {"type": "object", "properties": properties, "additionalProperties": False}
+    if required:
+        schema["required"] = list(required)
+    schema.update(extra)
+    return schema
+
+
+SCHEMAS: dict[str, dict] = {
+    "Error": _object(
+        {
+            "error": {"type": "string", "enum": [code.value for code in ErrorCode]},
+            "message": {"type": "string"},
+            "details": {"type": "array", "items": {"$ref": "#/components/schemas/FieldError"}},
+        },
+        ("error", "message", "details"),
+    ),
+    "FieldError": _object(
+        {
+            "field": {"type": "string", "description": "the request field, e.g. answers.brs_1"},
+            "code": {"type": "string"},
+            "message": {"type": "string"},
+        },
+        ("field", "code", "message"),
+    ),
+    "ResponseSubmission": _object(
+        {
+            "submission_id": {
+                "type": "string",
+                "format": "uuid",
+                "description": "Made by the client, new for every submission; a retry sends "
+                "the same one and gets the stored response back.",
+            },
+            "link": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 64,
+                "description": "the survey link token (the part after /s/)",
+            },
+            "participant_code": {"type": "string", "minLength": 1, "maxLength": 64},
+            "language": LANGUAGE,
+            "answers": {
+                "type": "object",
+                "description": "item id -> answer",
+                "additionalProperties": ANSWER,
+                "maxProperties": 1000,
+            },
+            "duration_seconds": {"type": ["integer", "null"], "minimum": 0},
+        },
+        ("submission_id", "link", "participant_code", "language", "answers"),
+    ),
+    "StoredResponse": _object(
+        {
+            "id": {"type": "integer"},
+            "submission_id": {"type": "string", "format": "uuid"},
+            "intervention": SLUG,
+            "site": SLUG,
+            "wave": {"type": "string"},
+            "group": {"type": "string", "enum": list(GROUPS)},
+            "participant_code": {"type": "string"},
+            "questionnaire_version": {"type": "integer"},
+            "language": {"type": "string"},
+            "mode": {"type": "string", "enum": list(MODES)},
+            "submitted_at": {"type": "string", "format": "date-time"},
+            "duration_seconds": {"type": ["integer", "null"]},
+            "answers": {"type": "object", "additionalProperties": ANSWER},
+            "scores": {
+                "type": "object",
+                "description": "instrument id -> scale id -> score (null: too few items)",
+                "additionalProperties": {
+                    "type": "object",
+                    "additionalProperties": {"type": ["number", "null"]},
+                },
+            },
+            "quality_flags": {"type": "array", "items": {"type": "string"}},
+            "supersedes_id": {"type": ["integer", "null"]},
+            "superseded_at": {"type": ["string", "null"], "format": "date-time"},
+        },
+        (
+            "id",
+            "submission_id",
+            "intervention",
+            "site",
+            "wave",
+            "group",
+            "participant_code",
+            "questionnaire_version",
+            "language",
+            "mode",
+            "submitted_at",
+            "duration_seconds",
+            "answers",
+            "scores",
+            "quality_flags",
+            "supersedes_id",
+            "superseded_at",
+        ),
+    ),
+    "ResponsePage": _object(
+        {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/StoredResponse"}},
+            "next_cursor": {
+                "type": ["string", "null"],
+                "description": "pass as ?cursor= for the next page; null on the last page",
+            },
+        },
+        ("items", "next_cursor"),
+    ),
+    "InterventionSummary": _object(
+        {
+            "slug": SLUG,
+            "name": {"type": "string"},
+            "description": {"type": "string"},
+            "target_group": {"type": "string"},
+            "protective_factors": {"type": "array", "items": {"type": "string"}},
+            "design": {"type": "string", "enum": list(DESIGNS)},
+            "questionnaire_version": {"type": ["integer", "null"]},
+        },
+        (
+            "slug",
+            "name",
+            "description",
+            "target_group",
+            "protective_factors",
+            "design",
+            "questionnaire_version",
+        ),
+    ),
+    "InterventionList": _object(
+        {
+            "items": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/InterventionSummary"},
+            }
+        },
+        ("items",),
+    ),
+    "InterventionCreate": _object(
+        {
+            "slug": SLUG,
+            "name": NAME,
+            "description": TEXT,
+            "target_group": TEXT,
+            "protective_factors": {"type": "array", "items": SHORT, "maxItems": 20},
+            "design": {"type": "string", "enum": list(DESIGNS)},
+        },
+        ("slug", "name", "design"),
+    ),
+    "InterventionChange": _object(
+        {
+            "name": NAME,
+            "description": TEXT,
+            "target_group": TEXT,
+            "protective_factors": {"type": "array", "items": SHORT, "maxItems": 20},
+            "design": {"type": "string", "enum": list(DESIGNS)},
+        },
+        minProperties=1,
+    ),
+    "Site": _object(
+        {
+            "slug": SLUG,
+            "name": {"type": "string"},
+            "municipality": {"type": "string"},
+            "area": {"type": "string"},
+            "organisation": {"type": "string"},
+        },
+        ("slug", "name", "municipality", "area", "organisation"),
+    ),
+    "SiteList": _object(
+        {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Site"}}}, ("items",)
+    ),
+    "SiteCreate": _object(
+        {
+            "slug": SLUG,
+            "name": NAME,
+            "municipality": SHORT,
+            "area": SHORT,
+            "organisation": SHORT,
+        },
+        ("slug", "name"),
+    ),
+    "Wave": _object(
+        {
+            "label": {"type": "string"},
+            "name": {"type": "string"},
+            "position": {"type": "integer"},
+            "opens_on": DATE_OR_NULL,
+            "closes_on": DATE_OR_NULL,
+            "participant_code": {"type": "string", "enum": CODE_MODES},
+        },
+        ("label", "name", "position", "opens_on", "closes_on", "participant_code"),
+    ),
+    "WaveList": _object(
+        {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Wave"}}}, ("items",)
+    ),
+    "WaveCreate": _object(
+        {
+            "label": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,16}$"},
+            "name": NAME,
+            "position": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "order of the waves; default: after the last one",
+            },
+            "opens_on": DATE_OR_NULL,
+            "closes_on": DATE_OR_NULL,
+            "participant_code": {"type": "string", "enum": CODE_MODES},
+        },
+        ("label", "name"),
+    ),
+    "WaveChange": _object(
+        {
+            "name": NAME,
+            "opens_on": DATE_OR_NULL,
+            "closes_on": DATE_OR_NULL,
+            "participant_code": {"type": "string", "enum": CODE_MODES},
+        },
+        minProperties=1,
+    ),
+    "QuestionnaireItem": _object(
+        {
+            "id": {"type": "string"},
+            "type": {"type": "string"},
+            "required": {"type": "boolean"},
+            "options": {"type": "array", "items": {"type": "integer"}},
+            "min": {"type": ["number", "null"]},
+            "max": {"type": ["number", "null"]},
+            "max_length": {"type": ["integer", "null"]},
+        },
+        ("id", "type", "required", "options", "min", "max", "max_length"),
+    ),
+    "QuestionnaireInstrument": _object(
+        {
+            "id": {"type": "string"},
+            "version": {"type": "string"},
+            "kind": {"type": "string"},
+            "title": {"type": "object", "additionalProperties": {"type": "string"}},
+            "scales": {"type": "array", "items": {"type": "string"}},
+            "items": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/QuestionnaireItem"},
+            },
+        },
+        ("id", "version", "kind", "title", "scales", "items"),
+    ),
+    "Questionnaire": _object(
+        {
+            "version": {"type": "integer"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "has_responses": {"type": "boolean"},
+            "instruments": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/QuestionnaireInstrument"},
+            },
+        },
+        ("version", "created_at", "has_responses", "instruments"),
+    ),
+    "QuestionnaireChange": _object(
+        {
+            "instruments": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 30,
+                "description": "in the order participants see them; ids from GET /instruments",
+                "items": _object(
+                    {
+                        "id": {"type": "string", "minLength": 1, "maxLength": 100},
+                        "version": {
+                            "type": ["string", "null"],
+                            "description": "null or absent: the newest version",
+                        },
+                    },
+                    ("id",),
+                ),
+            },
+            "demographics": {
+                "type": "boolean",
+                "description": "end with the standard demographics block (default true)",
+            },
+        },
+        ("instruments",),
+    ),
+    "LibraryInstrument": _object(
+        {
+            "id": {"type": "string"},
+            "version": {"type": "string"},
+            "kind": {"type": "string"},
+            "title": {"type": "object", "additionalProperties": {"type": "string"}},
+            "items": {"type": "integer", "description": "number of items"},
+            "scales": {"type": "array", "items": {"type": "string"}},
+            "languages": {"type": "object", "additionalProperties": {"type": "string"}},
+            "licence": {"type": "string"},
+            "citation": {"type": "string"},
+        },
+        ("id", "version", "kind", "title", "items", "scales", "languages", "licence", "citation"),
+    ),
+    "InstrumentList": _object(
+        {"items": {"type": "array", "items": {"$ref": "#/components/schemas/LibraryInstrument"}}},
+        ("items",),
+    ),
+    "CoordinatorAssignment": _object(
+        {"username": {"type": "string", "minLength": 1, "maxLength": 100}}, ("username",)
+    ),
+    "Coordinator": _object(
+        {"username": {"type": "string"}, "intervention": SLUG, "site": SLUG},
+        ("username", "intervention", "site"),
+    ),
+    "SurveyLink": _object(
+        {
+            "link": {"type": "string", "description": "the token to send as link"},
+            "site": SLUG,
+            "wave": {"type": "string"},
+            "group": {"type": "string", "enum": list(GROUPS)},
+            "is_open": {"type": "boolean"},
+            "url": {"type": "string", "description": "the participant's web survey"},
+        },
+        ("link", "site", "wave", "group", "is_open", "url"),
+    ),
+    "SurveyLinkList": _object(
+        {"items": {"type": "array", "items": {"$ref": "#/components/schemas/SurveyLink"}}},
+        ("items",),
+    ),
+    "CoordinatorList": _object(
+        {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Coordinator"}}},
+        ("items",),
+    ),
+}
+
+
+# The full intervention: its summary plus its sites and waves.
+SCHEMAS["Intervention"] = _object(
+    {
+        **SCHEMAS["InterventionSummary"]["properties"],
+        "sites": {"type": "array", "items": {"$ref": "#/components/schemas/Site"}},
+        "waves": {"type": "array", "items": {"$ref": "#/components/schemas/Wave"}},
+    },
+    (*SCHEMAS["InterventionSummary"]["required"], "sites", "waves"),
+)

@@ -1,0 +1,146 @@
+"""Participant codes: handed-out codes, and self-generated codes that link waves without names.
+
+A self-generated code is made from four answers that stay the same over time (the first letters
+of the mother's and father's first names, the day of birth, the number of older brothers and
+sisters), joined as ``M-J-17-2``. People misremember one answer now and then, so at a later wave
+a code that differs in exactly one element from exactly one earlier participant of the same site
+is linked to that participant; when several earlier codes qualify the response starts a new
+participant and is listed for the evaluator to resolve (:func:`ambiguous_matches`).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+
+from ..models import Participant, Response
+
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,62}$")
+SELF_CODE_ELEMENTS = ("mother_initial", "father_initial", "birth_day", "older_siblings")
+_UNAMBIGUOUS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+class CodeError(ValueError):
+    """A participant code that cannot be used; the message says why."""
+
+
+def clean_code(code: str) -> str:
+    code = (code or "").strip().upper()
+    if not CODE_PATTERN.match(code):
+        raise CodeError("a participant code has 2 to 63 letters, digits or dashes, like AB12-7")
+    return code
+
+
+def new_code(length: int = 6) -> str:
+    """A random code a coordinator can hand out (no look-alike characters)."""
+    return "".join(secrets.choice(_UNAMBIGUOUS) for _ in range(length))
+
+
+def self_generated_code(mother_initial: str, father_initial: str, birth_day, older_siblings) -> str:
+    """Compose the code from its four elements, checking each one."""
+    letters = []
+    for name, value in (("mother_initial", mother_initial), ("father_initial", father_initial)):
+        value = (value or "").strip().upper()
+        if len(value) != 1 or not value.isalpha():
+            raise CodeError(f"{name}: give one letter")
+        letters.append(value)
+    try:
+        day = int(birth_day)
+        siblings = int(older_siblings)
+    except (TypeError, ValueError):
+        raise CodeError(
+            "day of birth and number of older brothers and sisters are numbers"
+        ) from None
+    if not 1 <= day <= 31:
+        raise CodeError("birth_day: a day of the month is 1 to 31")
+    if not 0 <= siblings <= 20:
+        raise CodeError("older_siblings: give a number from 0 to 20")
+    return f"{letters[0]}-{letters[1]}-{day}-{siblings}"
+
+
+def differs_in_one_element(a: str, b: str) -> bool:
+    left, right = a.split("-"), b.split("-")
+    return len(left) == len(right) == len(SELF_CODE_ELEMENTS) and (
+        sum(x != y for x, y in zip(left, right, strict=True)) == 1
+    )
+
+
+@dataclass(frozen=True)
+class Resolution:
+    participant: Participant
+    how: str  # "exact", "one_difference", "new", "new_ambiguous"
+
+
+def resolve(dbsession, submission) -> Resolution:
+    intervention = submission.intervention
+    code = clean_code(submission.participant_code)
+    found = (
+        dbsession.query(Participant)
+        .filter_by(intervention_id=intervention.id, code=code)
+        .one_or_none()
+    )
+    if found is not None:
+        return Resolution(found, "exact")
+    how = "new"
+    if submission.code_elements:
+        candidates = _one_difference_candidates(dbsession, submission, code)
+        if len(candidates) == 1:
+            return Resolution(candidates[0], "one_difference")
+        how = "new_ambiguous" if candidates else "new"
+    participant = Participant(
+        intervention_id=intervention.id,
+        site_id=submission.site.id,
+        code=code,
+        group_name=submission.group,
+        consent_at=submission.consent_at,
+        consent_by=submission.consent_by,
+    )
+    savepoint = dbsession.begin_nested()
+    try:
+        dbsession.add(participant)
+        dbsession.flush()
+    except IntegrityError:
+        savepoint.rollback()  # created by a simultaneous submission
+        participant = (
+            dbsession.query(Participant).filter_by(intervention_id=intervention.id, code=code).one()
+        )
+        return Resolution(participant, "exact")
+    savepoint.commit()
+    return Resolution(participant, how)
+
+
+def _one_difference_candidates(dbsession, submission, code: str) -> list[Participant]:
+    answered_this_wave = dbsession.query(Response.participant_id).filter(
+        Response.wave_id == submission.wave.id, Response.superseded_at.is_(None)
+    )
+    earlier = dbsession.query(Participant).filter(
+        Participant.intervention_id == submission.intervention.id,
+        Participant.site_id == submission.site.id,
+        Participant.group_name == submission.group,
+        Participant.id.not_in(answered_this_wave),
+    )
+    return [p for p in earlier if differs_in_one_element(p.code, code)]
+
+
+def ambiguous_matches(dbsession, intervention) -> list[tuple[Response, list[Participant]]]:
+    """Responses whose self-generated code was one element away from several earlier codes."""
+    flagged = (
+        dbsession.query(Response)
+        .filter(Response.intervention_id == intervention.id, Response.superseded_at.is_(None))
+        .all()
+    )
+    out = []
+    for response in flagged:
+        if "code_match_ambiguous" not in (response.quality_flags or []):
+            continue
+        person = response.participant
+        near = (
+            dbsession.query(Participant)
+            .filter(Participant.site_id == person.site_id, Participant.id != person.id)
+            .all()
+        )
+        out.append((response, [p for p in near if differs_in_one_element(p.code, person.code)]))
+    return out

@@ -1,0 +1,133 @@
+"""API tokens: created for oneself, scoped to an intervention or one site, read or submit.
+
+The token itself is shown once; only its SHA-256 is stored (a token has 256 random bits, so a
+slow hash adds nothing). Revoked or expired tokens identify nobody.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from ..i18n import _
+from ..models import ApiToken, Intervention, Site, User, utcnow
+from ..models.user import TOKEN_PERMISSIONS
+from .users import UserError
+
+TOKEN_PREFIX = "evs_"
+# Writing last_used_at on every call would make every API request a write; once a minute is enough.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def user_may_see(user: User, intervention_id: int, site_id: int | None) -> bool:
+    """May ``user`` see this intervention (``site_id`` None: all its sites) or this one site?"""
+    if not user.active:
+        return False
+    if user.role == "admin":
+        return True
+    for membership in user.memberships:
+        if membership.intervention_id != intervention_id:
+            continue
+        if user.role == "evaluator" and membership.site_id is None:
+            return True
+        if user.role == "coordinator" and site_id is not None and membership.site_id == site_id:
+            return True
+    return False
+
+
+def scopes_for(dbsession, user: User) -> list[tuple[Intervention, Site | None]]:
+    """The scopes ``user`` may put on a token: whole interventions and single sites they see."""
+    if user.role == "ministry":
+        return []
+    if user.role == "admin":
+        interventions = dbsession.query(Intervention).order_by(Intervention.name).all()
+    else:
+        ids = {m.intervention_id for m in user.memberships}
+        interventions = (
+            dbsession.query(Intervention)
+            .filter(Intervention.id.in_(ids))
+            .order_by(Intervention.name)
+            .all()
+        )
+    scopes = []
+    for intervention in interventions:
+        if user_may_see(user, intervention.id, None):
+            scopes.append((intervention, None))
+        for site in intervention.sites:
+            if user_may_see(user, intervention.id, site.id):
+                scopes.append((intervention, site))
+    return scopes
+
+
+def create_token(
+    dbsession,
+    user: User,
+    *,
+    name: str,
+    permission: str,
+    intervention: Intervention,
+    site: Site | None = None,
+    expires_in_days: int | None = None,
+) -> tuple[ApiToken, str]:
+    """Create a token for ``user``; returns the row and the token text (shown once only)."""
+    name = name.strip()
+    if not name:
+        raise UserError(_("Give the token a name, for example the script or device that uses it."))
+    if permission not in TOKEN_PERMISSIONS:
+        raise UserError(_("Choose what the token may do: read or submit."))
+    if site is not None and site.intervention_id != intervention.id:
+        raise UserError(_("The site is not part of the intervention."))
+    if not user_may_see(user, intervention.id, None if site is None else site.id):
+        raise UserError(_("A token cannot have more access than you have yourself."))
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id,
+        name=name[:100],
+        token_hash=hash_token(secret),
+        prefix=secret[: len(TOKEN_PREFIX) + 6],
+        permission=permission,
+        intervention_id=intervention.id,
+        site_id=None if site is None else site.id,
+        expires_at=None if not expires_in_days else utcnow() + dt.timedelta(days=expires_in_days),
+    )
+    dbsession.add(token)
+    dbsession.flush()
+    return token, secret
+
+
+def find_token(dbsession, secret: str, now: dt.datetime | None = None) -> ApiToken | None:
+    """The live token with this text, or None (unknown, revoked, expired, or its user disabled)."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = dbsession.query(ApiToken).filter_by(token_hash=hash_token(secret)).one_or_none()
+    now = now or utcnow()
+    if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    if token.expires_at is not None and token.expires_at <= now:
+        return None
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        token.last_used_at = now
+    return token
+
+
+def covers(token: ApiToken, permission: str, intervention_id: int, site_id: int | None) -> bool:
+    """Does the token's scope cover this intervention (``site_id`` None: all sites) or site?"""
+    if token.permission != permission or token.intervention_id != intervention_id:
+        return False
+    if token.site_id is not None and token.site_id != site_id:
+        return False
+    # The user may have lost access since the token was made: the token never outlives that.
+    return user_may_see(token.user, intervention_id, site_id)
+
+
+def revoke(token: ApiToken) -> bool:
+    """Revoke the token; False when it already was."""
+    if token.revoked_at is not None:
+        return False
+    token.revoked_at = utcnow()
+    return True

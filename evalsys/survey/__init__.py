@@ -1,0 +1,1 @@
+"""The participant web survey: no login, a survey link is the only key."""

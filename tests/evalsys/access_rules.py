@@ -1,0 +1,181 @@
+"""Who may open which route: the table the access-matrix test checks every route against.
+
+Every route of the application needs a row here; test_access_matrix.py fails for a route without
+one (and for a row whose route is gone).
+
+A row gives, per role, one letter per target object:
+
+    A  allowed (the view ran: 2xx, 3xx other than to the login page, or a 400 for a bad form)
+    D  denied  (403 or 404)
+    L  login needed (redirect to /login?next=..., or 401 for the API)
+
+Targets: a route without placeholders has one target ("own"). A route with placeholders has two,
+"own" then "other": own = intervention A, site A1, the user's own token...; other = intervention
+B, site B1, another user's token. A route with {site} has a third, "sibling": site A2, another site
+of the user's own intervention (the coordinator of A1 must not see it; A's evaluator may).
+One letter applies to every target: rule(anonymous="L", ...) with single letters is the common case.
+
+How a URL is made for each placeholder: PLACEHOLDERS (by name), overridden per route in
+ROUTE_PLACEHOLDERS. Each is a function (world, role, target) -> the value to put in the URL.
+"""
+
+from __future__ import annotations
+
+ROLES = ("anonymous", "admin", "evaluator", "coordinator", "ministry")
+
+
+def rule(anonymous: str, admin: str, evaluator: str, coordinator: str, ministry: str) -> dict:
+    return dict(
+        anonymous=anonymous,
+        admin=admin,
+        evaluator=evaluator,
+        coordinator=coordinator,
+        ministry=ministry,
+    )
+
+
+PUBLIC = rule("A", "A", "A", "A", "A")
+LOGGED_IN = rule("L", "A", "A", "A", "A")
+ADMIN_ONLY = rule("L", "A", "D", "D", "D")
+
+RULES: dict[str, dict] = {
+    # foundation
+    "home": PUBLIC,
+    "healthz": PUBLIC,
+    "language": PUBLIC,
+    # accounts and administration (issue 5)
+    "auth.login": PUBLIC,
+    "auth.logout": PUBLIC,
+    "auth.second_step": PUBLIC,  # without a pending login it sends you back to /login
+    "auth.enrol": PUBLIC,
+    "auth.reset": rule("AD", "AD", "AD", "AD", "AD"),  # own: a live link; other: an unknown one
+    "account.home": LOGGED_IN,
+    "account.password": LOGGED_IN,
+    "account.totp": LOGGED_IN,
+    "account.totp_remove": LOGGED_IN,
+    "account.recovery_codes": LOGGED_IN,
+    "account.tokens": LOGGED_IN,
+    # own: the user's own token (anonymous and ministry have none: they try the coordinator's)
+    "account.token_revoke": rule("LL", "AA", "AD", "AD", "DD"),
+    "admin.users": ADMIN_ONLY,
+    "admin.user_new": ADMIN_ONLY,
+    "admin.user": ADMIN_ONLY,
+    "admin.user_reset": ADMIN_ONLY,
+    "admin.user_totp_reset": ADMIN_ONLY,
+    "admin.membership_add": ADMIN_ONLY,
+    "admin.membership_remove": ADMIN_ONLY,
+    "admin.audit": ADMIN_ONLY,
+    "admin.audit_csv": ADMIN_ONLY,
+    # data collection (issue 4): add a row for each new route here
+    "survey.fill": PUBLIC,
+    "survey.thanks": PUBLIC,
+    # interventions, set-up and the coordinator's site pages
+    "intervention.new": rule("L", "A", "A", "D", "D"),
+    "intervention.overview": rule("L", "AA", "AD", "AD", "D"),
+    "intervention.setup": rule("L", "AA", "AD", "D", "D"),
+    "intervention.instrument_import": rule("L", "AA", "AD", "D", "D"),
+    "site.dashboard": rule("L", "A", "ADA", "ADD", "D"),
+    "site.links": rule("L", "A", "ADA", "ADD", "D"),
+    "site.link_toggle": rule("L", "A", "ADA", "ADD", "D"),
+    "site.link_qr": rule("L", "A", "ADA", "ADD", "D"),
+    "site.link_flyer": rule("L", "A", "ADA", "ADD", "D"),
+    # paper entry and spreadsheet import: "collect" on the site ("view" for the template)
+    "site.paper": rule("L", "A", "ADA", "ADD", "D"),
+    "site.import": rule("L", "A", "ADA", "ADD", "D"),
+    "site.import_report": rule("L", "D", "D", "D", "D"),  # no report has this id
+    "questionnaire.template": rule("L", "A", "AD", "AD", "D"),
+    # JSON API v1 (issue 4 part 5): 401 is "L"; a denied GET is 404 ("D"), never 403
+    "api.openapi": PUBLIC,
+    "api.instruments": LOGGED_IN,
+    "api.responses": LOGGED_IN,  # a list within the scope (empty for the ministry)
+    "api.response": rule("L", "D", "D", "D", "D"),  # no response has this id
+    "api.interventions": LOGGED_IN,  # a list within the scope
+    "api.intervention": rule("L", "AA", "AD", "AD", "D"),
+    "api.sites": rule("L", "AA", "AD", "AD", "D"),
+    "api.site_coordinators": rule("L", "AAA", "ADA", "ADD", "D"),
+    "api.links": rule("L", "AA", "AD", "AD", "D"),
+    "api.waves": rule("L", "AA", "AD", "AD", "D"),
+    "api.wave": rule("L", "AA", "AD", "AD", "D"),
+    "api.questionnaire": rule("L", "AA", "AD", "AD", "D"),
+    # results, reports and exports (issue 7): participant-level for evaluators only; published
+    # reports for the intervention's evaluators and every ministry user
+    "intervention.results": rule("L", "AA", "AD", "D", "D"),
+    "intervention.report_pdf": rule("L", "AA", "AD", "D", "D"),
+    "intervention.publish": rule("L", "AA", "AD", "D", "D"),
+    "intervention.export": rule("L", "AA", "AD", "D", "D"),
+    "report.list": LOGGED_IN,  # a list of what the user may read
+    # no report has this id (who may read a real one: tests/evalsys/test_publish_reports.py)
+    "report.download": rule("D", "D", "D", "D", "D"),
+    "report.aggregates": rule("D", "D", "D", "D", "D"),
+}
+
+# JSON API views take no CSRF token: a bearer token is never sent by a browser on its own, and a
+# session request must carry a JSON body (else 415), which a cross-site form cannot send.
+API_CSRF = "JSON API: bearer token, or a JSON body that a cross-site form cannot send"
+
+# Routes whose POST views take no CSRF token, each with the reason.
+CSRF_EXEMPT: dict[str, str] = {
+    "language": "a GET link; it only sets the language cookie",
+    "survey.fill": "participants have no session; the link token and a rate limit guard it",
+    "api.responses": API_CSRF,
+    "api.interventions": API_CSRF,
+    "api.sites": API_CSRF,
+    "api.site_coordinators": API_CSRF,
+    "api.waves": API_CSRF,
+}
+
+
+def _slug(world, role, target):
+    return world.b.slug if target == "other" else world.a.slug
+
+
+def _site(world, role, target):
+    return world.site({"own": "A1", "sibling": "A2", "other": "B1"}[target]).slug
+
+
+def _link(world, role, target):
+    return world.links[{"own": "A1", "sibling": "A2", "other": "B1"}[target]].token
+
+
+def _own_token_id(world, role, target):
+    user = world.users.get(role)
+    if target == "other":
+        return world.tokens["coordinator-b"][0].id
+    if user is None or user.username not in world.tokens:
+        return world.tokens["coordinator-a"][0].id
+    return world.tokens[user.username][0].id
+
+
+def _managed_user_id(world, role, target):
+    # own: the coordinator of A1; other: the coordinator of B1 (admins may manage both)
+    return (world.others if target == "other" else world.users)["coordinator"].id
+
+
+def _reset_token(world, role, target):
+    return "no-such-link" if target == "other" else world.reset_token
+
+
+PLACEHOLDERS = {
+    "slug": _slug,
+    "site": _site,
+    "token": _link,
+    "code": lambda world, role, target: "en",
+}
+
+ROUTE_PLACEHOLDERS = {
+    "auth.reset": {"token": _reset_token},
+    "account.token_revoke": {"id": _own_token_id},
+    "admin.user": {"id": _managed_user_id},
+    "admin.user_reset": {"id": _managed_user_id},
+    "admin.user_totp_reset": {"id": _managed_user_id},
+    "admin.membership_add": {"id": _managed_user_id},
+    "admin.membership_remove": {"id": _managed_user_id},
+    "api.response": {"id": lambda world, role, target: 987654321},
+    "api.wave": {"label": lambda world, role, target: "T0"},
+    "site.import_report": {"report": lambda world, role, target: "no-such-report-0000000000"},
+    "questionnaire.template": {"ext": lambda world, role, target: "csv"},
+    "site.link_qr": {"format": lambda world, role, target: "svg"},
+    "intervention.export": {"format": lambda world, role, target: "csv_long"},
+    "report.download": {"id": lambda world, role, target: 987654321},
+    "report.aggregates": {"id": lambda world, role, target: 987654321},
+}

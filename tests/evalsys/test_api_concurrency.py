@@ -1,0 +1,108 @@
+"""Two copies of one submission arriving at the same moment at a real server make one row."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.request
+import uuid
+
+import sqlalchemy as sa
+import waitress
+
+from evalsys import main
+from evalsys.models import Response, SurveyLink, User, get_engine, get_session_factory
+from evalsys.services import demo, schema
+from evalsys.services.tokens import create_token
+from evalsys.settings import apply_environment
+
+from .builders import BRS_ANSWERS
+
+GSE_ANSWERS = {f"gse_{n}": 3 for n in range(1, 11)}
+
+
+def seed(settings: dict) -> tuple[str, str]:
+    """Migrate and seed a fresh database; returns (submit token, survey link of the site)."""
+    engine = get_engine(apply_environment(settings))
+    schema.upgrade(engine, apply_environment(settings))
+    session = get_session_factory(engine)()
+    with session.begin():
+        intervention, _ = demo.seed(session)
+        coordinator = session.query(User).filter_by(username="coordinator").one()
+        site = next(s for s in intervention.sites if s.slug == "rotterdam-zuid")
+        _, token = create_token(
+            session,
+            coordinator,
+            name="concurrency",
+            permission="submit",
+            intervention=intervention,
+            site=site,
+        )
+        link = (
+            session.query(SurveyLink)
+            .filter_by(site_id=site.id, wave_id=intervention.waves[0].id, group_name="intervention")
+            .one()
+        )
+        link_token = link.token
+    session.close()
+    engine.dispose()
+    return token, link_token
+
+
+def post(url: str, token: str, body: dict) -> int:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_two_simultaneous_copies_of_a_submission_store_one_row(scratch_database):
+    settings = dict(scratch_database)
+    token, link = seed(settings)
+    app = main({}, **settings)
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+    serving = threading.Thread(target=server.run, daemon=True)
+    serving.start()
+    try:
+        url = f"http://127.0.0.1:{server.effective_port}/api/v1/responses"
+        body = {
+            "submission_id": str(uuid.uuid4()),
+            "link": link,
+            "participant_code": "RACE01",
+            "language": "nl",
+            "answers": {**BRS_ANSWERS, **GSE_ANSWERS},
+        }
+        start = threading.Barrier(2)
+        statuses: list[int] = []
+
+        def send() -> None:
+            start.wait()
+            statuses.append(post(url, token, body))
+
+        senders = [threading.Thread(target=send) for _ in range(2)]
+        for sender in senders:
+            sender.start()
+        for sender in senders:
+            sender.join(timeout=60)
+        assert sorted(statuses) == [200, 201]
+    finally:
+        server.close()
+        serving.join(timeout=10)
+        app.registry["db_engine"].dispose()
+    engine = sa.create_engine(apply_environment(settings)["sqlalchemy.url"])
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(sa.func.count())
+            .select_from(Response.__table__)
+            .where(Response.__table__.c.submission_id == body["submission_id"])
+        ).scalar()
+    engine.dispose()
+    assert rows == 1

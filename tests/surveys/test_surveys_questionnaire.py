@@ -1,0 +1,221 @@
+"""Questionnaires: ordered instruments with demographics and consent; JSON round trip; XLSForm."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook, load_workbook
+
+import surveys
+
+
+@pytest.fixture
+def questionnaire() -> surveys.Questionnaire:
+    return surveys.Questionnaire(
+        id="buurtkracht",
+        version="1",
+        title={"nl": "Buurtkracht nameting", "en": "Neighbourhood strength post-test"},
+        instruments=(surveys.load_instrument("brs"), surveys.load_instrument("djg6")),
+        demographics=surveys.load_instrument("demographics"),
+        consent={"nl": "Ik doe vrijwillig mee.", "en": "I take part voluntarily."},
+    )
+
+
+BRS_OK = {f"brs_{i}": v for i, v in enumerate([4, 2, 4, 2, 5, 1], start=1)}
+DJG_OK = {f"djg_{i}": v for i, v in enumerate([3, 1, 1, 3, 1, 3], start=1)}
+
+
+def test_validate_and_score_over_all_blocks(questionnaire):
+    answers = {**BRS_OK, **DJG_OK, "age_band": 4, "gender": 3, "gender_other": "non-binair"}
+    assert questionnaire.validate(answers) == []
+    scores = questionnaire.score(answers)
+    assert set(scores) == {"brs", "djg6"}  # demographics has no scales
+    assert scores["brs"]["brs"].value == pytest.approx(26 / 6)  # 4, 4, 4, 4, 5, 5
+    assert scores["djg6"]["djg_total"].value == 0
+
+
+def test_errors_name_the_item_and_unknown_keys_come_first(questionnaire):
+    answers = {**BRS_OK, "brs_2": 9, "djg_1": 1, "age_band": "40", "shoe_size": 43}
+    errors = [(e.field, e.code) for e in questionnaire.validate(answers)]
+    assert errors[0] == ("shoe_size", "unknown_item")
+    assert ("age_band", "wrong_type") in errors and ("brs_2", "invalid_option") in errors
+    assert ("djg_2", "required") in errors
+
+
+def test_blocks_and_flags(questionnaire):
+    assert [b.id for b in questionnaire.blocks] == ["demographics", "brs", "djg6"]
+    flags = questionnaire.quality_flags({**BRS_OK, **DJG_OK}, duration_seconds=5)
+    assert flags["questionnaire"] == ["too_fast"]
+    assert flags["brs"] == [] and flags["djg6"] == []
+
+
+def test_item_ids_must_be_unique_across_the_questionnaire():
+    brs = surveys.load_instrument("brs")
+    copy = surveys.parse_instrument({**brs.to_dict(), "id": "brs_copy"})
+    with pytest.raises(surveys.InstrumentError, match="item id also used in 'brs'"):
+        surveys.Questionnaire(id="q", version="1", title={}, instruments=(brs, copy))
+
+
+def test_json_round_trip_by_reference_and_embedded(questionnaire):
+    by_ref = json.loads(json.dumps(questionnaire.to_dict()))
+    assert by_ref["instruments"][0] == {
+        "id": "brs",
+        "version": "1.0",
+        "fingerprint": questionnaire.instruments[0].fingerprint,
+    }
+    assert surveys.Questionnaire.from_dict(by_ref) == questionnaire
+    embedded = json.loads(json.dumps(questionnaire.to_dict(embed=True)))
+    rebuilt = surveys.Questionnaire.from_dict(embedded, resolve=lambda *_: pytest.fail("resolved"))
+    assert rebuilt == questionnaire
+
+
+def test_a_changed_definition_under_the_same_version_is_detected(questionnaire):
+    stored = questionnaire.to_dict()
+    stored["instruments"][0]["fingerprint"] = "0" * 64
+    with pytest.raises(surveys.InstrumentError, match="changed without a new version"):
+        surveys.Questionnaire.from_dict(stored)
+
+
+def test_frames_for_the_whole_questionnaire(questionnaire):
+    df = pd.DataFrame(
+        [{**BRS_OK, **DJG_OK, "age_band": 3}, {**BRS_OK, "brs_1": 7, "extra": 1, "code": "p2"}]
+    )
+    errors = questionnaire.validate_frame(df, ignore=["code"])
+    per_row = [
+        (row, e.field, e.code)
+        for row, record in enumerate(df.to_dict("records"))
+        for e in questionnaire.validate({k: v for k, v in record.items() if k != "code"})
+    ]
+    assert list(zip(errors["row"], errors["field"], errors["code"], strict=True)) == per_row
+    scores = questionnaire.score_frame(df)
+    assert scores.loc[0, "djg6.djg_total"] == 0 and pd.isna(scores.loc[1, "brs.brs"])
+    flags = questionnaire.quality_frame(df)
+    assert bool(flags.loc[1, "djg6.too_many_missing"]) and not flags.loc[0, "brs.straight_lining"]
+
+
+def test_xlsform_export_then_import_keeps_items_options_and_consent(questionnaire, tmp_path):
+    path = tmp_path / "buurtkracht.xlsx"
+    surveys.export_xlsform(questionnaire, path)
+    book = load_workbook(path)
+    assert book.sheetnames == ["survey", "choices", "settings"]
+    header = [c.value for c in book["survey"][1]]
+    assert "label::Dutch (nl)" in header and "label::English (en)" in header
+
+    imported = surveys.import_xlsform(path)
+    assert imported.consent == questionnaire.consent
+    assert imported.demographics is not None
+    for original, back in zip(questionnaire.blocks, imported.blocks, strict=True):
+        assert back.id == original.id
+        for a, b in zip(original.items, back.items, strict=True):
+            assert (b.id, b.type, b.text, b.options, b.required) == (
+                a.id,
+                a.type,
+                a.text,
+                a.options,
+                a.required,
+            )
+            assert (b.min, b.max, b.max_length) == (a.min, a.max, a.max_length)
+    assert imported.instruments[0].scales == ()  # scales are not part of XLSForm
+    assert imported.instruments[0].languages == {"nl": "original", "en": "working"}
+
+
+def write_form(path, survey_rows, choices_rows=(), settings=None):
+    book = Workbook()
+    survey = book.active
+    survey.title = "survey"
+    for row in survey_rows:
+        survey.append(row)
+    choices = book.create_sheet("choices")
+    choices.append(["list_name", "name", "label::Dutch (nl)", "label::English (en)"])
+    for row in choices_rows:
+        choices.append(row)
+    if settings:
+        sheet = book.create_sheet("settings")
+        sheet.append(list(settings))
+        sheet.append(list(settings.values()))
+    book.save(path)
+
+
+HEADER = [
+    "type",
+    "name",
+    "label::Dutch (nl)",
+    "label::English (en)",
+    "required",
+    "constraint",
+    "appearance",
+]
+
+
+def test_import_a_kobo_style_form(tmp_path):
+    path = tmp_path / "kobo.xlsx"
+    write_form(
+        path,
+        [
+            HEADER,
+            ["start", "start", None, None, None, None, None],
+            ["begin_group", "mood", "Stemming", "Mood", None, None, None],
+            ["select_one agree", "m1", "Ik voel me goed", "I feel good", "yes", None, "likert"],
+            ["select_one yn", "m2", "Werk je?", "Do you work?", "no", None, None],
+            ["select_multiple agree", "m3", "Kies", "Choose", "no", None, None],
+            ["integer", "m4", "Uren", "Hours", "no", ". >= 0 and . <= 24", None],
+            ["text", "m5", "Opmerking", "Remark", "no", "string-length(.) <= 200", None],
+            ["note", "info", "Dank je", "Thanks", None, None, None],
+            ["end_group", None, None, None, None, None, None],
+        ],
+        [
+            ["agree", 1, "oneens", "disagree"],
+            ["agree", 2, "eens", "agree"],
+            ["yn", "yes", "ja", "yes"],
+            ["yn", "no", "nee", "no"],
+        ],
+        settings={
+            "form_title": "Stemming",
+            "form_id": "mood_form",
+            "version": "2024-1",
+            "default_language": "Dutch (nl)",
+        },
+    )
+    form = surveys.import_xlsform(path)
+    (mood,) = form.instruments
+    assert (form.id, mood.id, mood.version) == ("mood_form", "mood", "2024-1")
+    assert [i.type for i in mood.items] == ["likert", "yes_no", "multiple_choice", "number", "text"]
+    assert mood.item("m2").option_values == (1, 0)
+    assert (mood.item("m4").min, mood.item("m4").max) == (0, 24)
+    assert mood.item("m5").max_length == 200
+    assert mood.validate({"m1": 2, "m2": 1, "m3": [1, 2], "m4": 8, "m5": "ok"}) == []
+
+
+def test_import_reports_every_row_that_cannot_be_mapped(tmp_path):
+    path = tmp_path / "broken.xlsx"
+    write_form(
+        path,
+        [
+            HEADER,
+            ["select_one colours", "c1", "Kleur", "Colour", "yes", None, None],
+            ["geopoint", "where", "Waar", "Where", "no", None, None],
+            ["integer", "age", "Leeftijd", "Age", "no", None, None],
+            ["select_one missing_list", "x", "X", "X", "no", None, None],
+            ["text", "t", "T", "T", "perhaps", None, None],
+        ],
+        [["colours", "red", "rood", "red"], ["colours", "blue", "blauw", "blue"]],
+    )
+    with pytest.raises(surveys.XLSFormError) as caught:
+        surveys.import_xlsform(path)
+    problems = caught.value.problems
+    places = [p for p, _ in problems]
+    assert places == [
+        "choices row 2",
+        "survey row 3",
+        "survey row 4",
+        "survey row 5",
+        "survey row 6",
+    ]
+    text = str(caught.value)
+    assert "'red' is not a whole number" in text
+    assert "'geopoint' cannot be mapped" in text
+    assert "needs a range" in text
+    assert "choice list not found" in text
+    assert "required must be yes or no" in text
