@@ -9,11 +9,17 @@ from .bootstrap import CommandError, database_session, load_settings, migrated_e
 from .common import intervention_by_slug
 from .progress_bar import ProgressBar
 
-HELP = "write the evaluation report of an intervention (current data) as a PDF file"
+HELP = "write the evaluation report of an intervention, or of the programme, as a PDF file"
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--intervention", required=True, metavar="SLUG")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--intervention", metavar="SLUG")
+    which.add_argument(
+        "--programme",
+        action="store_true",
+        help="one report across all interventions that have results",
+    )
     parser.add_argument("--lang", choices=reports.LANGUAGES, default="nl")
     parser.add_argument("--out", required=True, metavar="FILE.pdf")
 
@@ -24,6 +30,8 @@ def run(args) -> int:
         raise CommandError(f"folder {str(out.parent)!r} does not exist; create it first")
     settings = load_settings(args.config)
     engine = migrated_engine(settings, args.config)
+    if args.programme:
+        return programme(args, engine, settings, out)
     bar = ProgressBar("report", 3)
     with database_session(engine) as dbsession:
         intervention = intervention_by_slug(dbsession, args.intervention)
@@ -51,4 +59,23 @@ def run(args) -> int:
     print(
         f"wrote {out} ({len(pdf):,} bytes, data read at {found.data_taken_at:%Y-%m-%d %H:%M} UTC)"
     )
+    return 0
+
+
+def programme(args, engine, settings: dict, out: Path) -> int:
+    with database_session(engine) as dbsession:
+        found = reports.programme_evaluations(dbsession, settings, args.lang)
+        if not found:
+            raise CommandError("no intervention has results yet: nothing to report")
+        pdf = reports.make_programme_pdf(found, args.lang)
+        audit.record(
+            dbsession,
+            "export",
+            target_type="command",
+            target_id="programme report",
+            language=args.lang,
+            interventions=len(found),
+        )
+    out.write_bytes(pdf)
+    print(f"wrote {out} ({len(pdf):,} bytes, {len(found)} interventions)")
     return 0

@@ -32,6 +32,29 @@ def make_pdf(evaluation: Evaluation, language: str = "nl", *, version_label: str
     return build_report(evaluation.result, meta, language=language)
 
 
+def make_programme_pdf(evaluations: list[Evaluation], language: str = "nl") -> bytes:
+    """One report across interventions: a summary line, key figures and the claim of each."""
+    from analysis.report import build_programme_report
+
+    return build_programme_report([(e.meta, e.result) for e in evaluations], language=language)
+
+
+def programme_evaluations(dbsession, settings: dict, language: str = "nl") -> list[Evaluation]:
+    """The evaluation of every intervention that has results (the others are left out)."""
+    from ..models import Intervention
+    from .evaluation import NoResults, evaluate_intervention
+
+    found = []
+    for intervention in dbsession.query(Intervention).order_by(Intervention.name):
+        try:
+            found.append(
+                evaluate_intervention(dbsession, intervention, settings, language=language)
+            )
+        except NoResults:
+            continue
+    return found
+
+
 def checksum(pdf: bytes) -> str:
     return hashlib.sha256(pdf).hexdigest()
 

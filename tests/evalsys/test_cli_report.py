@@ -78,6 +78,17 @@ def test_report_in_english(demo_config, slug, tmp_path, monkeypatch):
     assert "Evaluation report" in PdfReader(out).pages[0].extract_text()
 
 
+def test_programme_report_puts_the_interventions_side_by_side(
+    demo_config, slug, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    out = tmp_path / "programma.pdf"
+    assert main(["report", demo_config, "--programme", "--out", str(out)]) == 0
+    assert "interventions" in capsys.readouterr().out
+    text = "".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "Veerkracht in de wijk (demo)" in text and "Samen sterk (demo)" in text
+
+
 @pytest.mark.parametrize("fmt", ["csv", "csv_wide", "xlsx", "sav"])
 def test_export_writes_each_format(demo_config, slug, tmp_path, capsys, fmt, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)

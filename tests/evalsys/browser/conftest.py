@@ -56,7 +56,7 @@ def live_server(browser_available, scratch_database_session):
     engine = get_engine(settings)
     schema.upgrade(engine, settings)
     with database_session(engine) as dbsession:
-        intervention, _ = demo.seed(dbsession, participants=0)
+        intervention, _ = demo.seed(dbsession, participants=150)
         slug = intervention.slug
     app = main({}, **scratch_database_session)
     server = create_server(app, host="127.0.0.1", port=0, threads=4)

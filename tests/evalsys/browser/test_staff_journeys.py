@@ -1,0 +1,83 @@
+"""Coordinator, evaluator and ministry each do their first tasks in a real Chromium.
+
+Every page on the way is checked with axe-core (WCAG 2.1 A/AA) and must not scroll sideways on a
+phone; with EVALSYS_SCREENSHOTS set, the pages are saved for the guides in docs/.
+"""
+
+from __future__ import annotations
+
+import pyotp
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from evalsys.services.demo import DEMO_LOGINS, DEMO_SLUG
+
+from .conftest import axe_violations, screenshot
+
+pytestmark = pytest.mark.browser
+
+PASSWORDS = {login.username: login.password for login in DEMO_LOGINS}
+
+
+def check(driver, name: str) -> None:
+    violations = axe_violations(driver)
+    assert violations == [], f"{driver.title}: {violations}"
+    assert driver.execute_script(
+        "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    ), f"{driver.title} scrolls sideways"
+    screenshot(driver, name)
+
+
+def log_in(driver, base: str, username: str) -> None:
+    driver.get(f"{base}/login")
+    check(driver, "login")
+    driver.find_element(By.ID, "username").send_keys(username)
+    driver.find_element(By.ID, "password").send_keys(PASSWORDS[username], Keys.ENTER)
+
+
+def test_a_coordinator_finds_their_site_links_and_paper_forms(browser, live_server):
+    base = live_server["url"]
+    browser.set_window_size(390, 900)
+    log_in(browser, base, "coordinator")
+    browser.get(f"{base}/")
+    check(browser, "coordinator-home")
+    browser.get(f"{base}/i/{DEMO_SLUG}/sites/rotterdam-zuid")
+    assert "Rotterdam-Zuid" in browser.find_element(By.TAG_NAME, "h1").text
+    check(browser, "coordinator-site")
+    browser.get(f"{base}/i/{DEMO_SLUG}/sites/rotterdam-zuid/links")
+    assert browser.find_elements(By.CSS_SELECTOR, "section.link-card img")
+    check(browser, "coordinator-links")
+    browser.get(f"{base}/i/{DEMO_SLUG}/sites/rotterdam-zuid/paper")
+    check(browser, "coordinator-paper")
+    browser.get(f"{base}/i/{DEMO_SLUG}/sites/amsterdam-zuidoost")
+    assert "Geen toegang" in browser.page_source or "No access" in browser.page_source
+
+
+def test_an_evaluator_enrols_two_factor_and_reads_the_results(browser, live_server):
+    base = live_server["url"]
+    browser.set_window_size(1280, 1000)
+    log_in(browser, base, "evaluator")
+    assert "/login/authenticator" in browser.current_url
+    check(browser, "evaluator-enrol")
+    secret = browser.find_element(By.CSS_SELECTOR, "code.secret").text.replace(" ", "")
+    browser.find_element(By.ID, "code").send_keys(pyotp.TOTP(secret).now(), Keys.ENTER)
+    assert browser.find_elements(By.CSS_SELECTOR, ".recovery-codes code")
+    check(browser, "evaluator-recovery-codes")
+    browser.get(f"{base}/i/{DEMO_SLUG}")
+    check(browser, "evaluator-intervention")
+    browser.get(f"{base}/i/{DEMO_SLUG}/setup")
+    check(browser, "evaluator-setup")
+    browser.get(f"{base}/i/{DEMO_SLUG}/results")
+    assert browser.find_elements(By.TAG_NAME, "svg"), "the results page shows no chart"
+    check(browser, "evaluator-results")
+
+
+def test_the_ministry_sees_reports_but_no_participant_data(browser, live_server):
+    base = live_server["url"]
+    browser.set_window_size(1280, 1000)
+    log_in(browser, base, "ministerie")
+    browser.get(f"{base}/reports")
+    check(browser, "ministry-reports")
+    browser.get(f"{base}/i/{DEMO_SLUG}/results")
+    assert browser.find_element(By.TAG_NAME, "h1").text in {"Geen toegang", "No access"}
