@@ -77,7 +77,10 @@ def paired_moments(
         sd_post = np.sqrt(var_post)
         mean_diff = mean_post - mean_pre
         # Var(post - pre) = Var(pre) + Var(post) - 2 Cov(pre, post)
-        var_diff = np.maximum(var_pre + var_post - 2 * cov, 0.0)
+        var_diff = var_pre + var_post - 2 * cov
+        # From moments, a zero variance (everyone changed by the same amount) comes out as
+        # rounding noise such as 1e-17, which would give t = 1e8; call such noise zero.
+        var_diff = np.where(var_diff <= 1e-10 * (var_pre + var_post), 0.0, var_diff)
         sd_diff = np.sqrt(var_diff)
         r = cov / (sd_pre * sd_post)
         df = n - 1

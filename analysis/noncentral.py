@@ -33,7 +33,7 @@ def noncentrality_limits(
     ``F(t; df, low) = (1 + confidence) / 2`` and ``high`` solves
     ``F(t; df, high) = (1 - confidence) / 2``. ``F`` decreases in the noncentrality,
     so a bisection on all elements at once finds both limits. Elements with a
-    missing or infinite ``t`` or ``df < 1`` give NaN.
+    missing or infinite ``t``, ``|t| > 1e6`` or ``df < 1`` give NaN.
 
     References
     ----------
@@ -52,7 +52,9 @@ def noncentrality_limits(
     t_arr, df_arr = np.broadcast_arrays(np.asarray(t, dtype=float), np.asarray(df, dtype=float))
     t_arr = t_arr.astype(float)
     df_arr = df_arr.astype(float)
-    ok = np.isfinite(t_arr) & np.isfinite(df_arr) & (df_arr >= 1)
+    # |t| beyond 1e6 only arises from (near) zero variance; the noncentral t functions of
+    # scipy take minutes there, and no interval would mean anything.
+    ok = np.isfinite(t_arr) & np.isfinite(df_arr) & (df_arr >= 1) & (np.abs(t_arr) <= 1e6)
     tail = (1 - confidence) / 2
     low = np.full(t_arr.shape, np.nan)
     high = np.full(t_arr.shape, np.nan)

@@ -131,7 +131,29 @@ def seed(
     for intervention, spec in zip(made, INTERVENTIONS, strict=True):
         share = participants * len(spec["sites"]) / total_sites
         _answers(dbsession, rng, intervention, share, today)
+    _publish(dbsession, made)
     return made[0], True
+
+
+def _publish(dbsession, interventions: list[Intervention]) -> None:
+    """A published report per intervention, so the ministry's pages have something on them."""
+    from .evaluation import NoResults, evaluate_intervention
+    from .reports import publish
+
+    admin = dbsession.query(User).filter_by(username="admin").one()
+    for intervention in interventions:
+        try:
+            evaluation = evaluate_intervention(dbsession, intervention, {}, language="nl")
+        except NoResults:
+            continue  # a demo without answers
+        publish(
+            dbsession,
+            intervention,
+            evaluation,
+            user=admin,
+            language="nl",
+            note="Demo: synthetische gegevens",
+        )
 
 
 def _intervention(dbsession, spec: dict, today: dt.date) -> Intervention:

@@ -123,3 +123,18 @@ def test_independent_needs_two_scores_per_group():
 def test_confidence_must_be_a_proportion():
     with pytest.raises(ValueError, match="between 0 and 1"):
         paired_effect(MOVIE_2, MOVIE_1, confidence=95)
+
+
+def test_equal_change_for_everyone_gives_no_d_z_instead_of_a_huge_one():
+    """Regression: everyone changing by the same amount left rounding noise (SD ~1e-9), which
+    made t ~1e8 and the exact interval search take minutes. Zero variance gives NaN, with a
+    warning, and the rest is still computed (STYLE.md: doubtful input warns)."""
+    import warnings
+
+    pre = np.array([3.1, 2.7, 4.3, 3.9, 2.2])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = paired_effect(pre, pre + 0.3)
+    assert result.mean_diff == pytest.approx(0.3)
+    assert np.isnan(result.d_z)
+    assert np.isnan(result.d_z_ci[0]) and np.isnan(result.d_z_ci[1])

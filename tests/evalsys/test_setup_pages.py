@@ -19,6 +19,20 @@ def evaluator(dbsession, tm):
     return user, coordinator
 
 
+def signed_in_evaluator_of_an_intervention(testapp, dbsession, tm, user) -> str:
+    """An intervention the user evaluates, committed, with the user signed in; its slug."""
+    iv = builders.intervention(dbsession)
+    dbsession.add(Membership(user_id=user.id, intervention_id=iv.id))
+    slug = iv.slug
+    builders.commit(tm)
+    sign_in(testapp, user)
+    return slug
+
+
+def xlsform_upload_form(page):
+    return page.forms[[k for k, f in page.forms.items() if "xlsform" in f.fields][0]]
+
+
 def form_with_action(page, action: str):
     for form in page.forms.values():
         if "action" in form.fields and form["action"].value == action:
@@ -96,11 +110,7 @@ def test_a_questionnaire_with_responses_changes_by_a_new_version(testapp, dbsess
 
 def test_bad_input_is_explained_and_nothing_is_saved(testapp, dbsession, tm, evaluator):
     user, _ = evaluator
-    iv = builders.intervention(dbsession)
-    dbsession.add(Membership(user_id=user.id, intervention_id=iv.id))
-    slug = iv.slug
-    builders.commit(tm)
-    sign_in(testapp, user)
+    slug = signed_in_evaluator_of_an_intervention(testapp, dbsession, tm, user)
     setup = testapp.get(f"/i/{slug}/setup")
     form = form_with_action(setup, "wave")
     form["label"], form["wave_name"] = "T9", "Later"
@@ -173,13 +183,9 @@ def xlsform_bytes(version: str = "1") -> bytes:
 
 def test_an_xlsform_becomes_an_instrument_to_choose(testapp, dbsession, tm, evaluator):
     user, _ = evaluator
-    iv = builders.intervention(dbsession)
-    dbsession.add(Membership(user_id=user.id, intervention_id=iv.id))
-    slug = iv.slug
-    builders.commit(tm)
-    sign_in(testapp, user)
+    slug = signed_in_evaluator_of_an_intervention(testapp, dbsession, tm, user)
     setup = testapp.get(f"/i/{slug}/setup")
-    form = setup.forms[[k for k, f in setup.forms.items() if "xlsform" in f.fields][0]]
+    form = xlsform_upload_form(setup)
     form["xlsform"] = ("buurt.xlsx", xlsform_bytes())
     page = form.submit().follow()
     assert "buurtgevoel" in page.text
@@ -194,13 +200,9 @@ def test_a_broken_xlsform_is_explained_and_stores_nothing(testapp, dbsession, tm
     from evalsys.models import InstrumentDefinition
 
     user, _ = evaluator
-    iv = builders.intervention(dbsession)
-    dbsession.add(Membership(user_id=user.id, intervention_id=iv.id))
-    slug = iv.slug
-    builders.commit(tm)
-    sign_in(testapp, user)
+    slug = signed_in_evaluator_of_an_intervention(testapp, dbsession, tm, user)
     setup = testapp.get(f"/i/{slug}/setup")
-    form = setup.forms[[k for k, f in setup.forms.items() if "xlsform" in f.fields][0]]
+    form = xlsform_upload_form(setup)
     form["xlsform"] = ("notes.xlsx", b"this is not a workbook")
     answer = form.submit(status=400)
     assert "XLSForm" in answer.text and "error-summary" in answer.text
