@@ -46,7 +46,9 @@ translations: $(VENV)/.installed-test
 	$(BIN)/python -m evalsys.i18n_catalogs
 
 bench: $(VENV)/.installed-test
-	@for script in bench/bench_*.py bench/fault_tests.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	@for script in bench/bench_*.py bench/fault_tests.py bench/fuzz_api.py; do \
+	  echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 # Screenshots for the guides in docs/, taken by the browser tests.
 screenshots: $(VENV)/.installed-test node_modules/.installed
