@@ -7,7 +7,7 @@ import datetime as dt
 from pyramid.view import view_config
 
 from ..models import Membership, SurveyLink, User
-from ..services import links, questionnaires, setup
+from ..services import questionnaires, setup
 from .errors import ApiError, ErrorCode, detail
 from .interventions import setup_error, visible_sites
 from .representations import link_body, questionnaire_body, site_body, wave_body
@@ -35,7 +35,6 @@ def add_site(context, request):
         )
     except setup.SetupError as error:
         raise setup_error(error) from None
-    links.ensure_links(request.dbsession, context.intervention)  # as the web form does
     request.response.status_int = 201
     return site_body(site)
 
@@ -107,7 +106,6 @@ def add_wave(context, request):
         )
     except setup.SetupError as error:
         raise setup_error(error) from None
-    links.ensure_links(request.dbsession, context.intervention)  # as the web form does
     request.response.status_int = 201
     return wave_body(wave)
 

@@ -15,7 +15,7 @@ import surveys
 from ..i18n import _
 from ..models import Intervention, Membership, Questionnaire, Response, Site, User, Wave
 from ..models.intervention import DESIGNS
-from . import audit, questionnaires
+from . import audit, links, questionnaires
 from . import instruments as stored_instruments
 from .users import UserError, add_membership
 
@@ -155,6 +155,7 @@ def add_site(
     )
     intervention.sites.append(site)
     dbsession.flush()
+    links.ensure_links(dbsession, intervention)  # every site x round x group gets its link
     _audit(dbsession, actor, "site_added", intervention, site_id=site.id, slug=slug)
     return site
 
@@ -197,6 +198,7 @@ def add_wave(
     )
     intervention.waves.append(wave)
     dbsession.flush()
+    links.ensure_links(dbsession, intervention)  # every site x round x group gets its link
     _audit(dbsession, actor, "wave_added", intervention, label=label)
     return wave
 

@@ -13,7 +13,7 @@ from pyramid.view import view_config
 
 from ..i18n import _
 from ..models import User
-from ..services import instruments, links, setup
+from ..services import instruments, setup
 from ..services.setup import SetupError
 
 MAX_INSTRUMENTS = 6
@@ -149,7 +149,6 @@ def add_wave(context, request):
         participant_code=post.get("participant_code", "assigned"),
         actor=request.identity,
     )
-    links.ensure_links(request.dbsession, context.intervention)
 
 
 def change_wave(context, request):
@@ -181,7 +180,6 @@ def add_site(context, request):
         organisation=post.get("organisation", ""),
         actor=request.identity,
     )
-    links.ensure_links(request.dbsession, context.intervention)
 
 
 def assign_coordinator(context, request):
