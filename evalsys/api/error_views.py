@@ -10,6 +10,7 @@ from pyramid.view import exception_view_config, forbidden_view_config, notfound_
 from pyramid_retry import is_error_retryable, is_last_attempt, mark_error_retryable
 
 from ..services.availability import RETRY_AFTER_SECONDS, database_unavailable, worth_retrying
+from ..services.setup import SetupError
 from .errors import ApiError, ErrorCode, error_response
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,13 @@ HTTP_CODES = {
 @exception_view_config(context=ApiError, path_info=API)
 def api_error(error: ApiError, request):
     return error_response(error.code, error.message, error.details, error.headers)
+
+
+@exception_view_config(context=SetupError, path_info=API)
+def api_setup_error(error: SetupError, request):
+    """Every set-up service refusal, as 409 (clashes with what exists) or 422 (invalid input)."""
+    code = ErrorCode.conflict if error.conflict else ErrorCode.validation_failed
+    return error_response(code, error.message, error.details)
 
 
 @notfound_view_config(path_info=API)

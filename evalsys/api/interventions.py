@@ -6,15 +6,9 @@ from pyramid.view import view_config
 
 from ..models import Intervention
 from ..services import setup
-from .errors import ApiError, ErrorCode
 from .representations import intervention_detail, intervention_summary, library_instrument
 from .requests import json_body
 from .scope import scope_for
-
-
-def setup_error(error: setup.SetupError) -> ApiError:
-    code = ErrorCode.conflict if error.conflict else ErrorCode.validation_failed
-    return ApiError(code, error.message, error.details)
 
 
 def visible_sites(request, intervention: Intervention) -> list:
@@ -45,12 +39,7 @@ def list_interventions(request):
 )
 def create_intervention(request):
     body = json_body(request, "InterventionCreate")
-    try:
-        intervention = setup.create_intervention(
-            request.dbsession, creator=request.identity, **body
-        )
-    except setup.SetupError as error:
-        raise setup_error(error) from None
+    intervention = setup.create_intervention(request.dbsession, creator=request.identity, **body)
     request.response.status_int = 201
     request.response.location = request.route_url("api.intervention", slug=intervention.slug)
     return intervention_detail(intervention, list(intervention.sites))
@@ -72,10 +61,5 @@ def get_intervention(context, request):
 )
 def change_intervention(context, request):
     body = json_body(request, "InterventionChange")
-    try:
-        setup.update_intervention(
-            request.dbsession, context.intervention, body, actor=request.identity
-        )
-    except setup.SetupError as error:
-        raise setup_error(error) from None
+    setup.update_intervention(request.dbsession, context.intervention, body, actor=request.identity)
     return intervention_detail(context.intervention, list(context.intervention.sites))

@@ -9,7 +9,7 @@ from pyramid.view import view_config
 from ..models import Membership, SurveyLink, User
 from ..services import questionnaires, setup
 from .errors import ApiError, ErrorCode, detail
-from .interventions import setup_error, visible_sites
+from .interventions import visible_sites
 from .representations import link_body, questionnaire_body, site_body, wave_body
 from .requests import json_body
 from .scope import scope_for
@@ -29,12 +29,7 @@ def list_sites(context, request):
 )
 def add_site(context, request):
     body = json_body(request, "SiteCreate")
-    try:
-        site = setup.add_site(
-            request.dbsession, context.intervention, actor=request.identity, **body
-        )
-    except setup.SetupError as error:
-        raise setup_error(error) from None
+    site = setup.add_site(request.dbsession, context.intervention, actor=request.identity, **body)
     request.response.status_int = 201
     return site_body(site)
 
@@ -76,12 +71,9 @@ def assign_coordinator(context, request):
             "no account with this user name",
             [detail("username", "unknown_user", "create the account first")],
         )
-    try:
-        _, created = setup.assign_coordinator(
-            request.dbsession, context.site, user, actor=request.identity
-        )
-    except setup.SetupError as error:
-        raise setup_error(error) from None
+    _, created = setup.assign_coordinator(
+        request.dbsession, context.site, user, actor=request.identity
+    )
     request.response.status_int = 201 if created else 200
     return _coordinator(user, context)
 
@@ -100,12 +92,7 @@ def list_waves(context, request):
 )
 def add_wave(context, request):
     body = _dates(json_body(request, "WaveCreate"))
-    try:
-        wave = setup.add_wave(
-            request.dbsession, context.intervention, actor=request.identity, **body
-        )
-    except setup.SetupError as error:
-        raise setup_error(error) from None
+    wave = setup.add_wave(request.dbsession, context.intervention, actor=request.identity, **body)
     request.response.status_int = 201
     return wave_body(wave)
 
@@ -124,10 +111,7 @@ def get_wave(context, request):
 )
 def change_wave(context, request):
     body = _dates(json_body(request, "WaveChange"))
-    try:
-        setup.update_wave(request.dbsession, context.wave, body, actor=request.identity)
-    except setup.SetupError as error:
-        raise setup_error(error) from None
+    setup.update_wave(request.dbsession, context.wave, body, actor=request.identity)
     return wave_body(context.wave)
 
 
@@ -153,16 +137,13 @@ def get_questionnaire(context, request):
 def set_questionnaire(context, request):
     body = json_body(request, "QuestionnaireChange")
     refs = [(i["id"], i.get("version")) for i in body["instruments"]]
-    try:
-        row, created = setup.set_questionnaire(
-            request.dbsession,
-            context.intervention,
-            refs,
-            demographics=body.get("demographics", True),
-            actor=request.identity,
-        )
-    except setup.SetupError as error:
-        raise setup_error(error) from None
+    row, created = setup.set_questionnaire(
+        request.dbsession,
+        context.intervention,
+        refs,
+        demographics=body.get("demographics", True),
+        actor=request.identity,
+    )
     request.response.status_int = 201 if created else 200
     return questionnaire_body(
         row, questionnaires.load(row), setup.has_responses(request.dbsession, row)
