@@ -17,7 +17,7 @@ def questionnaire() -> surveys.Questionnaire:
         id="buurtkracht",
         version="1",
         title={"nl": "Buurtkracht nameting", "en": "Neighbourhood strength post-test"},
-        instruments=(surveys.load_instrument("brs"), surveys.load_instrument("djg6")),
+        instruments=(surveys.load_instrument("brs", "1.0"), surveys.load_instrument("djg6", "1.0")),
         demographics=surveys.load_instrument("demographics"),
         consent={"nl": "Ik doe vrijwillig mee.", "en": "I take part voluntarily."},
     )
