@@ -33,12 +33,19 @@ def lines(value: str) -> list[str]:
     return [line.strip() for line in (value or "").replace(",", "\n").splitlines() if line.strip()]
 
 
+def choice_value(ref) -> str:
+    """The form value of one instrument choice: ``id@version`` (parsed in save_questionnaire)."""
+    return f"{ref['id']}@{ref['version']}"
+
+
 def setup_page(context, request, error: SetupError | None = None, section: str = ""):
     intervention = context.intervention
     current = intervention.questionnaire
     chosen = []
     if current is not None:
-        chosen = [ref["id"] for ref in current.definition.get("instruments", [])]
+        # "id@version", the value of the form's options: with two versions of one instrument
+        # in the library, the stored version stays selected, so re-saving keeps it.
+        chosen = [choice_value(ref) for ref in current.definition.get("instruments", [])]
     coordinators = {
         site.id: sorted(m.user.username for m in site_memberships(request, site.id))
         for site in intervention.sites
