@@ -5,7 +5,12 @@ POST /api/v1/responses from 64 connections for a bounded time, 10% of them delib
 an already-sent submission_id. Afterwards every acknowledged submission must be in the database
 exactly once (0 lost, 0 duplicated). In the same run the script measures the ceilings of the
 machine: a bare Pyramid JSON endpoint under the same gunicorn, and PostgreSQL's own rate of
-single-row insert-and-commit transactions (pgbench), so each figure reads as a ratio.
+single-row insert-and-commit transactions (pgbench), so each figure reads as a ratio. It also
+reads from /proc how many milliseconds of CPU each request cost in gunicorn and in PostgreSQL,
+and runs the same load paced at half the rate reached, for the latency without queueing (with
+64 clients always waiting, latency is 64 / throughput by Little's law, whatever the code does).
+
+Workers and threads: EVALSYS_BENCH_WORKERS (3) and EVALSYS_BENCH_THREADS (8).
 
 Run: .venv/bin/python bench/bench_submissions.py [seconds]   (loopback only; stops by itself)
 Writes bench/results/submissions.json.
@@ -13,6 +18,7 @@ Writes bench/results/submissions.json.
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -24,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (  # noqa: E402
     ROOT,
     bench_ini,
+    cpu_seconds_by_program,
     fresh_postgres_database,
     gunicorn,
     pgbench_single_row_commits,
@@ -35,8 +42,8 @@ from bench.common import (  # noqa: E402
 
 SECONDS = 15
 CLIENTS = 64
-WORKERS = 3
-THREADS = 8
+WORKERS = int(os.environ.get("EVALSYS_BENCH_WORKERS", 3))
+THREADS = int(os.environ.get("EVALSYS_BENCH_THREADS", 8))
 
 
 def prepare(database_url: str, folder: Path) -> tuple[Path, str, str]:
@@ -83,9 +90,18 @@ def prepare(database_url: str, folder: Path) -> tuple[Path, str, str]:
     return ini, token, link
 
 
-def check_acknowledged(database_url: str, ack_dir: Path) -> dict:
+def stored_count(database_url: str) -> int:
+    engine = sa.create_engine(database_url)
+    with engine.connect() as connection:
+        count = connection.execute(sa.text("SELECT count(*) FROM responses")).scalar_one()
+    engine.dispose()
+    return count
+
+
+def check_acknowledged(database_url: str, ack_dirs: list[Path]) -> dict:
+    """Every acknowledged submission stored once, over both runs."""
     acked = set()
-    for path in ack_dir.glob("acked-*.txt"):
+    for path in (p for folder in ack_dirs for p in folder.glob("acked-*.txt")):
         acked |= {line.split()[0] for line in path.read_text().splitlines() if line.strip()}
     engine = sa.create_engine(database_url)
     with engine.connect() as connection:
@@ -130,9 +146,12 @@ def main() -> None:
             }
         )
 
-        ack_dir = folder / "acks"
+        ack_dir, paced_dir = folder / "acks", folder / "acks-paced"
         ack_dir.mkdir()
+        paced_dir.mkdir()
+        before_run = stored_count(url)
         with gunicorn(["--paste", str(ini)], workers=WORKERS, threads=THREADS) as (base, _):
+            cpu_before = cpu_seconds_by_program()
             load = wrk(
                 base,
                 script=ROOT / "bench" / "submit.lua",
@@ -145,7 +164,33 @@ def main() -> None:
                     "EVALSYS_ACK_DIR": str(ack_dir),
                 },
             )
-        integrity = check_acknowledged(url, ack_dir)
+            cpu = {
+                name: seconds - cpu_before.get(name, 0.0)
+                for name, seconds in cpu_seconds_by_program().items()
+            }
+            # Latency without queueing: the same load paced at half the rate just measured.
+            half = max(load["requests_per_second"] / 2, 1.0)
+            paced = wrk(
+                base,
+                script=ROOT / "bench" / "submit.lua",
+                connections=CLIENTS,
+                seconds=seconds,
+                env={
+                    "EVALSYS_TOKEN": token,
+                    "EVALSYS_LINK": link,
+                    "EVALSYS_RETRY_SHARE": "0.1",
+                    "EVALSYS_ACK_DIR": str(paced_dir),
+                    "EVALSYS_PACE_MS": str(round(1000 * CLIENTS / half)),
+                    "EVALSYS_CODE_PREFIX": "P",
+                },
+            )
+        integrity = check_acknowledged(url, [ack_dir, paced_dir])
+        integrity["stored"] -= before_run  # the demo's own responses were there before the run
+        requests = load["requests_per_second"] * seconds
+        cpu_ms = {
+            name: round(1000 * cpu.get(name, 0.0) / max(requests, 1), 2)
+            for name in ("gunicorn", "postgres", "wrk")
+        }
         rows.append(
             {
                 "what": "evalsys POST /api/v1/responses (validate, score, store)",
@@ -154,9 +199,19 @@ def main() -> None:
                 "p99_ms": load.get("p99_ms"),
                 **integrity,
                 "non_2xx": load.get("non_2xx", 0),
+                "cpu_ms_per_request": cpu_ms,
             }
         )
-    evalsys_row = rows[-1]
+    rows.append(
+        {
+            "what": "the same, paced at half that rate (latency without queueing)",
+            "per_second": paced["requests_per_second"],
+            "p50_ms": paced.get("p50_ms"),
+            "p99_ms": paced.get("p99_ms"),
+            "non_2xx": paced.get("non_2xx", 0),
+        }
+    )
+    evalsys_row = rows[-2]
     ratios = {
         "of_bare_stack": evalsys_row["per_second"] / rows[0]["per_second"],
         "of_postgres_commits": evalsys_row["per_second"] / rows[1]["per_second"],
@@ -182,6 +237,13 @@ def main() -> None:
     print(
         f"{CLIENTS} clients, {seconds} s, gunicorn {WORKERS} workers x {THREADS} threads, "
         "10% retries of already-sent submission ids."
+    )
+    per_request = evalsys_row["cpu_ms_per_request"]
+    ceiling = 1000 * (os.cpu_count() or 1) / max(sum(per_request.values()), 0.001)
+    print(
+        "CPU per request: "
+        + ", ".join(f"{name} {ms} ms" for name, ms in per_request.items())
+        + f"; at this cost {os.cpu_count()} cores allow at most {ceiling:,.0f} requests/s"
     )
     path = write_results(
         "submissions",

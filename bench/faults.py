@@ -82,7 +82,7 @@ def _health(base: str) -> int:
 def _check(result: FaultResult, url: str, ack_dir: Path) -> FaultResult:
     from .bench_submissions import check_acknowledged
 
-    for key, value in check_acknowledged(url, ack_dir).items():
+    for key, value in check_acknowledged(url, [ack_dir]).items():
         setattr(result, key, value)
     return result
 

@@ -1,5 +1,8 @@
 -- wrk script: POST /api/v1/responses with new submission ids, and a share of deliberate retries.
--- Environment: EVALSYS_TOKEN, EVALSYS_LINK, EVALSYS_RETRY_SHARE (0.1), EVALSYS_ACK_DIR.
+-- Environment: EVALSYS_TOKEN, EVALSYS_LINK, EVALSYS_RETRY_SHARE (0.1), EVALSYS_ACK_DIR, and
+-- EVALSYS_PACE_MS: when set, each connection waits that long between requests (a paced load
+-- below capacity, to read latency without queueing; wrk's latency excludes the wait), and
+-- EVALSYS_CODE_PREFIX (B) so that runs against one database use different participant codes.
 local counter = 0
 local threads = {}
 
@@ -22,6 +25,8 @@ function init(args)
   sent = {}
   made = 0
   retries = 0
+  pace = tonumber(os.getenv("EVALSYS_PACE_MS") or "0")
+  prefix = os.getenv("EVALSYS_CODE_PREFIX") or "B"
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
   wrk.headers["Authorization"] = "Bearer " .. token
@@ -35,6 +40,10 @@ local function uuid4()
   end))
 end
 
+function delay()
+  return pace
+end
+
 function request()
   local body
   if #sent > 0 and math.random() < retry_share then
@@ -43,7 +52,7 @@ function request()
   else
     made = made + 1
     local sid = uuid4()
-    local code = "B" .. id .. "-" .. made .. "-" .. math.random(1000, 9999)
+    local code = prefix .. id .. "-" .. made .. "-" .. math.random(1000, 9999)
     body = '{"submission_id": "' .. sid .. '", "link": "' .. link .. '", "participant_code": "' ..
       code .. '", "language": "nl", "answers": ' .. answers .. '}'
     if #sent < 5000 then table.insert(sent, body) end

@@ -23,7 +23,7 @@ from pyramid.session import SignedCookieSessionFactory
 
 from .models import ApiToken, User
 from .services import audit
-from .services.tokens import covers, find_token, user_may_see
+from .services.tokens import Grant, covers, find_token, user_may_see
 from .settings import as_bool
 
 SESSION_USER_KEY = "user_id"
@@ -53,7 +53,7 @@ def bearer_token(request) -> str | None:
     return value.strip()
 
 
-def _api_token(request) -> ApiToken | None:
+def _api_token(request) -> Grant | None:
     secret = bearer_token(request)
     if not secret:
         return None
@@ -64,7 +64,7 @@ def _identity(request) -> User | None:
     if bearer_token(request) is not None:
         # Bearer requests never use the session cookie, whatever the token's fate.
         token = request.api_token
-        return None if token is None else token.user
+        return None if token is None else request.dbsession.get(User, token.user_id)
     user_id = request.session.get(SESSION_USER_KEY)
     if user_id is None:
         return None
@@ -76,13 +76,18 @@ def _identity(request) -> User | None:
     return user
 
 
-def principals_for(user: User | None, token: ApiToken | None = None) -> list[str]:
-    """The principals ACLs grant to: role, user, and each intervention or site the user works on."""
+def principals_for(user: User | None, token: ApiToken | Grant | None = None) -> list[str]:
+    """The principals ACLs grant to: role, user, and each intervention or site the user works on.
+
+    With a token, only the token counts (``user`` is not read, so it may be None).
+    """
     principals = [Everyone]
+    if token is not None:
+        if not token.user.active:
+            return principals
+        return principals + ["api-token", f"token-user:{token.user_id}", *_token_principals(token)]
     if user is None or not user.active:
         return principals
-    if token is not None:
-        return principals + ["api-token", f"token-user:{user.id}", *_token_principals(token)]
     principals += [Authenticated, f"user:{user.id}", f"role:{user.role}"]
     for membership in user.memberships:
         # Only the memberships that fit the role count (a role change never widens access).
@@ -94,7 +99,13 @@ def principals_for(user: User | None, token: ApiToken | None = None) -> list[str
     return principals
 
 
-def _token_principals(token: ApiToken) -> list[str]:
+def request_principals(request) -> list[str]:
+    """The principals of this request; a token request never loads its user."""
+    token = request.api_token
+    return principals_for(None if token is not None else request.identity, token)
+
+
+def _token_principals(token: ApiToken | Grant) -> list[str]:
     kind = f"token-{token.permission}"
     if token.site_id is None:
         if user_may_see(token.user, token.intervention_id, None):
@@ -128,7 +139,7 @@ class SecurityPolicy:
         return None if user is None else user.id
 
     def permits(self, request, context, permission):
-        principals = principals_for(request.identity, request.api_token)
+        principals = request_principals(request)
         return ACLHelper().permits(context, principals, permission)
 
     def remember(self, request, userid, **kw):
@@ -236,6 +247,7 @@ __all__ = [
     "SecurityPolicy",
     "pending_user",
     "principals_for",
+    "request_principals",
     "start_second_step",
     "token_allows",
 ]

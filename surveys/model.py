@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, NamedTuple
 
 ITEM_TYPES = (
@@ -63,13 +64,19 @@ class Item:
     scores: dict[int, float] | None = None
     hint: dict[str, str] = field(default_factory=dict)
 
-    @property
+    # Items never change, so what is derived from them is worked out once (a submission asks
+    # for these per item several times).
+    @cached_property
     def option_values(self) -> tuple[int, ...]:
         """The allowed option values, in display order."""
         return tuple(o.value for o in self.options)
 
     def score_bounds(self) -> tuple[float, float]:
         """Lowest and highest item score this item can contribute to a scale."""
+        return self._score_bounds
+
+    @cached_property
+    def _score_bounds(self) -> tuple[float, float]:
         if self.type == "number":
             return float(self.min), float(self.max)  # type: ignore[arg-type]
         points = [self.raw_points(v) for v in self.option_values]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -57,7 +58,7 @@ class Questionnaire:
     def _split(self, answers: Mapping[str, Any]) -> tuple[dict[str, dict], list[str]]:
         parts: dict[str, dict] = {b.id: {} for b in self.blocks}
         unknown = []
-        owner = {item.id: b.id for b in self.blocks for item in b.items}
+        owner = self._owner
         for key, value in answers.items():
             block = owner.get(key) if isinstance(key, str) else None
             if block is None:
@@ -98,7 +99,8 @@ class Questionnaire:
         """
         parts, _unknown = self._split(answers)
         flags = {b.id: b.quality_flags(parts[b.id], None) for b in self.instruments}
-        answered = sum(1 for k, v in answers.items() if k in self._owner() and not is_missing(v))
+        owner = self._owner
+        answered = sum(1 for k, v in answers.items() if k in owner and not is_missing(v))
         overall = []
         if duration_seconds is not None and answered:
             if duration_seconds < rules.seconds_per_item * answered:
@@ -106,14 +108,16 @@ class Questionnaire:
         flags["questionnaire"] = overall
         return flags
 
-    def _owner(self) -> set[str]:
-        return {item.id for b in self.blocks for item in b.items}
+    @cached_property
+    def _owner(self) -> dict[str, str]:
+        """Item id -> the id of the block it belongs to (worked out once: versions never change)."""
+        return {item.id: b.id for b in self.blocks for item in b.items}
 
     def validate_frame(self, df: pd.DataFrame, ignore: Iterable[str] = ()) -> pd.DataFrame:
         """Vectorised :meth:`validate`: one row per error (row, field, code, value, messages)."""
         ignored = set(ignore)
         frames = []
-        unknown = [c for c in df.columns if c not in ignored and c not in self._owner()]
+        unknown = [c for c in df.columns if c not in ignored and c not in self._owner]
         if unknown:
             demo = Instrument(id="_unknown", version="0", title={}, items=())
             frames.append(validate_frame(demo, df[unknown]))

@@ -10,12 +10,11 @@ import pytest
 import sqlalchemy as sa
 import transaction
 import webtest
-import zope.sqlalchemy
 from pyramid.paster import get_appsettings
 from transaction.interfaces import NoTransaction
 
 from evalsys import main
-from evalsys.models import get_engine, metadata
+from evalsys.models import get_engine, get_tm_session, metadata
 from evalsys.services import schema
 from evalsys.settings import apply_environment
 
@@ -83,9 +82,7 @@ def tm():
 @pytest.fixture
 def dbsession(app, connection, tm):
     """A session for tests of services and models, joined to the rolled-back connection."""
-    session = app.registry["dbsession_factory"]()
-    zope.sqlalchemy.register(session, transaction_manager=tm)
-    return session
+    return get_tm_session(app.registry["dbsession_factory"], tm)
 
 
 @pytest.fixture

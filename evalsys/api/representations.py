@@ -9,19 +9,47 @@ from ..models import Questionnaire as QuestionnaireRow
 
 
 def stored_response(response: Response, intervention_slug: str, version: int) -> dict:
+    """A stored ORM response (participant, site, wave and scores loaded) as JSON."""
     scores: dict[str, dict[str, float | None]] = {}
     for score in response.scores:
         scores.setdefault(score.instrument_key, {})[score.scale] = score.value
     participant = response.participant
+    return response_body(
+        response,
+        intervention=intervention_slug,
+        site=participant.site.slug,
+        wave=response.wave.label,
+        questionnaire_version=version,
+        scores=scores,
+        group=participant.group_name,
+        participant_code=participant.code,
+    )
+
+
+def response_body(
+    response,
+    *,
+    intervention: str,
+    site: str,
+    wave: str,
+    questionnaire_version: int,
+    scores: dict,
+    group: str | None = None,
+    participant_code: str | None = None,
+) -> dict:
+    """The StoredResponse shape, from an ORM Response or a submission's StoredResponse."""
+    superseded_at = response.superseded_at
     return {
         "id": response.id,
         "submission_id": response.submission_id,
-        "intervention": intervention_slug,
-        "site": participant.site.slug,
-        "wave": response.wave.label,
-        "group": participant.group_name,
-        "participant_code": participant.code,
-        "questionnaire_version": version,
+        "intervention": intervention,
+        "site": site,
+        "wave": wave,
+        "group": group if group is not None else response.group,
+        "participant_code": (
+            participant_code if participant_code is not None else response.participant_code
+        ),
+        "questionnaire_version": questionnaire_version,
         "language": response.language,
         "mode": response.mode,
         "submitted_at": response.submitted_at.isoformat(),
@@ -30,9 +58,7 @@ def stored_response(response: Response, intervention_slug: str, version: int) ->
         "scores": scores,
         "quality_flags": list(response.quality_flags or []),
         "supersedes_id": response.supersedes_id,
-        "superseded_at": None
-        if response.superseded_at is None
-        else response.superseded_at.isoformat(),
+        "superseded_at": None if superseded_at is None else superseded_at.isoformat(),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from functools import cache
 
+import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -59,6 +60,8 @@ def json_body(request, schema: str) -> dict:
         data = json.loads(body)
     except (UnicodeDecodeError, ValueError) as error:
         raise ApiError(ErrorCode.invalid_json, f"the body is not valid JSON: {error}") from None
+    if _accepts(schema, data):
+        return data
     errors = validation_errors(schema, data)
     if errors:
         raise ApiError(
@@ -108,3 +111,28 @@ def _validator(schema: str) -> Draft202012Validator:
         registry=registry,
         format_checker=FormatChecker(),
     )
+
+
+def _accepts(schema: str, data) -> bool:
+    """The fast check: a validator compiled to Python code (fastjsonschema), about twenty times
+    quicker than jsonschema. Only a body it refuses goes to jsonschema, which names each
+    problem; formats are checked by jsonschema's own checker in both, so the two agree (a test
+    compares them on generated bodies)."""
+    try:
+        _compiled(schema)(data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
+@cache
+def _compiled(schema: str):
+    checker = FormatChecker()
+    return fastjsonschema.compile(
+        {"$ref": f"#/components/schemas/{schema}", "components": document()["components"]},
+        formats={name: _format(checker, name) for name in ("uuid", "date", "date-time")},
+    )
+
+
+def _format(checker: FormatChecker, name: str):
+    return lambda value: checker.conforms(value, name)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from pyramid.view import view_config
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..models import Intervention, Participant, Questionnaire, Response, Site, SurveyLink, Wave
-from ..services import audit, ratelimit
+from ..services import audit, questionnaires, ratelimit
 from ..services.submissions import (
     AlreadyAnswered,
     InvalidAnswers,
@@ -18,7 +20,7 @@ from ..services.submissions import (
     submit,
 )
 from .errors import ApiError, ErrorCode, detail
-from .representations import stored_response
+from .representations import response_body, stored_response
 from .requests import json_body
 from .scope import allows, scope_for
 
@@ -43,6 +45,46 @@ def check_rate_limit(request) -> None:
         )
 
 
+@dataclass(frozen=True)
+class _Ref:
+    """What the submission service reads of an intervention, site or wave."""
+
+    id: int
+    label: str = ""
+
+
+_LINK = (
+    select(
+        SurveyLink.intervention_id,
+        SurveyLink.site_id,
+        SurveyLink.wave_id,
+        SurveyLink.group_name,
+        SurveyLink.is_open,
+        Intervention.slug.label("intervention_slug"),
+        Site.slug.label("site_slug"),
+        Wave.label.label("wave_label"),
+        Wave.opens_on,
+        Wave.closes_on,
+        Questionnaire.id.label("questionnaire_id"),
+        Questionnaire.version.label("questionnaire_version"),
+        Questionnaire.created_at.label("questionnaire_created_at"),
+    )
+    .join(Intervention, Intervention.id == SurveyLink.intervention_id)
+    .join(Site, Site.id == SurveyLink.site_id)
+    .join(Wave, Wave.id == SurveyLink.wave_id)
+    .outerjoin(
+        Questionnaire,
+        Questionnaire.id == questionnaires.latest_id(SurveyLink.intervention_id),
+    )
+    .where(SurveyLink.token == bindparam("token"))
+)
+
+
+def _link(request, token: str):
+    """The link with what a submission needs of its site, wave, intervention and questionnaire."""
+    return request.dbsession.execute(_LINK, {"token": token}).first()
+
+
 @view_config(
     route_name="api.responses",
     request_method="POST",
@@ -53,7 +95,7 @@ def check_rate_limit(request) -> None:
 def submit_response(request):
     check_rate_limit(request)
     body = json_body(request, "ResponseSubmission")
-    link = request.dbsession.query(SurveyLink).filter_by(token=body["link"]).one_or_none()
+    link = _link(request, body["link"])
     if link is None:
         raise ApiError(
             ErrorCode.not_found,
@@ -68,38 +110,61 @@ def submit_response(request):
             request.dbsession,
             Submission(
                 submission_id=body["submission_id"],
-                intervention=link.site.intervention,
-                site=link.site,
-                wave=link.wave,
+                intervention=_Ref(link.intervention_id),
+                site=_Ref(link.site_id),
+                wave=_Ref(link.wave_id, link.wave_label),
                 participant_code=body["participant_code"],
                 answers=body["answers"],
                 language=body["language"],
                 mode="api",
                 group=link.group_name,
                 duration_seconds=body.get("duration_seconds"),
-                submitted_by=request.identity,
+                submitted_by=_submitter(request),
+                questionnaire=None
+                if link.questionnaire_id is None
+                else questionnaires.version_of(
+                    request.dbsession,
+                    link.questionnaire_id,
+                    link.questionnaire_version,
+                    link.questionnaire_created_at,
+                ),
             ),
         )
     except SubmissionError as error:
         raise _submission_error(error) from None
-    response = stored.response
-    request.response.status_int = 201 if stored.created else 200
-    if stored.created:
-        request.response.location = request.route_url("api.response", id=response.id)
-    version = request.dbsession.get(Questionnaire, response.questionnaire_id).version
-    return stored_response(response, link.site.intervention.slug, version)
+    record = stored.response
+    if not stored.created:
+        # A retry: answer exactly as GET /responses/{id} does.
+        request.response.status_int = 200
+        response, slug, version = _responses_query(request).filter(Response.id == record.id).one()
+        return stored_response(response, slug, version)
+    request.response.status_int = 201
+    request.response.location = request.route_url("api.response", id=record.id)
+    return response_body(
+        record,
+        intervention=link.intervention_slug,
+        site=link.site_slug,
+        wave=link.wave_label,
+        questionnaire_version=stored.questionnaire_version,
+        scores=stored.scores,
+    )
 
 
-def _check_open(link: SurveyLink, today: dt.date | None = None) -> None:
+def _submitter(request):
+    """Who submits: the token's user (without loading it), or the signed-in person."""
+    token = request.api_token
+    return request.identity if token is None else _Ref(token.user_id)
+
+
+def _check_open(link, today: dt.date | None = None) -> None:
     """The same rules as the web survey: a closed link, or a wave outside its dates, is 410."""
     today = today or dt.date.today()
-    wave = link.wave
     if not link.is_open:
         reason = "the survey link is closed"
-    elif wave.opens_on and today < wave.opens_on:
-        reason = f"wave {wave.label} opens on {wave.opens_on.isoformat()}"
-    elif wave.closes_on and today > wave.closes_on:
-        reason = f"wave {wave.label} closed on {wave.closes_on.isoformat()}"
+    elif link.opens_on and today < link.opens_on:
+        reason = f"wave {link.wave_label} opens on {link.opens_on.isoformat()}"
+    elif link.closes_on and today > link.closes_on:
+        reason = f"wave {link.wave_label} closed on {link.closes_on.isoformat()}"
     else:
         return
     raise ApiError(ErrorCode.link_closed, reason, [detail("link", "closed", reason)])

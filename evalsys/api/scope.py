@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import false, or_
 
 from ..models import Site
-from ..security import principals_for, token_allows
+from ..security import request_principals, token_allows
 
 # what the API is used for -> the token permissions that allow it
 TOKEN_PERMISSIONS = {"read": ("read",), "submit": ("submit",), "structure": ("read", "submit")}
@@ -53,7 +53,7 @@ class Scope:
 
 def scope_for(request, purpose: str) -> Scope:
     """The scope of ``purpose`` ("read", "submit" or "structure") for this request."""
-    principals = principals_for(request.identity, request.api_token)
+    principals = request_principals(request)
     if request.api_token is None:
         if "role:admin" in principals:
             return Scope(everything=True)

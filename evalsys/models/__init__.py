@@ -80,7 +80,15 @@ def get_session_factory(engine: Engine) -> sessionmaker:
 def get_tm_session(session_factory: sessionmaker, transaction_manager, request=None):
     """A session joined to the transaction manager: pyramid_tm commits or aborts it."""
     dbsession = session_factory(info={"request": request})
-    zope.sqlalchemy.register(dbsession, transaction_manager=transaction_manager)
+    extension = zope.sqlalchemy.register(dbsession, transaction_manager=transaction_manager)
+
+    @event.listens_for(dbsession, "do_orm_execute")
+    def _a_write_is_a_change(state) -> None:
+        # zope.sqlalchemy notices ORM writes only; without this, an INSERT on a Table (the
+        # submission path) would be rolled back at the end of a request that changed no object.
+        if state.is_insert or state.is_update or state.is_delete:
+            extension.mark_changed(dbsession)
+
     return dbsession
 
 

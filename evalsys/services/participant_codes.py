@@ -14,9 +14,10 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, select
 
-from ..models import Participant, Response
+from ..models import Participant, Response, utcnow
+from ..models.inserts import insert_unless_conflict
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,62}$")
 SELF_CODE_ELEMENTS = ("mother_initial", "father_initial", "birth_day", "older_siblings")
@@ -69,60 +70,88 @@ def differs_in_one_element(a: str, b: str) -> bool:
 
 
 @dataclass(frozen=True)
+class Person:
+    """The participant row a submission belongs to (what the submission path needs of it)."""
+
+    id: int
+    site_id: int
+    code: str
+    group: str
+
+
+@dataclass(frozen=True)
 class Resolution:
-    participant: Participant
+    participant: Person
     how: str  # "exact", "one_difference", "new", "new_ambiguous"
 
 
+_PERSON = (Participant.id, Participant.site_id, Participant.code, Participant.group_name)
+_TABLE = Participant.__table__
+_RETURNING = tuple(_TABLE.c[column.key] for column in _PERSON)
+# Built once: constructing a statement costs more CPU than running it.
+_BY_CODE = select(*_PERSON).where(
+    Participant.intervention_id == bindparam("intervention_id"),
+    Participant.code == bindparam("code"),
+)
+
+
 def resolve(dbsession, submission) -> Resolution:
-    intervention = submission.intervention
+    """The participant of this code: found, matched with one difference, or created now."""
+    intervention_id = submission.intervention.id
     code = clean_code(submission.participant_code)
-    found = (
-        dbsession.query(Participant)
-        .filter_by(intervention_id=intervention.id, code=code)
-        .one_or_none()
-    )
+    if not submission.code_elements:
+        # Insert first: one statement for a new participant, a second one for a known code.
+        created = _insert(dbsession, submission, code)
+        if created is not None:
+            return Resolution(created, "new")
+        return Resolution(_by_code(dbsession, intervention_id, code), "exact")
+    found = _by_code(dbsession, intervention_id, code)
     if found is not None:
         return Resolution(found, "exact")
-    how = "new"
-    if submission.code_elements:
-        candidates = _one_difference_candidates(dbsession, submission, code)
-        if len(candidates) == 1:
-            return Resolution(candidates[0], "one_difference")
-        how = "new_ambiguous" if candidates else "new"
-    participant = Participant(
-        intervention_id=intervention.id,
-        site_id=submission.site.id,
-        code=code,
-        group_name=submission.group,
-        consent_at=submission.consent_at,
-        consent_by=submission.consent_by,
-    )
-    savepoint = dbsession.begin_nested()
-    try:
-        dbsession.add(participant)
-        dbsession.flush()
-    except IntegrityError:
-        savepoint.rollback()  # created by a simultaneous submission
-        participant = (
-            dbsession.query(Participant).filter_by(intervention_id=intervention.id, code=code).one()
-        )
-        return Resolution(participant, "exact")
-    savepoint.commit()
-    return Resolution(participant, how)
+    candidates = _one_difference_candidates(dbsession, submission, code)
+    if len(candidates) == 1:
+        return Resolution(candidates[0], "one_difference")
+    created = _insert(dbsession, submission, code)
+    if created is None:  # created by a simultaneous submission a moment ago
+        return Resolution(_by_code(dbsession, intervention_id, code), "exact")
+    return Resolution(created, "new_ambiguous" if candidates else "new")
 
 
-def _one_difference_candidates(dbsession, submission, code: str) -> list[Participant]:
-    answered_this_wave = dbsession.query(Response.participant_id).filter(
+def _insert(dbsession, submission, code: str) -> Person | None:
+    """A new participant with this code, or None when the code exists (a unique rule)."""
+    inserted = dbsession.execute(
+        insert_unless_conflict(dbsession, _TABLE, _RETURNING),
+        {
+            "intervention_id": submission.intervention.id,
+            "site_id": submission.site.id,
+            "code": code,
+            "group_name": submission.group,
+            "consent_at": submission.consent_at,
+            "consent_by": submission.consent_by,
+            "created_at": utcnow(),
+        },
+    ).first()
+    return None if inserted is None else Person(*inserted)
+
+
+def _by_code(dbsession, intervention_id: int, code: str) -> Person | None:
+    row = dbsession.execute(_BY_CODE, {"intervention_id": intervention_id, "code": code}).first()
+    return None if row is None else Person(*row)
+
+
+def _one_difference_candidates(dbsession, submission, code: str) -> list[Person]:
+    answered_this_wave = select(Response.participant_id).where(
         Response.wave_id == submission.wave.id, Response.superseded_at.is_(None)
     )
-    earlier = dbsession.query(Participant).filter(
-        Participant.intervention_id == submission.intervention.id,
-        Participant.site_id == submission.site.id,
-        Participant.group_name == submission.group,
-        Participant.id.not_in(answered_this_wave),
+    earlier = dbsession.execute(
+        select(*_PERSON).where(
+            Participant.intervention_id == submission.intervention.id,
+            Participant.site_id == submission.site.id,
+            Participant.group_name == submission.group,
+            Participant.id.not_in(answered_this_wave),
+        )
     )
-    return [p for p in earlier if differs_in_one_element(p.code, code)]
+    return [Person(*row) for row in earlier if differs_in_one_element(row.code, code)]
 
 
 def ambiguous_matches(dbsession, intervention) -> list[tuple[Response, list[Participant]]]:

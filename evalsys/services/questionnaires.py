@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import aliased
+
 import surveys
 
 from ..models import Intervention, Questionnaire
@@ -41,14 +46,62 @@ def save_version(
     return row
 
 
+@dataclass(frozen=True)
+class Current:
+    """An intervention's current questionnaire version: its row id, number and parsed form."""
+
+    id: int
+    version: int
+    questionnaire: surveys.Questionnaire
+
+
+_CURRENT = (
+    select(Questionnaire.id, Questionnaire.version, Questionnaire.created_at)
+    .where(Questionnaire.intervention_id == bindparam("intervention_id"))
+    .order_by(Questionnaire.version.desc())
+    .limit(1)
+)
+_DEFINITION = select(Questionnaire.definition).where(Questionnaire.id == bindparam("id"))
+
+
+def current(dbsession, intervention_id: int) -> Current | None:
+    """The newest version, with one small query; the definition is read once per process."""
+    row = dbsession.execute(_CURRENT, {"intervention_id": intervention_id}).first()
+    return None if row is None else version_of(dbsession, *row)
+
+
+def version_of(dbsession, id: int, version: int, created_at) -> Current:
+    """A stored version known by its row's id, number and time; parsed once per process."""
+    parsed = _parsed(
+        (id, version, created_at.isoformat()),
+        lambda: dbsession.execute(_DEFINITION, {"id": id}).scalar_one(),
+    )
+    return Current(id, version, parsed)
+
+
+def latest_id(intervention_id_column):
+    """A scalar subquery: the id of the newest version of the intervention in that column."""
+    newer = aliased(Questionnaire)  # the outer query may join questionnaires itself
+    return (
+        select(newer.id)
+        .where(newer.intervention_id == intervention_id_column)
+        .order_by(newer.version.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 def load(row: Questionnaire) -> surveys.Questionnaire:
     """The surveys object of a stored version, parsed once per process (versions never change)."""
-    key = (row.id, row.version, row.created_at.isoformat())
+    return _parsed((row.id, row.version, row.created_at.isoformat()), lambda: row.definition)
+
+
+def _parsed(key: tuple, definition) -> surveys.Questionnaire:
     cached = _cache.get(key)
     if cached is None:
         if len(_cache) > 512:
             _cache.clear()
-        cached = _cache[key] = surveys.Questionnaire.from_dict(row.definition)
+        cached = _cache[key] = surveys.Questionnaire.from_dict(definition())
     return cached
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, delete, insert, select
 
 import surveys
 
 from ..models import Intervention, Participant, Response, Score, Site, User, Wave, utcnow
+from ..models.inserts import insert_unless_conflict
 from . import questionnaires
 from .participant_codes import CodeError, resolve
 
@@ -52,7 +53,11 @@ class WrongSite(SubmissionError):
 
 @dataclass
 class Submission:
-    """Everything one submission carries, whichever way it came in."""
+    """Everything one submission carries, whichever way it came in.
+
+    Of ``intervention``, ``site`` and ``wave`` only the ids (and the wave's label) are read, so
+    the ORM rows or any object with those attributes will do (the API passes a light one).
+    """
 
     submission_id: str
     intervention: Intervention
@@ -69,14 +74,40 @@ class Submission:
     consent_at: dt.datetime | None = None
     code_elements: bool = False  # a self-generated code: tolerate one differing element
     submitted_at: dt.datetime | None = None  # when answered on paper or offline; default now
+    questionnaire: questionnaires.Current | None = None  # the current version, if known already
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    """A stored response as the submission path knows it, without loading ORM objects."""
+
+    id: int
+    submission_id: str
+    intervention_id: int
+    participant_id: int
+    participant_code: str
+    participant_site_id: int
+    group: str
+    wave_id: int
+    questionnaire_id: int
+    answers: dict
+    instruments: dict
+    language: str
+    mode: str
+    duration_seconds: int | None
+    quality_flags: list
+    submitted_at: dt.datetime
+    supersedes_id: int | None = None
+    superseded_at: dt.datetime | None = None
 
 
 @dataclass
 class Stored:
-    response: Response
+    response: StoredResponse
     created: bool
     scores: dict[str, dict[str, float | None]] = field(default_factory=dict)
     matched_fuzzily: bool = False
+    questionnaire_version: int | None = None  # known when created; a retry reads it if needed
 
 
 def normalise_submission_id(value) -> str:
@@ -94,17 +125,33 @@ def find(dbsession, submission_id: str) -> Response | None:
 
 
 def submit(dbsession, submission: Submission) -> Stored:
-    """Validate and store one submission; a known ``submission_id`` returns the stored response."""
-    submission.submission_id = normalise_submission_id(submission.submission_id)
-    existing = find(dbsession, submission.submission_id)
-    if existing is not None:
-        return _replay(existing, submission)
+    """Validate and store one submission; a known ``submission_id`` returns the stored response.
 
-    intervention = submission.intervention
-    row = intervention.questionnaire
-    if row is None:
+    The hot path of every way in, so it is written in SQL expressions rather than ORM objects,
+    and it asks the database only what it must: on the happy path one query for the current
+    questionnaire (none when the caller brings it), one INSERT (or a SELECT) for the
+    participant, one INSERT for the response and one for its scores. Unique rules, not
+    savepoints or look-ups beforehand, settle retries and races: an INSERT that a unique rule
+    refuses inserts nothing, and only then, or when the submission cannot be stored, is the
+    ``submission_id`` looked up, so that a retry is always answered with the stored response.
+    """
+    submission.submission_id = normalise_submission_id(submission.submission_id)
+    try:
+        return _store(dbsession, submission)
+    except SubmissionError:
+        existing = stored_response(dbsession, submission.submission_id)
+        if existing is None:
+            raise
+        return _replay(dbsession, existing, submission)
+
+
+def _store(dbsession, submission: Submission) -> Stored:
+    current = submission.questionnaire or questionnaires.current(
+        dbsession, submission.intervention.id
+    )
+    if current is None:
         raise SubmissionError("this intervention has no questionnaire yet; ask the evaluator")
-    questionnaire = questionnaires.load(row)
+    questionnaire = current.questionnaire
     errors = questionnaire.validate(submission.answers)
     if errors:
         raise InvalidAnswers(errors, submission.language)
@@ -115,31 +162,27 @@ def submit(dbsession, submission: Submission) -> Stored:
         raise SubmissionError(
             str(error), [{"field": "participant_code", "code": "invalid", "message": str(error)}]
         ) from None
-    participant, fuzzy = resolution.participant, resolution.how == "one_difference"
-    code_flags = {
-        "one_difference": {"code_matched_with_one_difference"},
-        "new_ambiguous": {"code_match_ambiguous"},
-    }.get(resolution.how, set())
+    participant = resolution.participant
     if participant.site_id != submission.site.id:
         raise WrongSite(
             f"participant code {submission.participant_code} belongs to another site; "
             "check the code"
         )
-    is_new = resolution.how in ("new", "new_ambiguous")
-    if not is_new and _current_response(dbsession, participant, submission.wave) is not None:
-        raise AlreadyAnswered(
-            f"participant {participant.code} already answered {submission.wave.label}; "
-            "a correction is made by the evaluator"
-        )
-
-    scores = questionnaire.score(submission.answers)
+    code_flags = {
+        "one_difference": {"code_matched_with_one_difference"},
+        "new_ambiguous": {"code_match_ambiguous"},
+    }.get(resolution.how, set())
     flags = questionnaire.quality_flags(submission.answers, submission.duration_seconds)
-    response = Response(
+    record = StoredResponse(
+        id=0,
         submission_id=submission.submission_id,
-        intervention_id=intervention.id,
+        intervention_id=submission.intervention.id,
         participant_id=participant.id,
+        participant_code=participant.code,
+        participant_site_id=participant.site_id,
+        group=participant.group,
         wave_id=submission.wave.id,
-        questionnaire_id=row.id,
+        questionnaire_id=current.id,
         answers=dict(submission.answers),
         instruments={b.id: b.version for b in questionnaire.blocks},
         language=submission.language,
@@ -149,37 +192,104 @@ def submit(dbsession, submission: Submission) -> Stored:
             {f"{block}:{flag}" for block, names in flags.items() for flag in names} | code_flags
         ),
         submitted_at=submission.submitted_at or utcnow(),
-        submitted_by_id=getattr(submission.submitted_by, "id", None),
-        scores=[
-            Score(
-                instrument_key=instrument_id,
-                scale=scale_id,
-                value=score.value,
-                items_answered=score.items_answered,
-                band=score.band,
-            )
-            for instrument_id, by_scale in scores.items()
-            for scale_id, score in by_scale.items()
-        ],
     )
-    savepoint = dbsession.begin_nested()
-    try:
-        dbsession.add(response)
-        dbsession.flush()
-    except IntegrityError:
-        savepoint.rollback()
-        # Two copies raced: the other one was stored first. Answer as for a retry.
-        existing = find(dbsession, submission.submission_id)
-        if existing is not None:
-            return _replay(existing, submission)
+    response_id = _insert_response(dbsession, record, submission)
+    if response_id is None:
+        # A unique rule refused it: the same submission_id arrived earlier (submit() answers
+        # it as a retry), or this participant answered this wave already.
+        if resolution.how in ("new", "new_ambiguous"):
+            # Made by this very call for a retry that carried another code: leave no trace.
+            dbsession.execute(_DELETE_PARTICIPANT, {"id": participant.id})
         raise AlreadyAnswered(
-            f"participant {participant.code} already answered {submission.wave.label}"
-        ) from None
-    savepoint.commit()
-    return Stored(response, True, _score_map(response), fuzzy)
+            f"participant {participant.code} already answered {submission.wave.label}; "
+            "a correction is made by the evaluator"
+        )
+    scores = questionnaire.score(submission.answers)
+    rows = [
+        {
+            "response_id": response_id,
+            "instrument_key": instrument_id,
+            "scale": scale_id,
+            "value": score.value,
+            "items_answered": score.items_answered,
+            "band": score.band,
+        }
+        for instrument_id, by_scale in scores.items()
+        for scale_id, score in by_scale.items()
+    ]
+    if rows:
+        dbsession.execute(_INSERT_SCORES, rows)
+    score_map = {key: {scale: s.value for scale, s in by.items()} for key, by in scores.items()}
+    fuzzy = resolution.how == "one_difference"
+    return Stored(replace(record, id=response_id), True, score_map, fuzzy, current.version)
 
 
-def _replay(existing: Response, submission: Submission) -> Stored:
+def _insert_response(dbsession, record: StoredResponse, submission: Submission) -> int | None:
+    table = Response.__table__
+    return dbsession.execute(
+        insert_unless_conflict(dbsession, table, (table.c.id,)),
+        {
+            "submission_id": record.submission_id,
+            "intervention_id": record.intervention_id,
+            "participant_id": record.participant_id,
+            "wave_id": record.wave_id,
+            "questionnaire_id": record.questionnaire_id,
+            "answers": record.answers,
+            "instruments": record.instruments,
+            "language": record.language,
+            "mode": record.mode,
+            "duration_seconds": record.duration_seconds,
+            "quality_flags": record.quality_flags,
+            "submitted_at": record.submitted_at,
+            "submitted_by_id": getattr(submission.submitted_by, "id", None),
+        },
+    ).scalar()
+
+
+_RECORD = (
+    Response.id,
+    Response.submission_id,
+    Response.intervention_id,
+    Response.participant_id,
+    Participant.code,
+    Participant.site_id,
+    Participant.group_name,
+    Response.wave_id,
+    Response.questionnaire_id,
+    Response.answers,
+    Response.instruments,
+    Response.language,
+    Response.mode,
+    Response.duration_seconds,
+    Response.quality_flags,
+    Response.submitted_at,
+    Response.supersedes_id,
+    Response.superseded_at,
+)
+
+
+# Built once: constructing a statement costs more CPU than running it.
+_BY_SUBMISSION_ID = (
+    select(*_RECORD)
+    .join(Participant, Participant.id == Response.participant_id)
+    .where(Response.submission_id == bindparam("submission_id"))
+)
+_SCORES_OF = select(Score.instrument_key, Score.scale, Score.value).where(
+    Score.response_id == bindparam("response_id")
+)
+_INSERT_SCORES = insert(Score.__table__)
+_DELETE_PARTICIPANT = delete(Participant.__table__).where(
+    Participant.__table__.c.id == bindparam("id")
+)
+
+
+def stored_response(dbsession, submission_id: str) -> StoredResponse | None:
+    """The stored response with this submission_id, or None."""
+    row = dbsession.execute(_BY_SUBMISSION_ID, {"submission_id": submission_id}).first()
+    return None if row is None else StoredResponse(*row)
+
+
+def _replay(dbsession, existing: StoredResponse, submission: Submission) -> Stored:
     if existing.wave_id != submission.wave.id or existing.intervention_id != (
         submission.intervention.id
     ):
@@ -188,19 +298,7 @@ def _replay(existing: Response, submission: Submission) -> Stored:
             "use a new UUID for every new submission",
             [{"field": "submission_id", "code": "conflict", "message": "already used"}],
         )
-    return Stored(existing, False, _score_map(existing))
-
-
-def _current_response(dbsession, participant: Participant, wave: Wave) -> Response | None:
-    return (
-        dbsession.query(Response)
-        .filter_by(participant_id=participant.id, wave_id=wave.id, superseded_at=None)
-        .one_or_none()
-    )
-
-
-def _score_map(response: Response) -> dict[str, dict[str, float | None]]:
-    out: dict[str, dict[str, float | None]] = {}
-    for score in response.scores:
-        out.setdefault(score.instrument_key, {})[score.scale] = score.value
-    return out
+    scores: dict[str, dict[str, float | None]] = {}
+    for key, scale, value in dbsession.execute(_SCORES_OF, {"response_id": existing.id}):
+        scores.setdefault(key, {})[scale] = value
+    return Stored(existing, False, scores)

@@ -9,9 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, select, update
 
 from ..i18n import _
-from ..models import ApiToken, Intervention, Site, User, utcnow
+from ..models import ApiToken, Intervention, Membership, Site, User, utcnow
 from ..models.user import TOKEN_PERMISSIONS
 from .users import UserError
 
@@ -24,7 +27,7 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def user_may_see(user: User, intervention_id: int, site_id: int | None) -> bool:
+def user_may_see(user: User | Holder, intervention_id: int, site_id: int | None) -> bool:
     """May ``user`` see this intervention (``site_id`` None: all its sites) or this one site?"""
     if not user.active:
         return False
@@ -100,22 +103,98 @@ def create_token(
     return token, secret
 
 
-def find_token(dbsession, secret: str, now: dt.datetime | None = None) -> ApiToken | None:
+@dataclass(frozen=True)
+class Member:
+    intervention_id: int
+    site_id: int | None
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A token's user as far as access goes (what :func:`user_may_see` reads)."""
+
+    id: int
+    active: bool
+    role: str
+    memberships: tuple[Member, ...]
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A live API token and what it grants, read in one query: every API request needs it."""
+
+    id: int
+    user_id: int
+    permission: str
+    intervention_id: int
+    site_id: int | None
+    last_used_at: dt.datetime | None
+    user: Holder
+
+
+# Built once: constructing a statement costs more CPU than running it.
+_GRANT = (
+    select(
+        ApiToken.id,
+        ApiToken.user_id,
+        ApiToken.permission,
+        ApiToken.intervention_id,
+        ApiToken.site_id,
+        ApiToken.last_used_at,
+        ApiToken.expires_at,
+        ApiToken.revoked_at,
+        User.active,
+        User.role,
+        Membership.intervention_id.label("member_intervention_id"),
+        Membership.site_id.label("member_site_id"),
+    )
+    .join(User, User.id == ApiToken.user_id)
+    .outerjoin(Membership, Membership.user_id == User.id)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)
+_TOUCH = (
+    update(ApiToken.__table__)
+    .where(ApiToken.__table__.c.id == bindparam("token_id"))
+    .values(last_used_at=bindparam("now"))
+)
+
+
+def find_token(dbsession, secret: str, now: dt.datetime | None = None) -> Grant | None:
     """The live token with this text, or None (unknown, revoked, expired, or its user disabled)."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    token = dbsession.query(ApiToken).filter_by(token_hash=hash_token(secret)).one_or_none()
+    rows = dbsession.execute(_GRANT, {"token_hash": hash_token(secret)}).all()
+    if not rows:
+        return None
+    token = rows[0]
     now = now or utcnow()
-    if token is None or token.revoked_at is not None or not token.user.active:
+    if token.revoked_at is not None or not token.active:
         return None
     if token.expires_at is not None and token.expires_at <= now:
         return None
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        token.last_used_at = now
-    return token
+    last_used_at = token.last_used_at
+    if last_used_at is None or now - last_used_at >= LAST_USED_RESOLUTION:
+        dbsession.execute(_TOUCH, {"token_id": token.id, "now": now})
+        last_used_at = now
+    members = tuple(
+        Member(row.member_intervention_id, row.member_site_id)
+        for row in rows
+        if row.member_intervention_id is not None
+    )
+    return Grant(
+        id=token.id,
+        user_id=token.user_id,
+        permission=token.permission,
+        intervention_id=token.intervention_id,
+        site_id=token.site_id,
+        last_used_at=last_used_at,
+        user=Holder(token.user_id, token.active, token.role, members),
+    )
 
 
-def covers(token: ApiToken, permission: str, intervention_id: int, site_id: int | None) -> bool:
+def covers(
+    token: ApiToken | Grant, permission: str, intervention_id: int, site_id: int | None
+) -> bool:
     """Does the token's scope cover this intervention (``site_id`` None: all sites) or site?"""
     if token.permission != permission or token.intervention_id != intervention_id:
         return False

@@ -80,7 +80,7 @@ def paper_entry(request):
             errors = [("participant_code", _submission_problem(request, error, values, wave))]
         else:
             # The next form: same wave, group and language; a new submission id.
-            page["saved"] = {"code": stored.response.participant.code, "created": stored.created}
+            page["saved"] = {"code": stored.response.participant_code, "created": stored.created}
             page["values"] = {"group": group, "language": values["language"]}
             return page
     request.response.status_int = 400
