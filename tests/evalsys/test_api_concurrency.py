@@ -106,3 +106,53 @@ def test_two_simultaneous_copies_of_a_submission_store_one_row(scratch_database)
         ).scalar()
     engine.dispose()
     assert rows == 1
+
+
+def test_two_simultaneous_answers_of_one_participant_to_one_wave_store_one(scratch_database):
+    """Different submission ids, same participant and wave: the partial unique index lets one
+    in, the other is told "already answered" (409), and no participant row is duplicated."""
+    settings = dict(scratch_database)
+    token, link = seed(settings)
+    app = main({}, **settings)
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+    serving = threading.Thread(target=server.run, daemon=True)
+    serving.start()
+    try:
+        url = f"http://127.0.0.1:{server.effective_port}/api/v1/responses"
+        start = threading.Barrier(2)
+        statuses: list[int] = []
+
+        def send() -> None:
+            body = {
+                "submission_id": str(uuid.uuid4()),
+                "link": link,
+                "participant_code": "TWICE01",
+                "language": "nl",
+                "answers": {**BRS_ANSWERS, **GSE_ANSWERS},
+            }
+            start.wait()
+            statuses.append(post(url, token, body))
+
+        senders = [threading.Thread(target=send) for _ in range(2)]
+        for sender in senders:
+            sender.start()
+        for sender in senders:
+            sender.join(timeout=60)
+        assert sorted(statuses) == [201, 409]
+    finally:
+        server.close()
+        serving.join(timeout=10)
+        app.registry["db_engine"].dispose()
+    engine = sa.create_engine(apply_environment(settings)["sqlalchemy.url"])
+    with engine.connect() as connection:
+        responses = connection.execute(
+            sa.text(
+                "SELECT count(*) FROM responses JOIN participants"
+                " ON participants.id = responses.participant_id WHERE code = 'TWICE01'"
+            )
+        ).scalar()
+        participants = connection.execute(
+            sa.text("SELECT count(*) FROM participants WHERE code = 'TWICE01'")
+        ).scalar()
+    engine.dispose()
+    assert (responses, participants) == (1, 1)

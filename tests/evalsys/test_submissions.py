@@ -133,3 +133,30 @@ def test_quality_flags_are_stored(dbsession):
     straight = {f"brs_{i}": 5 for i in range(1, 7)}
     stored = submit(dbsession, make(iv, answers=straight))
     assert "brs:straight_lining" in stored.response.quality_flags
+
+
+def test_a_retry_that_carries_another_new_code_leaves_no_participant_behind(dbsession):
+    # The response is refused by its submission_id only after the new code's participant was
+    # inserted (the happy path inserts first and asks afterwards): that row must go again.
+    iv = builders.intervention(dbsession)
+    first = make(iv, code="FIRST1")
+    stored = submit(dbsession, first)
+    again = submit(dbsession, make(iv, code="OTHER2", submission_id=first.submission_id))
+    assert not again.created and again.response.id == stored.response.id
+    assert again.response.participant_code == "FIRST1"
+    assert [p.code for p in dbsession.query(Participant)] == ["FIRST1"]
+
+
+def test_a_retry_is_answered_with_the_stored_response_even_if_it_would_not_validate_now(
+    dbsession,
+):
+    # Whatever made the retry fail (here an answer out of range), a known submission_id means
+    # "already stored": the client gets the stored response, as on the first try.
+    iv = builders.intervention(dbsession)
+    first = make(iv)
+    stored = submit(dbsession, first)
+    broken = make(iv, submission_id=first.submission_id, answers={**BRS_ANSWERS, "brs_1": 9})
+    again = submit(dbsession, broken)
+    assert not again.created and again.response.id == stored.response.id
+    assert again.scores == stored.scores
+    assert dbsession.query(Response).count() == 1

@@ -10,6 +10,7 @@ import pyotp
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 from evalsys.services.demo import DEMO_LOGINS, DEMO_SLUG
 
@@ -62,7 +63,15 @@ def test_an_evaluator_enrols_two_factor_and_reads_the_results(browser, live_serv
     check(browser, "evaluator-enrol")
     secret = browser.find_element(By.CSS_SELECTOR, "code.secret").text.replace(" ", "")
     browser.find_element(By.ID, "code").send_keys(pyotp.TOTP(secret).now(), Keys.ENTER)
-    assert browser.find_elements(By.CSS_SELECTOR, ".recovery-codes code")
+    # Enter submits the form; wait for the next page instead of reading the old one.
+    WebDriverWait(browser, 15).until(
+        lambda b: (
+            b.find_elements(By.CSS_SELECTOR, ".recovery-codes code")
+            or "/login/authenticator" not in b.current_url
+        ),
+        message="no recovery codes after enrolment",
+    )
+    assert browser.find_elements(By.CSS_SELECTOR, ".recovery-codes code"), browser.page_source[:500]
     check(browser, "evaluator-recovery-codes")
     browser.get(f"{base}/i/{DEMO_SLUG}")
     check(browser, "evaluator-intervention")
