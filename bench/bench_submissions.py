@@ -19,6 +19,7 @@ Writes bench/results/submissions.json.
 from __future__ import annotations
 
 import os
+import resource
 import sys
 import tempfile
 from pathlib import Path
@@ -152,6 +153,7 @@ def main() -> None:
         before_run = stored_count(url)
         with gunicorn(["--paste", str(ini)], workers=WORKERS, threads=THREADS) as (base, _):
             cpu_before = cpu_seconds_by_program()
+            wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
             load = wrk(
                 base,
                 script=ROOT / "bench" / "submit.lua",
@@ -168,6 +170,11 @@ def main() -> None:
                 name: seconds - cpu_before.get(name, 0.0)
                 for name, seconds in cpu_seconds_by_program().items()
             }
+            # wrk has ended by now, so /proc no longer shows it: it is a reaped child of ours.
+            wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu["wrk"] = (wrk_after.ru_utime - wrk_before.ru_utime) + (
+                wrk_after.ru_stime - wrk_before.ru_stime
+            )
             # Latency without queueing: the same load paced at half the rate just measured.
             half = max(load["requests_per_second"] / 2, 1.0)
             paced = wrk(

@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, or_, select, update
 
 from ..i18n import _
 from ..models import ApiToken, Intervention, Membership, Site, User, utcnow
@@ -152,9 +152,21 @@ _GRANT = (
     .outerjoin(Membership, Membership.user_id == User.id)
     .where(ApiToken.token_hash == bindparam("token_hash"))
 )
+# Many requests of one token arrive together, and each would find last_used_at stale at the
+# same moment: an UPDATE would make them queue on the row's lock until each commits. SKIP
+# LOCKED lets one of them write it and the others go on (PostgreSQL; SQLite writes one at a
+# time anyway and compiles no locking clause).
+_STALE = (
+    select(ApiToken.id)
+    .where(
+        ApiToken.id == bindparam("token_id"),
+        or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= bindparam("cutoff")),
+    )
+    .with_for_update(skip_locked=True)
+)
 _TOUCH = (
     update(ApiToken.__table__)
-    .where(ApiToken.__table__.c.id == bindparam("token_id"))
+    .where(ApiToken.__table__.c.id.in_(_STALE))
     .values(last_used_at=bindparam("now"))
 )
 
@@ -174,7 +186,8 @@ def find_token(dbsession, secret: str, now: dt.datetime | None = None) -> Grant 
         return None
     last_used_at = token.last_used_at
     if last_used_at is None or now - last_used_at >= LAST_USED_RESOLUTION:
-        dbsession.execute(_TOUCH, {"token_id": token.id, "now": now})
+        cutoff = now - LAST_USED_RESOLUTION
+        dbsession.execute(_TOUCH, {"token_id": token.id, "now": now, "cutoff": cutoff})
         last_used_at = now
     members = tuple(
         Member(row.member_intervention_id, row.member_site_id)

@@ -8,13 +8,14 @@ import urllib.error
 import urllib.request
 import uuid
 
+import pytest
 import sqlalchemy as sa
 import waitress
 
 from evalsys import main
 from evalsys.models import Response, SurveyLink, User, get_engine, get_session_factory
 from evalsys.services import demo, schema
-from evalsys.services.tokens import create_token
+from evalsys.services.tokens import create_token, find_token
 from evalsys.settings import apply_environment
 
 from .builders import BRS_ANSWERS
@@ -156,3 +157,29 @@ def test_two_simultaneous_answers_of_one_participant_to_one_wave_store_one(scrat
         ).scalar()
     engine.dispose()
     assert (responses, participants) == (1, 1)
+
+
+def test_a_token_in_use_by_an_open_transaction_does_not_hold_up_another_request(
+    scratch_database,
+):
+    """last_used_at is written by one request; the others skip the locked row instead of
+    queueing behind it (SKIP LOCKED). SQLite writes one transaction at a time, so the
+    question only arises on PostgreSQL."""
+    settings = apply_environment(dict(scratch_database))
+    if not settings["sqlalchemy.url"].startswith("postgresql"):
+        pytest.skip("row locks exist on PostgreSQL only; SQLite serialises all writers")
+    token, _ = seed(dict(scratch_database))
+    engine = get_engine(settings)
+    factory = get_session_factory(engine)
+    first, second = factory(), factory()
+    try:
+        assert find_token(first, token) is not None  # touches and keeps the row locked
+        second.execute(sa.text("SET LOCAL lock_timeout = '2s'"))
+        grant = find_token(second, token)  # would wait for `first` without SKIP LOCKED
+        assert grant is not None and grant.user.role == "coordinator"
+    finally:
+        first.rollback()
+        second.rollback()
+        first.close()
+        second.close()
+        engine.dispose()
