@@ -91,6 +91,23 @@ def prepare(database_url: str, folder: Path) -> tuple[Path, str, str]:
     return ini, token, link
 
 
+def send(base: str, seconds: int, token: str, link: str, ack_dir: Path, **extra) -> dict:
+    """wrk with submit.lua: new submissions and 10% retries; acknowledgements go to ack_dir."""
+    return wrk(
+        base,
+        script=ROOT / "bench" / "submit.lua",
+        connections=CLIENTS,
+        seconds=seconds,
+        env={
+            "EVALSYS_TOKEN": token,
+            "EVALSYS_LINK": link,
+            "EVALSYS_RETRY_SHARE": "0.1",
+            "EVALSYS_ACK_DIR": str(ack_dir),
+            **extra,
+        },
+    )
+
+
 def stored_count(database_url: str) -> int:
     engine = sa.create_engine(database_url)
     with engine.connect() as connection:
@@ -154,18 +171,7 @@ def main() -> None:
         with gunicorn(["--paste", str(ini)], workers=WORKERS, threads=THREADS) as (base, _):
             cpu_before = cpu_seconds_by_program()
             wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            load = wrk(
-                base,
-                script=ROOT / "bench" / "submit.lua",
-                connections=CLIENTS,
-                seconds=seconds,
-                env={
-                    "EVALSYS_TOKEN": token,
-                    "EVALSYS_LINK": link,
-                    "EVALSYS_RETRY_SHARE": "0.1",
-                    "EVALSYS_ACK_DIR": str(ack_dir),
-                },
-            )
+            load = send(base, seconds, token, link, ack_dir)
             cpu = {
                 name: seconds - cpu_before.get(name, 0.0)
                 for name, seconds in cpu_seconds_by_program().items()
@@ -177,19 +183,14 @@ def main() -> None:
             )
             # Latency without queueing: the same load paced at half the rate just measured.
             half = max(load["requests_per_second"] / 2, 1.0)
-            paced = wrk(
+            paced = send(
                 base,
-                script=ROOT / "bench" / "submit.lua",
-                connections=CLIENTS,
-                seconds=seconds,
-                env={
-                    "EVALSYS_TOKEN": token,
-                    "EVALSYS_LINK": link,
-                    "EVALSYS_RETRY_SHARE": "0.1",
-                    "EVALSYS_ACK_DIR": str(paced_dir),
-                    "EVALSYS_PACE_MS": str(round(1000 * CLIENTS / half)),
-                    "EVALSYS_CODE_PREFIX": "P",
-                },
+                seconds,
+                token,
+                link,
+                paced_dir,
+                EVALSYS_PACE_MS=str(round(1000 * CLIENTS / half)),
+                EVALSYS_CODE_PREFIX="P",
             )
         integrity = check_acknowledged(url, [ack_dir, paced_dir])
         integrity["stored"] -= before_run  # the demo's own responses were there before the run

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import waitress
 
 from evalsys import main
-from evalsys.models import Response, SurveyLink, User, get_engine, get_session_factory
+from evalsys.models import SurveyLink, User, get_engine, get_session_factory
 from evalsys.services import demo, schema
 from evalsys.services.tokens import create_token, find_token
 from evalsys.settings import apply_environment
@@ -65,48 +65,58 @@ def post(url: str, token: str, body: dict) -> int:
         return error.code
 
 
-def test_two_simultaneous_copies_of_a_submission_store_one_row(scratch_database):
-    settings = dict(scratch_database)
-    token, link = seed(settings)
+def send_at_once(settings: dict, token: str, bodies: list[dict]) -> list[int]:
+    """Serve the app with waitress and POST the bodies from as many threads at one moment."""
     app = main({}, **settings)
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
     serving = threading.Thread(target=server.run, daemon=True)
     serving.start()
     try:
         url = f"http://127.0.0.1:{server.effective_port}/api/v1/responses"
-        body = {
-            "submission_id": str(uuid.uuid4()),
-            "link": link,
-            "participant_code": "RACE01",
-            "language": "nl",
-            "answers": {**BRS_ANSWERS, **GSE_ANSWERS},
-        }
-        start = threading.Barrier(2)
+        start = threading.Barrier(len(bodies))
         statuses: list[int] = []
 
-        def send() -> None:
+        def send(body: dict) -> None:
             start.wait()
             statuses.append(post(url, token, body))
 
-        senders = [threading.Thread(target=send) for _ in range(2)]
+        senders = [threading.Thread(target=send, args=(body,)) for body in bodies]
         for sender in senders:
             sender.start()
         for sender in senders:
             sender.join(timeout=60)
-        assert sorted(statuses) == [200, 201]
+        return sorted(statuses)
     finally:
         server.close()
         serving.join(timeout=10)
         app.registry["db_engine"].dispose()
+
+
+def submission(link: str, code: str) -> dict:
+    return {
+        "submission_id": str(uuid.uuid4()),
+        "link": link,
+        "participant_code": code,
+        "language": "nl",
+        "answers": {**BRS_ANSWERS, **GSE_ANSWERS},
+    }
+
+
+def count(settings: dict, sql: str, **params) -> int:
     engine = sa.create_engine(apply_environment(settings)["sqlalchemy.url"])
     with engine.connect() as connection:
-        rows = connection.execute(
-            sa.select(sa.func.count())
-            .select_from(Response.__table__)
-            .where(Response.__table__.c.submission_id == body["submission_id"])
-        ).scalar()
+        value = connection.execute(sa.text(sql), params).scalar()
     engine.dispose()
-    assert rows == 1
+    return value
+
+
+def test_two_simultaneous_copies_of_a_submission_store_one_row(scratch_database):
+    settings = dict(scratch_database)
+    token, link = seed(settings)
+    body = submission(link, "RACE01")
+    assert send_at_once(settings, token, [body, body]) == [200, 201]
+    stored = "SELECT count(*) FROM responses WHERE submission_id = :sid"
+    assert count(settings, stored, sid=body["submission_id"]) == 1
 
 
 def test_two_simultaneous_answers_of_one_participant_to_one_wave_store_one(scratch_database):
@@ -114,49 +124,14 @@ def test_two_simultaneous_answers_of_one_participant_to_one_wave_store_one(scrat
     in, the other is told "already answered" (409), and no participant row is duplicated."""
     settings = dict(scratch_database)
     token, link = seed(settings)
-    app = main({}, **settings)
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    serving = threading.Thread(target=server.run, daemon=True)
-    serving.start()
-    try:
-        url = f"http://127.0.0.1:{server.effective_port}/api/v1/responses"
-        start = threading.Barrier(2)
-        statuses: list[int] = []
-
-        def send() -> None:
-            body = {
-                "submission_id": str(uuid.uuid4()),
-                "link": link,
-                "participant_code": "TWICE01",
-                "language": "nl",
-                "answers": {**BRS_ANSWERS, **GSE_ANSWERS},
-            }
-            start.wait()
-            statuses.append(post(url, token, body))
-
-        senders = [threading.Thread(target=send) for _ in range(2)]
-        for sender in senders:
-            sender.start()
-        for sender in senders:
-            sender.join(timeout=60)
-        assert sorted(statuses) == [201, 409]
-    finally:
-        server.close()
-        serving.join(timeout=10)
-        app.registry["db_engine"].dispose()
-    engine = sa.create_engine(apply_environment(settings)["sqlalchemy.url"])
-    with engine.connect() as connection:
-        responses = connection.execute(
-            sa.text(
-                "SELECT count(*) FROM responses JOIN participants"
-                " ON participants.id = responses.participant_id WHERE code = 'TWICE01'"
-            )
-        ).scalar()
-        participants = connection.execute(
-            sa.text("SELECT count(*) FROM participants WHERE code = 'TWICE01'")
-        ).scalar()
-    engine.dispose()
-    assert (responses, participants) == (1, 1)
+    bodies = [submission(link, "TWICE01"), submission(link, "TWICE01")]
+    assert send_at_once(settings, token, bodies) == [201, 409]
+    stored = (
+        "SELECT count(*) FROM responses JOIN participants"
+        " ON participants.id = responses.participant_id WHERE code = 'TWICE01'"
+    )
+    assert count(settings, stored) == 1
+    assert count(settings, "SELECT count(*) FROM participants WHERE code = 'TWICE01'") == 1
 
 
 def test_a_token_in_use_by_an_open_transaction_does_not_hold_up_another_request(
