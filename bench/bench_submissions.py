@@ -91,12 +91,20 @@ def prepare(database_url: str, folder: Path) -> tuple[Path, str, str]:
     return ini, token, link
 
 
-def send(base: str, seconds: int, token: str, link: str, ack_dir: Path, **extra) -> dict:
+def send(
+    base: str,
+    seconds: int,
+    token: str,
+    link: str,
+    ack_dir: Path,
+    connections: int = CLIENTS,
+    **extra,
+) -> dict:
     """wrk with submit.lua: new submissions and 10% retries; acknowledgements go to ack_dir."""
     return wrk(
         base,
         script=ROOT / "bench" / "submit.lua",
-        connections=CLIENTS,
+        connections=connections,
         seconds=seconds,
         env={
             "EVALSYS_TOKEN": token,

@@ -19,7 +19,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .common import ROOT, gunicorn, wrk
+from .common import gunicorn
 from .private_postgres import private_postgres
 
 WORKERS = 3
@@ -53,20 +53,9 @@ def _prepare(url: str, folder: Path):
 def _load(
     base: str, token: str, link: str, ack_dir: Path, seconds: int, connections: int, out: dict
 ) -> None:
-    out.update(
-        wrk(
-            base,
-            script=ROOT / "bench" / "submit.lua",
-            connections=connections,
-            seconds=seconds,
-            env={
-                "EVALSYS_TOKEN": token,
-                "EVALSYS_LINK": link,
-                "EVALSYS_RETRY_SHARE": "0.1",
-                "EVALSYS_ACK_DIR": str(ack_dir),
-            },
-        )
-    )
+    from .bench_submissions import send
+
+    out.update(send(base, seconds, token, link, ack_dir, connections))
 
 
 def _health(base: str) -> int:
