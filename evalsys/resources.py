@@ -46,14 +46,20 @@ def _int_or_404(value: str) -> int:
     return int(value)
 
 
+def intervention_in_url(request) -> Intervention:
+    """The intervention whose slug the URL names; 404 when there is none."""
+    slug = request.matchdict["slug"]
+    intervention = request.dbsession.query(Intervention).filter_by(slug=slug).one_or_none()
+    if intervention is None:
+        raise HTTPNotFound()
+    return intervention
+
+
 class InterventionContext:
     """One intervention, found by its slug in the URL."""
 
     def __init__(self, request):
-        slug = request.matchdict["slug"]
-        self.intervention = request.dbsession.query(Intervention).filter_by(slug=slug).one_or_none()
-        if self.intervention is None:
-            raise HTTPNotFound()
+        self.intervention = intervention_in_url(request)
 
     @property
     def __acl__(self):

@@ -148,16 +148,7 @@ def forest_plot(
         y -= ROW
         middle = y + ROW / 2
         name = site_label(row.site, site_names)
-        chart.add(
-            String(
-                0,
-                middle - 3,
-                fit(name, LABEL_W, regular, 8),
-                fontName=regular,
-                fontSize=8,
-                fillColor=INK,
-            )
-        )
+        _row_text(chart, middle, regular, label=name)
         if is_missing(row.d_z):
             reason = hidden_because(result, row)
             note = chart_text(language, reason, min_cell=min_cell)
@@ -184,27 +175,7 @@ def forest_plot(
                     textAnchor="middle",
                 )
             )
-            chart.add(
-                String(
-                    N_X,
-                    middle - 3,
-                    blank,
-                    fontName=regular,
-                    fontSize=8,
-                    fillColor=MUTED,
-                    textAnchor="end",
-                )
-            )
-            chart.add(
-                String(
-                    TEXT_X,
-                    middle - 3,
-                    blank,
-                    fontName=regular,
-                    fontSize=8,
-                    fillColor=MUTED,
-                )
-            )
+            _row_text(chart, middle, regular, n=blank, estimate=blank, color=MUTED)
             lines.append(f"{name}: {note}.")
             continue
         if not (is_missing(row.d_z_low) or is_missing(row.d_z_high)):
@@ -232,18 +203,7 @@ def forest_plot(
         estimate = (
             f"{number(row.d_z, 2, language)} {interval(row.d_z_low, row.d_z_high, 2, language)}"
         )
-        chart.add(
-            String(
-                N_X,
-                middle - 3,
-                count(row.n),
-                fontName=regular,
-                fontSize=8,
-                fillColor=INK,
-                textAnchor="end",
-            )
-        )
-        chart.add(String(TEXT_X, middle - 3, estimate, fontName=regular, fontSize=8, fillColor=INK))
+        _row_text(chart, middle, regular, n=count(row.n), estimate=estimate)
         lines.append(f"{name}: n = {count(row.n)}, d_z = {estimate}.")
 
     if has_pooled:
@@ -251,16 +211,7 @@ def forest_plot(
         middle = y + ROW / 2
         chart.add(Line(0, y + ROW, WIDTH, y + ROW, strokeColor=GRID, strokeWidth=0.5))
         pooled_name = chart_text(language, "pooled")
-        chart.add(
-            String(
-                0,
-                middle - 3,
-                fit(pooled_name, LABEL_W, bold, 8),
-                fontName=bold,
-                fontSize=8,
-                fillColor=INK,
-            )
-        )
+        _row_text(chart, middle, bold, label=pooled_name)
         est, lo, hi = (float(pooled[c]) for c in ("estimate", "ci_low", "ci_high"))
         chart.add(
             Polygon(
@@ -271,33 +222,13 @@ def forest_plot(
             )
         )
         estimate = f"{number(est, 2, language)} {interval(lo, hi, 2, language)}"
-        chart.add(
-            String(
-                N_X,
-                middle - 3,
-                count(pooled["n"]),
-                fontName=bold,
-                fontSize=8,
-                fillColor=INK,
-                textAnchor="end",
-            )
-        )
-        chart.add(String(TEXT_X, middle - 3, estimate, fontName=bold, fontSize=8, fillColor=INK))
+        _row_text(chart, middle, bold, n=count(pooled["n"]), estimate=estimate)
         lines.append(f"{pooled_name}: n = {count(pooled['n'])}, d_z = {estimate}.")
     if has_pi:
         y -= ROW
         middle = y + ROW / 2
         name = chart_text(language, "prediction")
-        chart.add(
-            String(
-                0,
-                middle - 3,
-                fit(name, LABEL_W, regular, 8),
-                fontName=regular,
-                fontSize=8,
-                fillColor=INK,
-            )
-        )
+        _row_text(chart, middle, regular, label=name)
         lo, hi = float(pooled["pi_low"]), float(pooled["pi_high"])
         chart.add(Line(x_of(lo), middle, x_of(hi), middle, strokeColor=POOLED, strokeWidth=1.5))
         for end in (lo, hi):
@@ -312,7 +243,7 @@ def forest_plot(
                 )
             )
         text = interval(lo, hi, 2, language)
-        chart.add(String(TEXT_X, middle - 3, text, fontName=regular, fontSize=8, fillColor=INK))
+        _row_text(chart, middle, regular, estimate=text)
         lines.append(f"{name}: {text}.")
     if not len(rows):
         chart.add(
@@ -384,3 +315,24 @@ def forest_plot(
     )
     chart.description = chart_text(language, "forest_desc", rows=" ".join(lines))
     return chart
+
+
+def _row_text(chart, middle: float, font: str, *, label=None, n=None, estimate=None, color=INK):
+    """The text columns of one row: the label (cut to fit), n (right-aligned), the estimate."""
+    if label is not None:
+        chart.add(
+            String(
+                0,
+                middle - 3,
+                fit(label, LABEL_W, font, 8),
+                fontName=font,
+                fontSize=8,
+                fillColor=INK,
+            )
+        )
+    if n is not None:
+        chart.add(
+            String(N_X, middle - 3, n, fontName=font, fontSize=8, fillColor=color, textAnchor="end")
+        )
+    if estimate is not None:
+        chart.add(String(TEXT_X, middle - 3, estimate, fontName=font, fontSize=8, fillColor=color))

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pyramid.authorization import Allow, Authenticated
 from pyramid.httpexceptions import HTTPNotFound
 
-from ..models import Intervention, Site, Wave
-from ..resources import ADMIN
+from ..models import Site, Wave
+from ..resources import ADMIN, intervention_in_url
 
 
 class ApiRoot:
@@ -32,10 +32,7 @@ class ApiIntervention:
     hide_when_denied = True
 
     def __init__(self, request):
-        slug = request.matchdict["slug"]
-        self.intervention = request.dbsession.query(Intervention).filter_by(slug=slug).one_or_none()
-        if self.intervention is None:
-            raise HTTPNotFound()
+        self.intervention = intervention_in_url(request)
 
     @property
     def __acl__(self):

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..models import Intervention, Site, User, Wave
 from . import demo_data, links, questionnaires
-from .submissions import Submission, find, submit
+from .submissions import Submission, stored_response, submit
 from .users import create_user, grant
 
 DEMO_SLUG = "veerkracht-demo"
@@ -219,7 +219,7 @@ def _answers(
     )
     for site in sites:
         for answer in generated[site.slug]:
-            if find(dbsession, answer.submission_id) is not None:
+            if stored_response(dbsession, answer.submission_id) is not None:
                 continue
             submit(
                 dbsession,

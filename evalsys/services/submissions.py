@@ -120,10 +120,6 @@ def normalise_submission_id(value) -> str:
         ) from None
 
 
-def find(dbsession, submission_id: str) -> Response | None:
-    return dbsession.query(Response).filter_by(submission_id=submission_id).one_or_none()
-
-
 def submit(dbsession, submission: Submission) -> Stored:
     """Validate and store one submission; a known ``submission_id`` returns the stored response.
 
