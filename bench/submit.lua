@@ -1,7 +1,8 @@
 -- wrk script: POST /api/v1/responses with new submission ids, and a share of deliberate retries.
 -- Environment: EVALSYS_TOKEN, EVALSYS_LINK, EVALSYS_RETRY_SHARE (0.1), EVALSYS_ACK_DIR, and
--- EVALSYS_PACE_MS: when set, each connection waits that long between requests (a paced load
--- below capacity, to read latency without queueing; wrk's latency excludes the wait), and
+-- EVALSYS_PACE_MS: when set, each connection waits that long on average between requests (a
+-- paced load below capacity, to read latency without queueing; wrk's latency excludes the
+-- wait), and
 -- EVALSYS_CODE_PREFIX (B) so that runs against one database use different participant codes.
 local counter = 0
 local threads = {}
@@ -40,8 +41,12 @@ local function uuid4()
   end))
 end
 
+-- Each wait is drawn between 0 and twice the pace (the mean is the pace): with a fixed wait,
+-- the 64 connections, started together, stay in step and arrive as one burst every pace ms,
+-- which measures queueing behind the burst instead of the latency of a request.
 function delay()
-  return pace
+  if pace == 0 then return 0 end
+  return math.floor(2 * pace * math.random())
 end
 
 function request()

@@ -4,6 +4,36 @@
 def includeme(config) -> None:
     config.add_static_view("static", "evalsys:static", cache_max_age=3600)
 
+    # JSON API v1 (evalsys/api; docs/api.md). Patterns equal the OpenAPI document's paths.
+    # First: routes are tried in order, and submissions are the busiest requests. No other
+    # pattern starts with /api/, so the order changes nothing else.
+    api_root = "evalsys.api.contexts.ApiRoot"
+    api_intervention = "evalsys.api.contexts.ApiIntervention"
+    config.add_route("api.openapi", "/api/v1/openapi.json")
+    config.add_route("api.instruments", "/api/v1/instruments", factory=api_root)
+    config.add_route("api.responses", "/api/v1/responses", factory=api_root)
+    config.add_route("api.response", "/api/v1/responses/{id}", factory=api_root)
+    config.add_route("api.interventions", "/api/v1/interventions", factory=api_root)
+    config.add_route("api.intervention", "/api/v1/interventions/{slug}", factory=api_intervention)
+    config.add_route("api.sites", "/api/v1/interventions/{slug}/sites", factory=api_intervention)
+    config.add_route(
+        "api.site_coordinators",
+        "/api/v1/interventions/{slug}/sites/{site}/coordinators",
+        factory="evalsys.api.contexts.ApiSite",
+    )
+    config.add_route("api.links", "/api/v1/interventions/{slug}/links", factory=api_intervention)
+    config.add_route("api.waves", "/api/v1/interventions/{slug}/waves", factory=api_intervention)
+    config.add_route(
+        "api.wave",
+        "/api/v1/interventions/{slug}/waves/{label}",
+        factory="evalsys.api.contexts.ApiWave",
+    )
+    config.add_route(
+        "api.questionnaire",
+        "/api/v1/interventions/{slug}/questionnaire",
+        factory=api_intervention,
+    )
+
     config.add_route("home", "/")
     config.add_route("healthz", "/healthz")
     config.add_route("language", "/language/{code}")
@@ -87,31 +117,4 @@ def includeme(config) -> None:
     config.add_route("admin.audit", "/admin/audit")
     config.add_route("admin.audit_csv", "/admin/audit.csv")
 
-    # JSON API v1 (evalsys/api; docs/api.md). Patterns equal the OpenAPI document's paths.
-    api_root = "evalsys.api.contexts.ApiRoot"
-    api_intervention = "evalsys.api.contexts.ApiIntervention"
-    config.add_route("api.openapi", "/api/v1/openapi.json")
-    config.add_route("api.instruments", "/api/v1/instruments", factory=api_root)
-    config.add_route("api.responses", "/api/v1/responses", factory=api_root)
-    config.add_route("api.response", "/api/v1/responses/{id}", factory=api_root)
-    config.add_route("api.interventions", "/api/v1/interventions", factory=api_root)
-    config.add_route("api.intervention", "/api/v1/interventions/{slug}", factory=api_intervention)
-    config.add_route("api.sites", "/api/v1/interventions/{slug}/sites", factory=api_intervention)
-    config.add_route(
-        "api.site_coordinators",
-        "/api/v1/interventions/{slug}/sites/{site}/coordinators",
-        factory="evalsys.api.contexts.ApiSite",
-    )
-    config.add_route("api.links", "/api/v1/interventions/{slug}/links", factory=api_intervention)
-    config.add_route("api.waves", "/api/v1/interventions/{slug}/waves", factory=api_intervention)
-    config.add_route(
-        "api.wave",
-        "/api/v1/interventions/{slug}/waves/{label}",
-        factory="evalsys.api.contexts.ApiWave",
-    )
-    config.add_route(
-        "api.questionnaire",
-        "/api/v1/interventions/{slug}/questionnaire",
-        factory=api_intervention,
-    )
     config.include("evalsys.api")  # scans the API views and its JSON error views

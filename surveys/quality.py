@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from surveys.model import Instrument
@@ -55,28 +56,34 @@ class QualityRules:
 DEFAULT_RULES = QualityRules()
 
 
-def straight_line_items(instrument: Instrument) -> list[str]:
+# Instruments never change (and hash by fingerprint), so what is derived from one is worked out
+# once per instrument rather than once per response.
+@lru_cache(maxsize=256)
+def straight_line_items(instrument: Instrument) -> tuple[str, ...]:
     """Ids of the scale items on which straight-lining is checked (likert and single choice)."""
     seen: list[str] = []
     for scale in instrument.scales:
         for item_id in scale.items:
             if item_id not in seen and instrument.item(item_id).type in ("likert", "single_choice"):
                 seen.append(item_id)
-    return seen
+    return tuple(seen)
 
 
-def keyed_groups(instrument: Instrument) -> list[tuple[list[str], list[str], float]]:
+@lru_cache(maxsize=256)
+def keyed_groups(
+    instrument: Instrument,
+) -> tuple[tuple[tuple[str, ...], tuple[str, ...], float], ...]:
     """Per scale with both directions: (forward ids, reverse ids, item score range)."""
     groups = []
     for scale in instrument.scales:
         items = [instrument.item(i) for i in scale.items]
-        forward = [i.id for i in items if not i.reverse]
-        reverse = [i.id for i in items if i.reverse]
+        forward = tuple(i.id for i in items if not i.reverse)
+        reverse = tuple(i.id for i in items if i.reverse)
         if forward and reverse:
             spans = [i.score_bounds() for i in items]
             width = max(hi - lo for lo, hi in spans)
             groups.append((forward, reverse, width))
-    return groups
+    return tuple(groups)
 
 
 def quality_flags(

@@ -33,7 +33,10 @@ Problem = tuple[str, str, dict[str, Any]]  # (code, wording detail, message para
 
 def is_missing(value: Any) -> bool:
     """Whether an answer counts as not given."""
-    if value is None or type(value).__name__ == "NAType":  # pandas.NA, without importing pandas
+    kind = type(value)
+    if kind is int:  # the common case first: every submission asks this per item, often twice
+        return False
+    if value is None or kind.__name__ == "NAType":  # pandas.NA, without importing pandas
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
@@ -46,6 +49,8 @@ def is_missing(value: Any) -> bool:
 
 def _whole_number(value: Any) -> int | None:
     """The int a value stands for, or None (bools and strings are never numbers here)."""
+    if type(value) is int:  # the common case, without the abstract-class checks below
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         return None
     if isinstance(value, numbers.Integral):

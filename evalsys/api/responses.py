@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..models import Intervention, Participant, Questionnaire, Response, Site, SurveyLink, Wave
+from ..models.core import execute
 from ..services import audit, questionnaires, ratelimit
 from ..services.submissions import (
     AlreadyAnswered,
@@ -82,7 +83,7 @@ _LINK = (
 
 def _link(request, token: str):
     """The link with what a submission needs of its site, wave, intervention and questionnaire."""
-    return request.dbsession.execute(_LINK, {"token": token}).first()
+    return execute(request.dbsession, _LINK, {"token": token}).first()
 
 
 @view_config(
@@ -133,19 +134,29 @@ def submit_response(request):
     except SubmissionError as error:
         raise _submission_error(error) from None
     record = stored.response
-    if not stored.created:
-        # A retry: answer exactly as GET /responses/{id} does.
+    if stored.created:
+        request.response.status_int = 201
+        request.response.location = request.route_url("api.response", id=record.id)
+        version = stored.questionnaire_version
+    else:
+        # A retry: answer exactly as GET /responses/{id} does. The link names the site and
+        # questionnaire version of nearly every retry; otherwise they are read as for GET.
         request.response.status_int = 200
-        response, slug, version = _responses_query(request).filter(Response.id == record.id).one()
-        return stored_response(response, slug, version)
-    request.response.status_int = 201
-    request.response.location = request.route_url("api.response", id=record.id)
+        if (record.participant_site_id, record.questionnaire_id) != (
+            link.site_id,
+            link.questionnaire_id,
+        ):
+            response, slug, version = (
+                _responses_query(request).filter(Response.id == record.id).one()
+            )
+            return stored_response(response, slug, version)
+        version = link.questionnaire_version
     return response_body(
         record,
         intervention=link.intervention_slug,
         site=link.site_slug,
         wave=link.wave_label,
-        questionnaire_version=stored.questionnaire_version,
+        questionnaire_version=version,
         scores=stored.scores,
     )
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import zope.sqlalchemy
 from sqlalchemy import engine_from_config, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import configure_mappers, sessionmaker
+from sqlalchemy.orm import configure_mappers
 
 from .account import PasswordReset, RecoveryCode
 from .audit import AuditEvent
@@ -15,6 +14,7 @@ from .meta import Base, metadata, utcnow
 from .participant import Participant
 from .report import ReportVersion
 from .response import Response, Score
+from .transactions import get_session_factory, get_tm_session
 from .user import ApiToken, Membership, User
 
 configure_mappers()
@@ -71,25 +71,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
-
-
-def get_session_factory(engine: Engine) -> sessionmaker:
-    return sessionmaker(bind=engine, expire_on_commit=False)
-
-
-def get_tm_session(session_factory: sessionmaker, transaction_manager, request=None):
-    """A session joined to the transaction manager: pyramid_tm commits or aborts it."""
-    dbsession = session_factory(info={"request": request})
-    extension = zope.sqlalchemy.register(dbsession, transaction_manager=transaction_manager)
-
-    @event.listens_for(dbsession, "do_orm_execute")
-    def _a_write_is_a_change(state) -> None:
-        # zope.sqlalchemy notices ORM writes only; without this, an INSERT on a Table (the
-        # submission path) would be rolled back at the end of a request that changed no object.
-        if state.is_insert or state.is_update or state.is_delete:
-            extension.mark_changed(dbsession)
-
-    return dbsession
 
 
 def includeme(config) -> None:

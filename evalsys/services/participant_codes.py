@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select
 
 from ..models import Participant, Response, utcnow
-from ..models.inserts import insert_unless_conflict
+from ..models.core import execute, insert_unless_conflict
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,62}$")
 SELF_CODE_ELEMENTS = ("mother_initial", "father_initial", "birth_day", "older_siblings")
@@ -119,7 +119,8 @@ def resolve(dbsession, submission) -> Resolution:
 
 def _insert(dbsession, submission, code: str) -> Person | None:
     """A new participant with this code, or None when the code exists (a unique rule)."""
-    inserted = dbsession.execute(
+    inserted = execute(
+        dbsession,
         insert_unless_conflict(dbsession, _TABLE, _RETURNING),
         {
             "intervention_id": submission.intervention.id,
@@ -135,7 +136,7 @@ def _insert(dbsession, submission, code: str) -> Person | None:
 
 
 def _by_code(dbsession, intervention_id: int, code: str) -> Person | None:
-    row = dbsession.execute(_BY_CODE, {"intervention_id": intervention_id, "code": code}).first()
+    row = execute(dbsession, _BY_CODE, {"intervention_id": intervention_id, "code": code}).first()
     return None if row is None else Person(*row)
 
 
@@ -143,13 +144,14 @@ def _one_difference_candidates(dbsession, submission, code: str) -> list[Person]
     answered_this_wave = select(Response.participant_id).where(
         Response.wave_id == submission.wave.id, Response.superseded_at.is_(None)
     )
-    earlier = dbsession.execute(
+    earlier = execute(
+        dbsession,
         select(*_PERSON).where(
             Participant.intervention_id == submission.intervention.id,
             Participant.site_id == submission.site.id,
             Participant.group_name == submission.group,
             Participant.id.not_in(answered_this_wave),
-        )
+        ),
     )
     return [Person(*row) for row in earlier if differs_in_one_element(row.code, code)]
 

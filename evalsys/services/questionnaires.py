@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 import surveys
 
 from ..models import Intervention, Questionnaire
+from ..models.core import execute
 
 
 def build(
@@ -66,7 +67,7 @@ _DEFINITION = select(Questionnaire.definition).where(Questionnaire.id == bindpar
 
 def current(dbsession, intervention_id: int) -> Current | None:
     """The newest version, with one small query; the definition is read once per process."""
-    row = dbsession.execute(_CURRENT, {"intervention_id": intervention_id}).first()
+    row = execute(dbsession, _CURRENT, {"intervention_id": intervention_id}).first()
     return None if row is None else version_of(dbsession, *row)
 
 
@@ -74,7 +75,7 @@ def version_of(dbsession, id: int, version: int, created_at) -> Current:
     """A stored version known by its row's id, number and time; parsed once per process."""
     parsed = _parsed(
         (id, version, created_at.isoformat()),
-        lambda: dbsession.execute(_DEFINITION, {"id": id}).scalar_one(),
+        lambda: execute(dbsession, _DEFINITION, {"id": id}).scalar_one(),
     )
     return Current(id, version, parsed)
 

@@ -11,14 +11,15 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import bindparam, delete, select
 
 import surveys
 
 from ..models import Intervention, Participant, Response, Score, Site, User, Wave, utcnow
-from ..models.inserts import insert_unless_conflict
+from ..models.core import execute
 from . import questionnaires
 from .participant_codes import CodeError, resolve
+from .response_inserts import RESPONSE_COLUMNS, insert_response
 
 
 class SubmissionError(Exception):
@@ -126,7 +127,8 @@ def submit(dbsession, submission: Submission) -> Stored:
     The hot path of every way in, so it is written in SQL expressions rather than ORM objects,
     and it asks the database only what it must: on the happy path one query for the current
     questionnaire (none when the caller brings it), one INSERT (or a SELECT) for the
-    participant, one INSERT for the response and one for its scores. Unique rules, not
+    participant, and one INSERT for the response with its scores (two on SQLite; see
+    response_inserts). Unique rules, not
     savepoints or look-ups beforehand, settle retries and races: an INSERT that a unique rule
     refuses inserts nothing, and only then, or when the submission cannot be stored, is the
     ``submission_id`` looked up, so that a retry is always answered with the stored response.
@@ -189,21 +191,9 @@ def _store(dbsession, submission: Submission) -> Stored:
         ),
         submitted_at=submission.submitted_at or utcnow(),
     )
-    response_id = _insert_response(dbsession, record, submission)
-    if response_id is None:
-        # A unique rule refused it: the same submission_id arrived earlier (submit() answers
-        # it as a retry), or this participant answered this wave already.
-        if resolution.how in ("new", "new_ambiguous"):
-            # Made by this very call for a retry that carried another code: leave no trace.
-            dbsession.execute(_DELETE_PARTICIPANT, {"id": participant.id})
-        raise AlreadyAnswered(
-            f"participant {participant.code} already answered {submission.wave.label}; "
-            "a correction is made by the evaluator"
-        )
     scores = questionnaire.score(submission.answers)
-    rows = [
+    score_rows = [
         {
-            "response_id": response_id,
             "instrument_key": instrument_id,
             "scale": scale_id,
             "value": score.value,
@@ -213,33 +203,22 @@ def _store(dbsession, submission: Submission) -> Stored:
         for instrument_id, by_scale in scores.items()
         for scale_id, score in by_scale.items()
     ]
-    if rows:
-        dbsession.execute(_INSERT_SCORES, rows)
+    values = {name: getattr(record, name) for name in RESPONSE_COLUMNS if name != "submitted_by_id"}
+    values["submitted_by_id"] = getattr(submission.submitted_by, "id", None)
+    response_id = insert_response(dbsession, values, score_rows)
+    if response_id is None:
+        # A unique rule refused it: the same submission_id arrived earlier (submit() answers
+        # it as a retry), or this participant answered this wave already.
+        if resolution.how in ("new", "new_ambiguous"):
+            # Made by this very call for a retry that carried another code: leave no trace.
+            execute(dbsession, _DELETE_PARTICIPANT, {"id": participant.id})
+        raise AlreadyAnswered(
+            f"participant {participant.code} already answered {submission.wave.label}; "
+            "a correction is made by the evaluator"
+        )
     score_map = {key: {scale: s.value for scale, s in by.items()} for key, by in scores.items()}
     fuzzy = resolution.how == "one_difference"
     return Stored(replace(record, id=response_id), True, score_map, fuzzy, current.version)
-
-
-def _insert_response(dbsession, record: StoredResponse, submission: Submission) -> int | None:
-    table = Response.__table__
-    return dbsession.execute(
-        insert_unless_conflict(dbsession, table, (table.c.id,)),
-        {
-            "submission_id": record.submission_id,
-            "intervention_id": record.intervention_id,
-            "participant_id": record.participant_id,
-            "wave_id": record.wave_id,
-            "questionnaire_id": record.questionnaire_id,
-            "answers": record.answers,
-            "instruments": record.instruments,
-            "language": record.language,
-            "mode": record.mode,
-            "duration_seconds": record.duration_seconds,
-            "quality_flags": record.quality_flags,
-            "submitted_at": record.submitted_at,
-            "submitted_by_id": getattr(submission.submitted_by, "id", None),
-        },
-    ).scalar()
 
 
 _RECORD = (
@@ -273,7 +252,6 @@ _BY_SUBMISSION_ID = (
 _SCORES_OF = select(Score.instrument_key, Score.scale, Score.value).where(
     Score.response_id == bindparam("response_id")
 )
-_INSERT_SCORES = insert(Score.__table__)
 _DELETE_PARTICIPANT = delete(Participant.__table__).where(
     Participant.__table__.c.id == bindparam("id")
 )
@@ -281,7 +259,7 @@ _DELETE_PARTICIPANT = delete(Participant.__table__).where(
 
 def stored_response(dbsession, submission_id: str) -> StoredResponse | None:
     """The stored response with this submission_id, or None."""
-    row = dbsession.execute(_BY_SUBMISSION_ID, {"submission_id": submission_id}).first()
+    row = execute(dbsession, _BY_SUBMISSION_ID, {"submission_id": submission_id}).first()
     return None if row is None else StoredResponse(*row)
 
 
@@ -295,6 +273,6 @@ def _replay(dbsession, existing: StoredResponse, submission: Submission) -> Stor
             [{"field": "submission_id", "code": "conflict", "message": "already used"}],
         )
     scores: dict[str, dict[str, float | None]] = {}
-    for key, scale, value in dbsession.execute(_SCORES_OF, {"response_id": existing.id}):
+    for key, scale, value in execute(dbsession, _SCORES_OF, {"response_id": existing.id}):
         scores.setdefault(key, {})[scale] = value
     return Stored(existing, False, scores)

@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, or_, select, update
 
 from ..i18n import _
 from ..models import ApiToken, Intervention, Membership, Site, User, utcnow
+from ..models.core import execute
 from ..models.user import TOKEN_PERMISSIONS
 from .users import UserError
 
@@ -175,7 +176,7 @@ def find_token(dbsession, secret: str, now: dt.datetime | None = None) -> Grant 
     """The live token with this text, or None (unknown, revoked, expired, or its user disabled)."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    rows = dbsession.execute(_GRANT, {"token_hash": hash_token(secret)}).all()
+    rows = execute(dbsession, _GRANT, {"token_hash": hash_token(secret)}).all()
     if not rows:
         return None
     token = rows[0]
@@ -187,7 +188,7 @@ def find_token(dbsession, secret: str, now: dt.datetime | None = None) -> Grant 
     last_used_at = token.last_used_at
     if last_used_at is None or now - last_used_at >= LAST_USED_RESOLUTION:
         cutoff = now - LAST_USED_RESOLUTION
-        dbsession.execute(_TOUCH, {"token_id": token.id, "now": now, "cutoff": cutoff})
+        execute(dbsession, _TOUCH, {"token_id": token.id, "now": now, "cutoff": cutoff})
         last_used_at = now
     members = tuple(
         Member(row.member_intervention_id, row.member_site_id)

@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from evalsys.models import AuditEvent, Membership, Response, utcnow
-from evalsys.services import ratelimit
+from evalsys.services import questionnaires, ratelimit
 
 from . import builders
 from . import world as worlds
@@ -95,6 +95,26 @@ def test_a_repeated_submission_id_returns_200_and_the_same_response(testapp, wor
     again = api.post("/responses", sent, status=200).json
     assert again == first
     assert dbsession.query(Response).filter_by(submission_id=sent["submission_id"]).count() == 1
+
+
+def test_a_retry_after_a_new_questionnaire_version_still_reads_as_the_stored_response(
+    testapp, world, dbsession, tm
+):
+    # A retry is answered from the link where the link names the stored response's site and
+    # questionnaire version; here the questionnaire changed in between, so it must be read.
+    api = ApiClient(testapp, world.submit_a)
+    sent = body(world.link_a)
+    first = api.post("/responses", sent, status=201).json
+    intervention = dbsession.merge(world.iv)
+    questionnaires.save_version(
+        dbsession, intervention, questionnaires.build(intervention, [("brs", None), ("gse", None)])
+    )
+    builders.commit(tm)
+    again = api.post("/responses", sent, status=200).json
+    assert again == first
+    assert again["questionnaire_version"] == 1
+    read = ApiClient(testapp, world.read_a).get(f"/responses/{first['id']}").json
+    assert again == read
 
 
 def test_a_submission_id_reused_for_another_wave_is_a_conflict(testapp, world, dbsession, tm):

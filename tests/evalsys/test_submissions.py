@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from evalsys.models import Participant, Response, Score
+from evalsys.services.response_inserts import RESPONSE_COLUMNS, insert_response
 from evalsys.services.submissions import (
     AlreadyAnswered,
     InvalidAnswers,
@@ -41,6 +42,44 @@ def test_a_valid_submission_stores_the_response_and_its_scores(dbsession):
     score = dbsession.query(Score).filter_by(response_id=stored.response.id).one()
     assert (score.value, score.items_answered, score.band) == (4.0, 6, "normal")
     assert stored.response.instruments["brs"] == "1.0"
+
+
+def test_every_scale_of_every_instrument_is_stored_with_the_response_or_none_is(dbsession):
+    # GSE: sum of ten items scored 1-4 (Scholz et al. 2002), all 3 -> 30. De Jong Gierveld
+    # 6-item scale (De Jong Gierveld & Van Tilburg 2006), answers dichotomised by the items'
+    # published scores: 1 ("ja") counts on items 1, 4, 6 (emotional), 3 ("nee") on 2, 3, 5
+    # (social) -> every item counts: total 6, emotional 3, social 3.
+    iv = builders.intervention(dbsession, instruments=(("gse", None), ("djg6", None)))
+    answers = {f"gse_{i}": 3 for i in range(1, 11)}
+    answers |= {"djg_1": 1, "djg_4": 1, "djg_6": 1, "djg_2": 3, "djg_3": 3, "djg_5": 3}
+    stored = submit(dbsession, make(iv, answers=answers))
+    rows = {
+        (s.instrument_key, s.scale): (s.value, s.items_answered, s.band)
+        for s in dbsession.query(Score).filter_by(response_id=stored.response.id)
+    }
+    assert rows == {
+        ("gse", "gse"): (30.0, 10, None),  # no published cut-offs, so no bands
+        ("djg6", "djg_total"): (6.0, 6, "severely_lonely"),
+        ("djg6", "djg_emotional"): (3.0, 3, "strongly_lonely"),
+        ("djg6", "djg_social"): (3.0, 3, "strongly_lonely"),
+    }
+    with pytest.raises(AlreadyAnswered):  # the same participant and wave: refused, no scores
+        submit(dbsession, make(iv, answers=answers))
+    assert dbsession.query(Score).count() == 4
+
+
+def test_a_scale_without_a_score_is_stored_with_an_empty_value(dbsession):
+    # Library items are all required, so a scale goes unscored only in an instrument of one's
+    # own with optional items; the store must take an empty value and band all the same.
+    iv = builders.intervention(dbsession)
+    first = submit(dbsession, make(iv)).response
+    values = {name: getattr(first, name) for name in RESPONSE_COLUMNS if hasattr(first, name)}
+    values |= {"submission_id": str(uuid.uuid4()), "wave_id": iv.waves[1].id}
+    values["submitted_by_id"] = None
+    empty = {"instrument_key": "brs", "scale": "brs", "value": None, "items_answered": 2}
+    response_id = insert_response(dbsession, values, [{**empty, "band": None}])
+    score = dbsession.query(Score).filter_by(response_id=response_id).one()
+    assert (score.value, score.items_answered, score.band) == (None, 2, None)
 
 
 def test_a_repeated_submission_id_returns_the_stored_response(dbsession):

@@ -35,6 +35,8 @@ def log_in(driver, base: str, username: str) -> None:
     check(driver, "login")
     driver.find_element(By.ID, "username").send_keys(username)
     driver.find_element(By.ID, "password").send_keys(PASSWORDS[username], Keys.ENTER)
+    # Enter submits the form; wait for the next page instead of reading the login page.
+    WebDriverWait(driver, 15).until(lambda d: not d.current_url.endswith("/login"))
 
 
 def test_a_coordinator_finds_their_site_links_and_paper_forms(browser, live_server):

@@ -1,0 +1,70 @@
+"""The request's session commits with the request's transaction (models.transactions).
+
+zope.sqlalchemy's listeners are registered once on the session class; each session carries its
+own transaction manager. These tests show that this behaves as ``zope.sqlalchemy.register`` per
+session did: ORM and Core writes are committed with the transaction, an abort rolls them back,
+and each session follows its own manager.
+"""
+
+from __future__ import annotations
+
+import transaction
+from sqlalchemy import func, insert, select
+
+from evalsys.models import AuditEvent, get_tm_session, utcnow
+from evalsys.models.core import execute
+
+_AUDIT = AuditEvent.__table__
+
+
+def _row(action: str) -> dict:
+    return {"occurred_at": utcnow(), "action": action, "details": {}}
+
+
+def _count(connection, action: str) -> int:
+    query = select(func.count()).select_from(_AUDIT).where(_AUDIT.c.action == action)
+    return connection.execute(query).scalar()
+
+
+def _session(app):
+    manager = transaction.TransactionManager(explicit=True)
+    manager.begin()
+    return manager, get_tm_session(app.registry["dbsession_factory"], manager)
+
+
+def test_a_core_insert_through_execute_is_committed_with_the_transaction(app, connection):
+    manager, session = _session(app)
+    execute(session, insert(_AUDIT), _row("core-write"))
+    manager.commit()
+    assert _count(connection, "core-write") == 1
+
+
+def test_a_core_insert_the_session_was_not_told_of_is_rolled_back(app, connection):
+    # Why execute() marks the session: zope.sqlalchemy sees ORM writes only, and a transaction
+    # it thinks read-only ends in a rollback.
+    manager, session = _session(app)
+    session.connection().execute(insert(_AUDIT), _row("unmarked-write"))
+    manager.commit()
+    assert _count(connection, "unmarked-write") == 0
+
+
+def test_an_orm_write_is_committed_and_an_abort_rolls_back(app, connection):
+    manager, session = _session(app)
+    session.add(AuditEvent(action="orm-write"))
+    manager.commit()
+    assert _count(connection, "orm-write") == 1
+
+    manager, session = _session(app)
+    execute(session, insert(_AUDIT), _row("aborted-write"))
+    manager.abort()
+    assert _count(connection, "aborted-write") == 0
+
+
+def test_each_session_follows_its_own_transaction_manager(app, connection):
+    committed, first = _session(app)
+    aborted, second = _session(app)
+    execute(first, insert(_AUDIT), _row("first"))
+    execute(second, insert(_AUDIT), _row("second"))
+    aborted.abort()
+    committed.commit()
+    assert (_count(connection, "first"), _count(connection, "second")) == (1, 0)
