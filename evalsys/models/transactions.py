@@ -23,40 +23,21 @@ def _extension(session) -> ZopeTransactionEvents | None:
     return session.info.get(_KEY)
 
 
-@event.listens_for(TransactionSession, "after_begin")
-def _after_begin(session, transaction, connection) -> None:
-    if (extension := _extension(session)) is not None:
-        extension.after_begin(session, transaction, connection)
+def _delegate(name: str, session_of):
+    """A listener that hands the event to the session's own extension (if it has one)."""
+
+    def listener(*args) -> None:
+        if (extension := _extension(session_of(args[0]))) is not None:
+            getattr(extension, name)(*args)
+
+    return listener
 
 
-@event.listens_for(TransactionSession, "after_attach")
-def _after_attach(session, instance) -> None:
-    if (extension := _extension(session)) is not None:
-        extension.after_attach(session, instance)
-
-
-@event.listens_for(TransactionSession, "after_flush")
-def _after_flush(session, flush_context) -> None:
-    if (extension := _extension(session)) is not None:
-        extension.after_flush(session, flush_context)
-
-
-@event.listens_for(TransactionSession, "after_bulk_update")
-def _after_bulk_update(update_context) -> None:
-    if (extension := _extension(update_context.session)) is not None:
-        extension.after_bulk_update(update_context)
-
-
-@event.listens_for(TransactionSession, "after_bulk_delete")
-def _after_bulk_delete(delete_context) -> None:
-    if (extension := _extension(delete_context.session)) is not None:
-        extension.after_bulk_delete(delete_context)
-
-
-@event.listens_for(TransactionSession, "before_commit")
-def _before_commit(session) -> None:
-    if (extension := _extension(session)) is not None:
-        extension.before_commit(session)
+# The events zope.sqlalchemy.register() listens to, with how each finds its session.
+for _name in ("after_begin", "after_attach", "after_flush", "before_commit"):
+    event.listen(TransactionSession, _name, _delegate(_name, lambda session: session))
+for _name in ("after_bulk_update", "after_bulk_delete"):
+    event.listen(TransactionSession, _name, _delegate(_name, lambda context: context.session))
 
 
 @event.listens_for(TransactionSession, "do_orm_execute")

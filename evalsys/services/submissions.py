@@ -128,10 +128,10 @@ def submit(dbsession, submission: Submission) -> Stored:
     and it asks the database only what it must: on the happy path one query for the current
     questionnaire (none when the caller brings it), one INSERT (or a SELECT) for the
     participant, and one INSERT for the response with its scores (two on SQLite; see
-    response_inserts). Unique rules, not
-    savepoints or look-ups beforehand, settle retries and races: an INSERT that a unique rule
-    refuses inserts nothing, and only then, or when the submission cannot be stored, is the
-    ``submission_id`` looked up, so that a retry is always answered with the stored response.
+    response_inserts). Unique rules, not savepoints or look-ups beforehand, settle retries and
+    races: an INSERT that a unique rule refuses inserts nothing, and only then, or when the
+    submission cannot be stored, is the ``submission_id`` looked up, so that a retry is always
+    answered with the stored response.
     """
     submission.submission_id = normalise_submission_id(submission.submission_id)
     try:

@@ -68,3 +68,16 @@ def test_each_session_follows_its_own_transaction_manager(app, connection):
     aborted.abort()
     committed.commit()
     assert (_count(connection, "first"), _count(connection, "second")) == (1, 0)
+
+
+def test_an_orm_bulk_update_is_committed(app, connection):
+    manager, session = _session(app)
+    session.add(AuditEvent(action="bulk-before"))
+    manager.commit()
+
+    manager, session = _session(app)
+    # Query.update(): an ORM statement that changes rows without loading them.
+    session.query(AuditEvent).filter_by(action="bulk-before").update({"actor": "bulk"})
+    manager.commit()
+    query = select(_AUDIT.c.actor).where(_AUDIT.c.action == "bulk-before")
+    assert connection.execute(query).scalar() == "bulk"
