@@ -14,10 +14,9 @@ import yaml
 
 import surveys
 import surveys.registry
-from evalsys.models import Intervention, Membership
+from evalsys.models import Intervention
 
-from . import builders
-from .world import make_user, sign_in
+from .world import make_user, signed_in_evaluator_of_an_intervention
 
 LATER = "1.9"  # a version invented for these tests only, newer than any bundled brs
 
@@ -42,12 +41,9 @@ def library_with_a_newer_brs(tmp_path, monkeypatch):
 def evaluator_of_brs_1_0(testapp, dbsession, tm, library_with_a_newer_brs):
     """A signed-in evaluator of an intervention whose questionnaire asks brs 1.0; its slug."""
     user = make_user(dbsession, "eva", "evaluator")
-    iv = builders.intervention(dbsession, instruments=(("brs", "1.0"),))
-    dbsession.add(Membership(user_id=user.id, intervention_id=iv.id))
-    slug = iv.slug
-    builders.commit(tm)
-    sign_in(testapp, user)
-    return slug
+    return signed_in_evaluator_of_an_intervention(
+        testapp, dbsession, tm, user, instruments=(("brs", "1.0"),)
+    )
 
 
 def questionnaire_form(page):

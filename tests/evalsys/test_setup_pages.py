@@ -8,7 +8,7 @@ from evalsys.models import Intervention, Membership, SurveyLink
 
 from . import builders
 from .builders import BRS_ANSWERS
-from .world import make_user, sign_in
+from .world import make_user, sign_in, signed_in_evaluator_of_an_intervention
 
 
 @pytest.fixture
@@ -17,16 +17,6 @@ def evaluator(dbsession, tm):
     coordinator = make_user(dbsession, "coen", "coordinator")
     builders.commit(tm)
     return user, coordinator
-
-
-def signed_in_evaluator_of_an_intervention(testapp, dbsession, tm, user) -> str:
-    """An intervention the user evaluates, committed, with the user signed in; its slug."""
-    iv = builders.intervention(dbsession)
-    dbsession.add(Membership(user_id=user.id, intervention_id=iv.id))
-    slug = iv.slug
-    builders.commit(tm)
-    sign_in(testapp, user)
-    return slug
 
 
 def xlsform_upload_form(page):

@@ -127,3 +127,15 @@ def sign_in(testapp, user: User, password: str = PASSWORD) -> None:
             {"code": totp_code(user), "csrf_token": csrf_token(page)},
             status=302,
         )
+
+
+def signed_in_evaluator_of_an_intervention(
+    testapp, dbsession, tm, user: User, instruments=(("brs", None),)
+) -> str:
+    """An intervention the user evaluates, committed, with the user signed in; its slug."""
+    iv = builders.intervention(dbsession, instruments=instruments)
+    dbsession.add(Membership(user_id=user.id, intervention_id=iv.id))
+    slug = iv.slug
+    builders.commit(tm)
+    sign_in(testapp, user)
+    return slug
