@@ -38,39 +38,50 @@ ANSWERS = {
 ROUNDS = 5
 
 
+def call(app, token: str, body: dict) -> str:
+    """POST the body to /api/v1/responses as a WSGI server would; the status line."""
+    data = json.dumps(body).encode()
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/api/v1/responses",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(data),
+        "wsgi.errors": sys.stderr,
+        "REMOTE_ADDR": "127.0.0.1",
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": str(len(data)),
+        "HTTP_AUTHORIZATION": f"Bearer {token}",
+    }
+    status: list[str] = []
+    b"".join(app(environ, lambda s, headers, exc_info=None: status.append(s)))
+    return status[0]
+
+
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 300
-    import sqlalchemy as sa
+    import psycopg
     from pyramid.paster import get_app
 
     with tempfile.TemporaryDirectory() as tmp, fresh_postgres_database() as url:
         ini, token, link = prepare(url, Path(tmp))
         app = get_app(str(ini), "main")
         statements = []
-        sa.event.listen(
-            sa.engine.Engine, "before_cursor_execute", lambda *a: statements.append(a[2])
-        )
+        # Prepared statements run on psycopg's cursor, past SQLAlchemy's cursor events: list
+        # what the driver is given.
+        driver_execute = psycopg.Cursor.execute
+
+        def listed(cursor, query, *args, **kwargs):
+            statements.append(str(query))
+            return driver_execute(cursor, query, *args, **kwargs)
+
+        psycopg.Cursor.execute = listed
         sent: list[dict] = []
 
         def post(body: dict) -> str:
-            data = json.dumps(body).encode()
-            environ = {
-                "REQUEST_METHOD": "POST",
-                "PATH_INFO": "/api/v1/responses",
-                "SERVER_NAME": "127.0.0.1",
-                "SERVER_PORT": "80",
-                "SERVER_PROTOCOL": "HTTP/1.1",
-                "wsgi.url_scheme": "http",
-                "wsgi.input": io.BytesIO(data),
-                "wsgi.errors": sys.stderr,
-                "REMOTE_ADDR": "127.0.0.1",
-                "CONTENT_TYPE": "application/json",
-                "CONTENT_LENGTH": str(len(data)),
-                "HTTP_AUTHORIZATION": f"Bearer {token}",
-            }
-            status: list[str] = []
-            b"".join(app(environ, lambda s, headers, exc_info=None: status.append(s)))
-            return status[0]
+            return call(app, token, body)
 
         def new() -> dict:
             body = {

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..models import Intervention, Participant, Questionnaire, Response, Site, SurveyLink, Wave
-from ..models.core import execute
+from ..models.core import Prepared, execute
 from ..services import audit, questionnaires, ratelimit
 from ..services.submissions import (
     AlreadyAnswered,
@@ -54,7 +54,7 @@ class _Ref:
     label: str = ""
 
 
-_LINK = (
+_LINK = Prepared(
     select(
         SurveyLink.intervention_id,
         SurveyLink.site_id,

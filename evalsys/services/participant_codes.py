@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select
 
 from ..models import Participant, Response, utcnow
-from ..models.core import execute, insert_unless_conflict
+from ..models.core import Prepared, execute, insert_unless_conflict
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,62}$")
 SELF_CODE_ELEMENTS = ("mother_initial", "father_initial", "birth_day", "older_siblings")
@@ -89,9 +89,11 @@ _PERSON = (Participant.id, Participant.site_id, Participant.code, Participant.gr
 _TABLE = Participant.__table__
 _RETURNING = tuple(_TABLE.c[column.key] for column in _PERSON)
 # Built once: constructing a statement costs more CPU than running it.
-_BY_CODE = select(*_PERSON).where(
-    Participant.intervention_id == bindparam("intervention_id"),
-    Participant.code == bindparam("code"),
+_BY_CODE = Prepared(
+    select(*_PERSON).where(
+        Participant.intervention_id == bindparam("intervention_id"),
+        Participant.code == bindparam("code"),
+    )
 )
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased
 import surveys
 
 from ..models import Intervention, Questionnaire
-from ..models.core import execute
+from ..models.core import Prepared, execute
 
 
 def build(
@@ -56,7 +56,7 @@ class Current:
     questionnaire: surveys.Questionnaire
 
 
-_CURRENT = (
+_CURRENT = Prepared(
     select(Questionnaire.id, Questionnaire.version, Questionnaire.created_at)
     .where(Questionnaire.intervention_id == bindparam("intervention_id"))
     .order_by(Questionnaire.version.desc())

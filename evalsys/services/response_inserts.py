@@ -13,7 +13,7 @@ from sqlalchemy import Float, Integer, String, bindparam, cast, func, insert, se
 from sqlalchemy.dialects import postgresql
 
 from ..models import Response, Score
-from ..models.core import execute, insert_unless_conflict
+from ..models.core import Prepared, execute, insert_unless_conflict
 
 RESPONSE_COLUMNS = (
     "submission_id",
@@ -64,7 +64,7 @@ def _response_with_scores():
 
 
 # Built once: constructing a statement costs more CPU than running it.
-_RESPONSE_WITH_SCORES = _response_with_scores()
+_RESPONSE_WITH_SCORES = Prepared(_response_with_scores())
 _INSERT_SCORES = insert(_SCORES)
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, delete, select
 import surveys
 
 from ..models import Intervention, Participant, Response, Score, Site, User, Wave, utcnow
-from ..models.core import execute
+from ..models.core import Prepared, execute
 from . import questionnaires
 from .participant_codes import CodeError, resolve
 from .response_inserts import RESPONSE_COLUMNS, insert_response
@@ -244,16 +244,18 @@ _RECORD = (
 
 
 # Built once: constructing a statement costs more CPU than running it.
-_BY_SUBMISSION_ID = (
+_BY_SUBMISSION_ID = Prepared(
     select(*_RECORD)
     .join(Participant, Participant.id == Response.participant_id)
     .where(Response.submission_id == bindparam("submission_id"))
 )
-_SCORES_OF = select(Score.instrument_key, Score.scale, Score.value).where(
-    Score.response_id == bindparam("response_id")
+_SCORES_OF = Prepared(
+    select(Score.instrument_key, Score.scale, Score.value).where(
+        Score.response_id == bindparam("response_id")
+    )
 )
-_DELETE_PARTICIPANT = delete(Participant.__table__).where(
-    Participant.__table__.c.id == bindparam("id")
+_DELETE_PARTICIPANT = Prepared(
+    delete(Participant.__table__).where(Participant.__table__.c.id == bindparam("id"))
 )
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, or_, select, update
 
 from ..i18n import _
 from ..models import ApiToken, Intervention, Membership, Site, User, utcnow
-from ..models.core import execute
+from ..models.core import Prepared, execute
 from ..models.user import TOKEN_PERMISSIONS
 from .users import UserError
 
@@ -134,7 +134,7 @@ class Grant:
 
 
 # Built once: constructing a statement costs more CPU than running it.
-_GRANT = (
+_GRANT = Prepared(
     select(
         ApiToken.id,
         ApiToken.user_id,
@@ -165,7 +165,7 @@ _STALE = (
     )
     .with_for_update(skip_locked=True)
 )
-_TOUCH = (
+_TOUCH = Prepared(
     update(ApiToken.__table__)
     .where(ApiToken.__table__.c.id.in_(_STALE))
     .values(last_used_at=bindparam("now"))

@@ -21,8 +21,8 @@ TOKEN_LIFETIMES = (30, 90, 365)
 def account_names(event) -> None:
     """Role and token-permission names in the user's language, for every template."""
     request = event.get("request")
-    if request is None:
-        return
+    if request is None or not str(event.get("renderer_name", "")).endswith(".jinja2"):
+        return  # JSON answers (the API) need no translated names
     event["role_names"] = {
         "admin": request.translate("Administrator"),
         "evaluator": request.translate("Evaluator"),

@@ -1,0 +1,60 @@
+"""Prepared statements (models.core.Prepared): the same rows and errors as SQLAlchemy's execute.
+
+On PostgreSQL a Prepared statement runs on psycopg's cursor; on SQLite it runs through
+SQLAlchemy. Either way the caller sees the same thing, which these tests compare.
+"""
+
+from __future__ import annotations
+
+import pytest
+import transaction
+from sqlalchemy import bindparam, exc, func, insert, select
+
+from evalsys.models import AuditEvent, get_tm_session, utcnow
+from evalsys.models.core import Prepared, execute
+
+_AUDIT = AuditEvent.__table__
+_BY_ACTION = select(_AUDIT.c.action, _AUDIT.c.details.label("what")).where(
+    _AUDIT.c.action == bindparam("action")
+)
+
+
+def _session(app):
+    manager = transaction.TransactionManager(explicit=True)
+    manager.begin()
+    return manager, get_tm_session(app.registry["dbsession_factory"], manager)
+
+
+def test_a_prepared_insert_and_select_give_what_sqlalchemy_gives(app, connection):
+    manager, session = _session(app)
+    row = {"occurred_at": utcnow(), "action": "prepared", "details": {"n": 1, "x": [1, "a"]}}
+    returned = execute(session, Prepared(insert(_AUDIT).returning(_AUDIT.c.id)), row).scalar()
+    assert isinstance(returned, int)
+    prepared = execute(session, Prepared(_BY_ACTION), {"action": "prepared"}).first()
+    plain = execute(session, _BY_ACTION, {"action": "prepared"}).first()
+    assert (prepared.action, prepared.what) == (plain.action, plain.what)
+    assert prepared.what == {"n": 1, "x": [1, "a"]}  # JSON in and out, by name
+    assert execute(session, Prepared(_BY_ACTION), {"action": "none"}).first() is None
+    manager.commit()
+    count = select(func.count()).select_from(_AUDIT).where(_AUDIT.c.action == "prepared")
+    assert connection.execute(count).scalar() == 1  # a prepared write is committed
+
+
+def test_an_insert_sets_only_the_columns_it_is_given_each_time(app, connection):
+    manager, session = _session(app)
+    statement = Prepared(insert(_AUDIT).returning(_AUDIT.c.details))
+    with_details = {"occurred_at": utcnow(), "action": "cols", "details": {"a": 1}}
+    assert execute(session, statement, with_details).scalar() == {"a": 1}
+    # Compiled again for this set of names: details falls back to its default, not to NULL.
+    without = execute(session, statement, {"occurred_at": utcnow(), "action": "cols"}).scalar()
+    assert without == {}
+    manager.abort()
+
+
+def test_a_refused_row_raises_sqlalchemys_integrity_error_and_writes_nothing(app, connection):
+    manager, session = _session(app)
+    with pytest.raises(exc.IntegrityError):
+        execute(session, Prepared(insert(_AUDIT)), {"occurred_at": None, "action": "bad"})
+    manager.abort()
+    count = select(func.count()).select_from(_AUDIT).where(_AUDIT.c.action == "bad")
+    assert connection.execute(count).scalar() == 0
