@@ -19,14 +19,13 @@ import os
 import subprocess
 import sys
 import tempfile
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_submissions import prepare  # noqa: E402
 from bench.common import fresh_postgres_database  # noqa: E402
-from bench.profile_submissions import ANSWERS, call  # noqa: E402
+from bench.profile_submissions import call, submission  # noqa: E402
 
 
 def main() -> None:
@@ -38,14 +37,7 @@ def main() -> None:
         app = get_app(str(ini), "main")
 
         def post(i: int) -> None:
-            body = {
-                "submission_id": str(uuid.uuid4()),
-                "link": link,
-                "participant_code": f"P{i:07d}",
-                "language": "nl",
-                "answers": ANSWERS,
-            }
-            assert call(app, token, body).startswith("201")
+            assert call(app, token, submission(link, i)).startswith("201")
 
         for i in range(60):
             post(i)

@@ -38,6 +38,17 @@ ANSWERS = {
 ROUNDS = 5
 
 
+def submission(link: str, number: int) -> dict:
+    """A new submission's body: a fresh submission_id and participant code."""
+    return {
+        "submission_id": str(uuid.uuid4()),
+        "link": link,
+        "participant_code": f"P{number:07d}",
+        "language": "nl",
+        "answers": ANSWERS,
+    }
+
+
 def call(app, token: str, body: dict) -> str:
     """POST the body to /api/v1/responses as a WSGI server would; the status line."""
     data = json.dumps(body).encode()
@@ -84,13 +95,7 @@ def main() -> None:
             return call(app, token, body)
 
         def new() -> dict:
-            body = {
-                "submission_id": str(uuid.uuid4()),
-                "link": link,
-                "participant_code": f"P{len(sent):07d}",
-                "language": "nl",
-                "answers": ANSWERS,
-            }
+            body = submission(link, len(sent))
             sent.append(body)
             return body
 

@@ -7,11 +7,12 @@ SQLAlchemy. Either way the caller sees the same thing, which these tests compare
 from __future__ import annotations
 
 import pytest
-import transaction
 from sqlalchemy import bindparam, exc, func, insert, select
 
-from evalsys.models import AuditEvent, get_tm_session, utcnow
+from evalsys.models import AuditEvent, utcnow
 from evalsys.models.core import Prepared, execute
+
+from .world import tm_session
 
 _AUDIT = AuditEvent.__table__
 _BY_ACTION = select(_AUDIT.c.action, _AUDIT.c.details.label("what")).where(
@@ -19,14 +20,8 @@ _BY_ACTION = select(_AUDIT.c.action, _AUDIT.c.details.label("what")).where(
 )
 
 
-def _session(app):
-    manager = transaction.TransactionManager(explicit=True)
-    manager.begin()
-    return manager, get_tm_session(app.registry["dbsession_factory"], manager)
-
-
 def test_a_prepared_insert_and_select_give_what_sqlalchemy_gives(app, connection):
-    manager, session = _session(app)
+    manager, session = tm_session(app)
     row = {"occurred_at": utcnow(), "action": "prepared", "details": {"n": 1, "x": [1, "a"]}}
     returned = execute(session, Prepared(insert(_AUDIT).returning(_AUDIT.c.id)), row).scalar()
     assert isinstance(returned, int)
@@ -41,7 +36,7 @@ def test_a_prepared_insert_and_select_give_what_sqlalchemy_gives(app, connection
 
 
 def test_an_insert_sets_only_the_columns_it_is_given_each_time(app, connection):
-    manager, session = _session(app)
+    manager, session = tm_session(app)
     statement = Prepared(insert(_AUDIT).returning(_AUDIT.c.details))
     with_details = {"occurred_at": utcnow(), "action": "cols", "details": {"a": 1}}
     assert execute(session, statement, with_details).scalar() == {"a": 1}
@@ -52,7 +47,7 @@ def test_an_insert_sets_only_the_columns_it_is_given_each_time(app, connection):
 
 
 def test_a_refused_row_raises_sqlalchemys_integrity_error_and_writes_nothing(app, connection):
-    manager, session = _session(app)
+    manager, session = tm_session(app)
     with pytest.raises(exc.IntegrityError):
         execute(session, Prepared(insert(_AUDIT)), {"occurred_at": None, "action": "bad"})
     manager.abort()

@@ -8,11 +8,12 @@ and each session follows its own manager.
 
 from __future__ import annotations
 
-import transaction
 from sqlalchemy import func, insert, select
 
-from evalsys.models import AuditEvent, get_tm_session, utcnow
+from evalsys.models import AuditEvent, utcnow
 from evalsys.models.core import execute
+
+from .world import tm_session
 
 _AUDIT = AuditEvent.__table__
 
@@ -26,14 +27,8 @@ def _count(connection, action: str) -> int:
     return connection.execute(query).scalar()
 
 
-def _session(app):
-    manager = transaction.TransactionManager(explicit=True)
-    manager.begin()
-    return manager, get_tm_session(app.registry["dbsession_factory"], manager)
-
-
 def test_a_core_insert_through_execute_is_committed_with_the_transaction(app, connection):
-    manager, session = _session(app)
+    manager, session = tm_session(app)
     execute(session, insert(_AUDIT), _row("core-write"))
     manager.commit()
     assert _count(connection, "core-write") == 1
@@ -42,27 +37,27 @@ def test_a_core_insert_through_execute_is_committed_with_the_transaction(app, co
 def test_a_core_insert_the_session_was_not_told_of_is_rolled_back(app, connection):
     # Why execute() marks the session: zope.sqlalchemy sees ORM writes only, and a transaction
     # it thinks read-only ends in a rollback.
-    manager, session = _session(app)
+    manager, session = tm_session(app)
     session.connection().execute(insert(_AUDIT), _row("unmarked-write"))
     manager.commit()
     assert _count(connection, "unmarked-write") == 0
 
 
 def test_an_orm_write_is_committed_and_an_abort_rolls_back(app, connection):
-    manager, session = _session(app)
+    manager, session = tm_session(app)
     session.add(AuditEvent(action="orm-write"))
     manager.commit()
     assert _count(connection, "orm-write") == 1
 
-    manager, session = _session(app)
+    manager, session = tm_session(app)
     execute(session, insert(_AUDIT), _row("aborted-write"))
     manager.abort()
     assert _count(connection, "aborted-write") == 0
 
 
 def test_each_session_follows_its_own_transaction_manager(app, connection):
-    committed, first = _session(app)
-    aborted, second = _session(app)
+    committed, first = tm_session(app)
+    aborted, second = tm_session(app)
     execute(first, insert(_AUDIT), _row("first"))
     execute(second, insert(_AUDIT), _row("second"))
     aborted.abort()
@@ -71,11 +66,11 @@ def test_each_session_follows_its_own_transaction_manager(app, connection):
 
 
 def test_an_orm_bulk_update_is_committed(app, connection):
-    manager, session = _session(app)
+    manager, session = tm_session(app)
     session.add(AuditEvent(action="bulk-before"))
     manager.commit()
 
-    manager, session = _session(app)
+    manager, session = tm_session(app)
     # Query.update(): an ORM statement that changes rows without loading them.
     session.query(AuditEvent).filter_by(action="bulk-before").update({"actor": "bulk"})
     manager.commit()

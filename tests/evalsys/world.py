@@ -11,9 +11,18 @@ import secrets
 from dataclasses import dataclass, field
 
 import pyotp
+import transaction
 from argon2 import PasswordHasher
 
-from evalsys.models import ApiToken, Intervention, Membership, Site, SurveyLink, User
+from evalsys.models import (
+    ApiToken,
+    Intervention,
+    Membership,
+    Site,
+    SurveyLink,
+    User,
+    get_tm_session,
+)
 from evalsys.services.tokens import create_token
 from evalsys.services.users import create_reset_link
 
@@ -139,3 +148,10 @@ def signed_in_evaluator_of_an_intervention(
     builders.commit(tm)
     sign_in(testapp, user)
     return slug
+
+
+def tm_session(app):
+    """A transaction manager with a begun transaction, and a request-style session joined to it."""
+    manager = transaction.TransactionManager(explicit=True)
+    manager.begin()
+    return manager, get_tm_session(app.registry["dbsession_factory"], manager)
