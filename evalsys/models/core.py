@@ -6,7 +6,7 @@ one on the session's own connection and transaction, without the ORM's execution
 costs as much again as running the statement.
 
 A statement wrapped in :class:`Prepared` goes one step further on PostgreSQL: it is compiled
-once per dialect and run straight on the driver's cursor, which costs a third of what
+once per dialect and run straight on the driver's cursor, which costs less than half of what
 SQLAlchemy's execution path costs per statement (bench/README.md). Driver errors still come out
 as SQLAlchemy's exceptions, and a lost connection is invalidated as SQLAlchemy would. On SQLite
 (development and tests) a Prepared statement runs through SQLAlchemy like any other.
