@@ -40,9 +40,12 @@ class Prepared:
         self.is_dml = statement.is_dml
         self._plans: dict = {}
 
-    def plan(self, dialect, parameters: dict) -> _Plan | None:
-        """How to run it with these parameter names; None when SQLAlchemy must run it (a
-        column default worked out in Python, which SQLAlchemy's execution fills in)."""
+    def plan(self, dialect, parameters) -> _Plan | None:
+        """How to run it with these parameters on the driver; None when SQLAlchemy must run it:
+        on SQLite, for many rows at once, or for a column default worked out in Python (which
+        SQLAlchemy's execution fills in)."""
+        if dialect.name != "postgresql" or isinstance(parameters, list):
+            return None
         key = (dialect, frozenset(parameters)) if self.statement.is_insert else dialect
         if key not in self._plans:
             plan = _Plan(self.statement, dialect, list(parameters))
@@ -74,7 +77,7 @@ class _Plan:
 
 
 class _Rows:
-    """What the submission path reads of a result: first(), scalar(), all(), iteration."""
+    """What the submission path reads of a result: first(), scalar(), all() and iteration."""
 
     def __init__(self, cursor):
         self._cursor = cursor
@@ -85,12 +88,6 @@ class _Rows:
     def scalar(self):
         row = self.first()
         return None if row is None else row[0]
-
-    def scalar_one(self):
-        rows = self.all()
-        if len(rows) != 1:
-            raise exc.NoResultFound("expected one row") if not rows else exc.MultipleResultsFound()
-        return rows[0][0]
 
     def all(self):
         return self._cursor.fetchall() if self._cursor.description else []
@@ -110,11 +107,7 @@ def execute(dbsession, statement, parameters=None):
     connection = dbsession.connection()
     if not isinstance(statement, Prepared):
         result = connection.execute(statement, parameters)
-    elif (
-        connection.dialect.name == "postgresql"
-        and not isinstance(parameters, list)
-        and (plan := statement.plan(connection.dialect, parameters or {}))
-    ):
+    elif plan := statement.plan(connection.dialect, parameters or {}):
         result = _run_on_driver(connection, plan, parameters or {})
     else:
         result = connection.execute(statement.statement, parameters)
