@@ -57,7 +57,8 @@ def _api_token(request) -> Grant | None:
     secret = bearer_token(request)
     if not secret:
         return None
-    return find_token(request.dbsession, secret)
+    # Outside the request's transaction: a submission then needs none (models.direct_connection).
+    return find_token(request.dbconnection, secret)
 
 
 def _identity(request) -> User | None:

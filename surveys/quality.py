@@ -37,8 +37,8 @@ from functools import lru_cache
 from typing import Any
 
 from surveys.model import Instrument
-from surveys.scoring import item_scores
-from surveys.validation import check_value, is_missing
+from surveys.scoring import points_of
+from surveys.validation import valid_answers
 
 QUALITY_FLAGS = ("straight_lining", "reverse_inconsistent", "too_fast", "too_many_missing")
 
@@ -95,17 +95,23 @@ def quality_flags(
     """Data-quality flag codes for one response, in the order of :data:`QUALITY_FLAGS`."""
     if not isinstance(answers, Mapping):
         raise TypeError(f"answers must be a mapping of item id to value, not {type(answers)}")
+    valid = valid_answers(instrument, answers)
+    return flags_of(instrument, valid, points_of(instrument, valid), duration_seconds, rules)
+
+
+def flags_of(
+    instrument: Instrument,
+    valid: Mapping[str, Any],
+    points: Mapping[str, float],
+    duration_seconds: float | None = None,
+    rules: QualityRules = DEFAULT_RULES,
+) -> list[str]:
+    """:func:`quality_flags` from the valid answers and their item points, worked out before."""
     flags = []
-    valid = {
-        item.id: answers[item.id]
-        for item in instrument.items
-        if not is_missing(answers.get(item.id)) and check_value(item, answers[item.id]) is None
-    }
     straight = [float(valid[i]) for i in straight_line_items(instrument) if i in valid]
     if len(straight) >= rules.min_straight_items and len(set(straight)) == 1:
         flags.append("straight_lining")
 
-    points = item_scores(instrument, valid)
     for forward, reverse, width in keyed_groups(instrument):
         f = [points[i] for i in forward if i in points]
         r = [points[i] for i in reverse if i in points]

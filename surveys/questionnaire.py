@@ -12,12 +12,30 @@ import pandas as pd
 from surveys.errors import FieldError, InstrumentError, make_field_error
 from surveys.frame import quality_frame, score_frame, validate_frame
 from surveys.model import Instrument, ScaleScore
-from surveys.quality import DEFAULT_RULES, QualityRules
+from surveys.quality import DEFAULT_RULES, QualityRules, flags_of
 from surveys.registry import load_instrument
 from surveys.schema import parse_instrument
+from surveys.scoring import points_if_valid, points_of, scores_of
 from surveys.validation import is_missing
 
 Resolver = Callable[[str, str | None], Instrument]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One response validated, scored and flagged (see :meth:`Questionnaire.assess`)."""
+
+    errors: list[FieldError]
+    scores: dict[str, dict[str, ScaleScore]]  # {instrument_id: {scale_id: ScaleScore}}
+    flags: dict[str, list[str]]  # per instrument id, and "questionnaire" for speed
+
+
+def _speed_flags(answered: int, duration_seconds: float | None, rules: QualityRules) -> list[str]:
+    """``too_fast`` when the whole questionnaire took less than its minimum time."""
+    if duration_seconds is not None and answered:
+        if duration_seconds < rules.seconds_per_item * answered:
+            return ["too_fast"]
+    return []
 
 
 @dataclass(frozen=True)
@@ -56,6 +74,8 @@ class Questionnaire:
         return ((self.demographics,) if self.demographics else ()) + self.instruments
 
     def _split(self, answers: Mapping[str, Any]) -> tuple[dict[str, dict], list[str]]:
+        if not isinstance(answers, Mapping):
+            raise TypeError(f"answers must be a mapping of item id to value, not {type(answers)}")
         parts: dict[str, dict] = {b.id: {} for b in self.blocks}
         unknown = []
         owner = self._owner
@@ -69,15 +89,15 @@ class Questionnaire:
 
     def validate(self, answers: Mapping[str, Any]) -> list[FieldError]:
         """Field errors over all blocks: unknown keys first, then block by block."""
-        if not isinstance(answers, Mapping):
-            raise TypeError(f"answers must be a mapping of item id to value, not {type(answers)}")
-        parts, unknown = self._split(answers)
+        return self._errors(answers, *self._split(answers))
+
+    def _errors(self, answers, parts, unknown, blocks=None) -> list[FieldError]:
         errors = [
             make_field_error(str(k), "unknown_item", answers[k])
             for k in unknown
             if not is_missing(answers[k])
         ]
-        for block in self.blocks:
+        for block in self.blocks if blocks is None else blocks:
             errors.extend(block.validate(parts[block.id]))
         return errors
 
@@ -101,12 +121,40 @@ class Questionnaire:
         flags = {b.id: b.quality_flags(parts[b.id], None) for b in self.instruments}
         owner = self._owner
         answered = sum(1 for k, v in answers.items() if k in owner and not is_missing(v))
-        overall = []
-        if duration_seconds is not None and answered:
-            if duration_seconds < rules.seconds_per_item * answered:
-                overall.append("too_fast")
-        flags["questionnaire"] = overall
+        flags["questionnaire"] = _speed_flags(answered, duration_seconds, rules)
         return flags
+
+    def assess(
+        self,
+        answers: Mapping[str, Any],
+        duration_seconds: float | None = None,
+        rules: QualityRules = DEFAULT_RULES,
+    ) -> Assessment:
+        """:meth:`validate`, :meth:`score` and :meth:`quality_flags` in one pass over the answers.
+
+        The same results as the three calls, at a third of the work: every answer is checked
+        once. With errors, ``scores`` and ``flags`` are empty (such a response is not stored).
+        """
+        parts, unknown = self._split(answers)
+        # Blocks answered with valid options only need no general check (the common case).
+        fast = [points_if_valid(b, parts[b.id]) for b in self.blocks]
+        checked = [b for b, points in zip(self.blocks, fast, strict=True) if points is None]
+        errors = self._errors(answers, parts, unknown, checked)
+        if errors:
+            return Assessment(errors, {}, {})
+        scores, flags, answered = {}, {}, 0
+        for block, points in zip(self.blocks, fast, strict=True):
+            # No errors: every answer given to an item is valid.
+            valid = {k: v for k, v in parts[block.id].items() if not is_missing(v)}
+            answered += len(valid)
+            if points is None:
+                points = points_of(block, valid)
+            if block.scales:
+                scores[block.id] = scores_of(block, points)
+            if block is not self.demographics:
+                flags[block.id] = flags_of(block, valid, points, None, rules)
+        flags["questionnaire"] = _speed_flags(answered, duration_seconds, rules)
+        return Assessment([], scores, flags)
 
     @cached_property
     def _owner(self) -> dict[str, str]:

@@ -145,6 +145,16 @@ def validate_answers(instrument: Instrument, answers: Mapping[str, Any]) -> list
     return errors
 
 
+def valid_answers(instrument: Instrument, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers to ``instrument``'s items that are given and valid (the rest left out)."""
+    valid = {}
+    for item in instrument.items:
+        value = answers.get(item.id)
+        if not is_missing(value) and check_value(item, value) is None:
+            valid[item.id] = value
+    return valid
+
+
 def coerce_value(item: Item, cell: Any) -> tuple[Any, FieldError | None]:
     """Convert one spreadsheet cell to the answer type of ``item``.
 

@@ -83,7 +83,7 @@ _LINK = Prepared(
 
 def _link(request, token: str):
     """The link with what a submission needs of its site, wave, intervention and questionnaire."""
-    return execute(request.dbsession, _LINK, {"token": token}).first()
+    return execute(request.dbconnection, _LINK, {"token": token}).first()
 
 
 @view_config(
@@ -106,9 +106,11 @@ def submit_response(request):
     if not allows(request, "submit", intervention_id=link.intervention_id, site_id=link.site_id):
         raise ApiError(ErrorCode.forbidden, "this token may not submit for this link's site")
     _check_open(link)
+    # On PostgreSQL the response is stored by one statement in autocommit: no transaction.
+    db = request.dbconnection
     try:
         stored = submit(
-            request.dbsession,
+            db,
             Submission(
                 submission_id=body["submission_id"],
                 intervention=_Ref(link.intervention_id),
@@ -124,7 +126,7 @@ def submit_response(request):
                 questionnaire=None
                 if link.questionnaire_id is None
                 else questionnaires.version_of(
-                    request.dbsession,
+                    db,
                     link.questionnaire_id,
                     link.questionnaire_version,
                     link.questionnaire_created_at,

@@ -8,6 +8,7 @@ from sqlalchemy.orm import configure_mappers
 
 from .account import PasswordReset, RecoveryCode
 from .audit import AuditEvent
+from .core import direct_connection
 from .intervention import InstrumentDefinition, Intervention, Questionnaire, Site, Wave
 from .link import SurveyLink
 from .meta import Base, metadata, utcnow
@@ -45,8 +46,11 @@ __all__ = [
 ]
 
 
-def get_engine(settings: dict, prefix: str = "sqlalchemy.") -> Engine:
-    engine = engine_from_config(settings, prefix)
+def get_engine(settings: dict, prefix: str = "sqlalchemy.", autocommit: bool = False) -> Engine:
+    """The engine of the settings; ``autocommit``: each statement its own transaction (its pool
+    has no transactions to end when a connection comes back)."""
+    options = {"isolation_level": "AUTOCOMMIT", "pool_reset_on_return": None} if autocommit else {}
+    engine = engine_from_config(settings, prefix, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -96,3 +100,14 @@ def includeme(config) -> None:
         return session
 
     config.add_request_method(dbsession, reify=True)
+
+    # On PostgreSQL a second pool, whose connections stay in autocommit (see direct_connection).
+    direct_engine = None
+    if engine.dialect.name == "postgresql":
+        direct_engine = get_engine(settings, autocommit=True)
+    config.registry["db_direct_engine"] = direct_engine
+
+    def dbconnection(request):
+        return direct_connection(request, direct_engine, session_factory)
+
+    config.add_request_method(dbconnection, reify=True)

@@ -17,11 +17,13 @@ inserted (no exception, no savepoint), and ``RETURNING`` says whether it was.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from functools import cache
 
-from psycopg.rows import namedtuple_row
 from sqlalchemy import exc
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import visitors
 
 from .transactions import mark_changed
 
@@ -37,7 +39,8 @@ class Prepared:
 
     def __init__(self, statement):
         self.statement = statement
-        self.is_dml = statement.is_dml
+        # A SELECT whose CTEs insert writes too: the session must commit it (see execute).
+        self.is_dml = any(getattr(e, "is_dml", False) for e in visitors.iterate(statement))
         self._plans: dict = {}
 
     def plan(self, dialect, parameters) -> _Plan | None:
@@ -63,11 +66,21 @@ class _Plan:
         self.needs_python_defaults = bool(compiled.insert_prefetch or compiled.update_prefetch)
         self.sql = compiled.string
         self.compiled = compiled
+        self._make_row = None
         self.processors = {}
         for name, bind in compiled.binds.items():
             processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if processor is not None:
                 self.processors[name] = processor
+
+    def row_factory(self, cursor):
+        """psycopg's row factory: named tuples of a class made once, from the first result
+        (psycopg's own ``namedtuple_row`` reads the result's description for every result)."""
+        if self._make_row is None:
+            if cursor.description is None:  # no rows to make (an UPDATE without RETURNING)
+                return tuple
+            self._make_row = namedtuple("Row", [c.name for c in cursor.description])._make
+        return self._make_row
 
     def parameters(self, given: dict) -> dict:
         values = self.compiled.construct_params(given)
@@ -83,48 +96,54 @@ class _Rows:
         self._cursor = cursor
 
     def first(self):
-        return self._cursor.fetchone() if self._cursor.description else None
+        return self._cursor.fetchone() if self._cursor.rownumber is not None else None
 
     def scalar(self):
         row = self.first()
         return None if row is None else row[0]
 
     def all(self):
-        return self._cursor.fetchall() if self._cursor.description else []
+        return self._cursor.fetchall() if self._cursor.rownumber is not None else []
 
     def __iter__(self):
         return iter(self.all())
 
 
-def execute(dbsession, statement, parameters=None):
-    """Run a Core statement in the session's transaction; a write counts as a change to commit.
+def execute(db, statement, parameters=None):
+    """Run a Core statement on ``db``: the request's session, or a Connection of its own.
 
-    Rows come back as plain named tuples; no ORM object is made or loaded. Pending ORM changes
-    are flushed first, as the session's own ``execute`` would (on a clean session, a no-op).
+    In a session it runs in the session's transaction, and a write counts as a change to commit;
+    pending ORM changes are flushed first, as the session's own ``execute`` would. On a
+    Connection in autocommit (:func:`direct_connection`) each statement is its own transaction.
+    Rows come back as plain named tuples; no ORM object is made or loaded.
     """
-    if dbsession.autoflush:
-        dbsession.flush()
-    connection = dbsession.connection()
+    if isinstance(db, Connection):
+        connection, session = db, None
+    else:
+        if db.autoflush:
+            db.flush()
+        connection, session = db.connection(), db
     if not isinstance(statement, Prepared):
         result = connection.execute(statement, parameters)
     elif plan := statement.plan(connection.dialect, parameters or {}):
         result = _run_on_driver(connection, plan, parameters or {})
     else:
         result = connection.execute(statement.statement, parameters)
-    if statement.is_dml:
-        mark_changed(dbsession)
+    if statement.is_dml and session is not None:
+        mark_changed(session)
     return result
 
 
 def _run_on_driver(connection, plan: _Plan, parameters) -> _Rows:
     driver = connection.connection.driver_connection
     values = plan.parameters(parameters)
-    cursor = driver.cursor(row_factory=namedtuple_row)
+    cursor = driver.cursor(row_factory=plan.row_factory)
     try:
         cursor.execute(plan.sql, values)
     except connection.dialect.loaded_dbapi.Error as error:
         lost = connection.dialect.is_disconnect(error, driver, cursor)
-        if lost:
+        if lost:  # as SQLAlchemy does: this connection, and the others made before it
+            connection.engine.pool._invalidate(connection.connection, error)
             connection.invalidate(error)
         raise exc.DBAPIError.instance(
             plan.sql,
@@ -137,9 +156,31 @@ def _run_on_driver(connection, plan: _Plan, parameters) -> _Rows:
     return _Rows(cursor)
 
 
-def insert_unless_conflict(dbsession, table, returning: tuple):
+def direct_connection(request, engine, session_factory):
+    """A pooled connection in autocommit for this request, or else the request's session.
+
+    On the connection each statement is its own transaction: no BEGIN and COMMIT round trips
+    and no transaction manager, for reads and for writes made in one statement (the submission
+    path's). ``engine`` is the app's autocommit engine (PostgreSQL), or None: then, and under
+    the tests, whose whole world is one rolled-back connection, the request's session is
+    returned and :func:`execute` runs the statements in its transaction (on SQLite a response
+    and its scores are two statements).
+    """
+    if engine is None or isinstance(session_factory.kw["bind"], Connection):
+        return request.dbsession
+    connection = engine.connect()
+    request.add_finished_callback(lambda _request: connection.close())
+    return connection
+
+
+def insert_unless_conflict(db, table, returning: tuple):
     """INSERT on ``table`` (a Table) skipping rows a unique rule refuses; values as parameters."""
-    return _statement(dbsession.get_bind().dialect.name, table, returning)
+    return _statement(dialect_name(db), table, returning)
+
+
+def dialect_name(db) -> str:
+    """ "postgresql" or "sqlite": the database behind a session or a connection."""
+    return (db if isinstance(db, Connection) else db.get_bind()).dialect.name
 
 
 @cache

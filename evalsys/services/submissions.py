@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, exists, select
 
 import surveys
 
 from ..models import Intervention, Participant, Response, Score, Site, User, Wave, utcnow
-from ..models.core import Prepared, execute
+from ..models.core import Prepared, dialect_name, execute
 from . import questionnaires
-from .participant_codes import CodeError, resolve
-from .response_inserts import RESPONSE_COLUMNS, insert_response
+from .participant_codes import CodeError, Person, Resolution, clean_code, resolve
+from .response_inserts import insert_response, insert_with_participant
 
 
 class SubmissionError(Exception):
@@ -121,77 +121,60 @@ def normalise_submission_id(value) -> str:
         ) from None
 
 
-def submit(dbsession, submission: Submission) -> Stored:
+def submit(db, submission: Submission) -> Stored:
     """Validate and store one submission; a known ``submission_id`` returns the stored response.
 
-    The hot path of every way in, so it is written in SQL expressions rather than ORM objects,
-    and it asks the database only what it must: on the happy path one query for the current
-    questionnaire (none when the caller brings it), one INSERT (or a SELECT) for the
-    participant, and one INSERT for the response with its scores (two on SQLite; see
-    response_inserts). Unique rules, not savepoints or look-ups beforehand, settle retries and
-    races: an INSERT that a unique rule refuses inserts nothing, and only then, or when the
-    submission cannot be stored, is the ``submission_id`` looked up, so that a retry is always
-    answered with the stored response.
+    ``db`` is the request's session, or a connection in autocommit (PostgreSQL; see
+    models.core.direct_connection): the response is then stored by one statement, which is
+    atomic by itself. The hot path of every way in, so it is written in SQL expressions rather
+    than ORM objects, and it asks the database only what it must: on PostgreSQL one query for
+    the current questionnaire (none when the caller brings it) and one statement for the
+    participant, the response and its scores (see response_inserts). Unique rules, not
+    savepoints or look-ups beforehand, settle retries and races: an INSERT that a unique rule
+    refuses inserts nothing, and only then, or when the submission cannot be stored, is the
+    ``submission_id`` looked up, so that a retry is always answered with the stored response.
     """
     submission.submission_id = normalise_submission_id(submission.submission_id)
     try:
-        return _store(dbsession, submission)
+        return _store_or_replay(db, submission)
+    except _CodeMadeMeanwhile:
+        # Another submission made this code's participant as this one was stored: the
+        # statement's snapshot could not see it, the next statement's can.
+        return _store_or_replay(db, submission)
+
+
+def _store_or_replay(db, submission: Submission) -> Stored:
+    try:
+        return _store(db, submission)
     except SubmissionError:
-        existing = stored_response(dbsession, submission.submission_id)
+        existing = stored_response(db, submission.submission_id)
         if existing is None:
             raise
-        return _replay(dbsession, existing, submission)
+        return _replay(db, existing, submission)
 
 
-def _store(dbsession, submission: Submission) -> Stored:
-    current = submission.questionnaire or questionnaires.current(
-        dbsession, submission.intervention.id
-    )
+class _CodeMadeMeanwhile(SubmissionError):
+    """Another submission made this code's participant while this one was being stored."""
+
+    def __init__(self):
+        super().__init__("this participant code was registered at the same moment; send again")
+
+
+def _store(db, submission: Submission) -> Stored:
+    current = submission.questionnaire or questionnaires.current(db, submission.intervention.id)
     if current is None:
         raise SubmissionError("this intervention has no questionnaire yet; ask the evaluator")
     questionnaire = current.questionnaire
-    errors = questionnaire.validate(submission.answers)
-    if errors:
-        raise InvalidAnswers(errors, submission.language)
-
+    assessment = questionnaire.assess(submission.answers, submission.duration_seconds)
+    if assessment.errors:
+        raise InvalidAnswers(assessment.errors, submission.language)
     try:
-        resolution = resolve(dbsession, submission)
+        code = clean_code(submission.participant_code)
     except CodeError as error:
         raise SubmissionError(
             str(error), [{"field": "participant_code", "code": "invalid", "message": str(error)}]
         ) from None
-    participant = resolution.participant
-    if participant.site_id != submission.site.id:
-        raise WrongSite(
-            f"participant code {submission.participant_code} belongs to another site; "
-            "check the code"
-        )
-    code_flags = {
-        "one_difference": {"code_matched_with_one_difference"},
-        "new_ambiguous": {"code_match_ambiguous"},
-    }.get(resolution.how, set())
-    flags = questionnaire.quality_flags(submission.answers, submission.duration_seconds)
-    record = StoredResponse(
-        id=0,
-        submission_id=submission.submission_id,
-        intervention_id=submission.intervention.id,
-        participant_id=participant.id,
-        participant_code=participant.code,
-        participant_site_id=participant.site_id,
-        group=participant.group,
-        wave_id=submission.wave.id,
-        questionnaire_id=current.id,
-        answers=dict(submission.answers),
-        instruments={b.id: b.version for b in questionnaire.blocks},
-        language=submission.language,
-        mode=submission.mode,
-        duration_seconds=submission.duration_seconds,
-        quality_flags=sorted(
-            {f"{block}:{flag}" for block, names in flags.items() for flag in names} | code_flags
-        ),
-        submitted_at=submission.submitted_at or utcnow(),
-    )
-    scores = questionnaire.score(submission.answers)
+    scores = assessment.scores
     score_rows = [
         {
             "instrument_key": instrument_id,
@@ -203,22 +186,92 @@ def _store(dbsession, submission: Submission) -> Stored:
         for instrument_id, by_scale in scores.items()
         for scale_id, score in by_scale.items()
     ]
-    values = {name: getattr(record, name) for name in RESPONSE_COLUMNS if name != "submitted_by_id"}
-    values["submitted_by_id"] = getattr(submission.submitted_by, "id", None)
-    response_id = insert_response(dbsession, values, score_rows)
+    flags = {f"{block}:{flag}" for block, names in assessment.flags.items() for flag in names}
+    values = {
+        "submission_id": submission.submission_id,
+        "intervention_id": submission.intervention.id,
+        "wave_id": submission.wave.id,
+        "questionnaire_id": current.id,
+        "answers": dict(submission.answers),
+        "instruments": {b.id: b.version for b in questionnaire.blocks},
+        "language": submission.language,
+        "mode": submission.mode,
+        "duration_seconds": submission.duration_seconds,
+        "quality_flags": sorted(flags),
+        "submitted_at": submission.submitted_at or utcnow(),
+        "submitted_by_id": getattr(submission.submitted_by, "id", None),
+    }
+    if dialect_name(db) == "postgresql" and not submission.code_elements:
+        placed = insert_with_participant(
+            db, _participant_values(submission, code), values, score_rows
+        )
+        if placed is None:
+            raise _CodeMadeMeanwhile()
+        person = Person(*placed.participant)
+        how = "new" if placed.created_participant else "exact"
+        _check_site(person, submission)
+        response_id = placed.response_id
+    else:
+        resolution = _resolve(db, submission)
+        person, how = resolution.participant, resolution.how
+        _check_site(person, submission)
+        values["quality_flags"] = sorted(flags | _CODE_FLAGS.get(how, set()))
+        response_id = insert_response(db, {**values, "participant_id": person.id}, score_rows)
     if response_id is None:
         # A unique rule refused it: the same submission_id arrived earlier (submit() answers
         # it as a retry), or this participant answered this wave already.
-        if resolution.how in ("new", "new_ambiguous"):
+        if how in ("new", "new_ambiguous"):
             # Made by this very call for a retry that carried another code: leave no trace.
-            execute(dbsession, _DELETE_PARTICIPANT, {"id": participant.id})
+            execute(db, _DELETE_PARTICIPANT, {"id": person.id})
         raise AlreadyAnswered(
-            f"participant {participant.code} already answered {submission.wave.label}; "
+            f"participant {person.code} already answered {submission.wave.label}; "
             "a correction is made by the evaluator"
         )
+    record = StoredResponse(
+        id=response_id,
+        participant_id=person.id,
+        participant_code=person.code,
+        participant_site_id=person.site_id,
+        group=person.group,
+        **{k: v for k, v in values.items() if k != "submitted_by_id"},
+    )
     score_map = {key: {scale: s.value for scale, s in by.items()} for key, by in scores.items()}
-    fuzzy = resolution.how == "one_difference"
-    return Stored(replace(record, id=response_id), True, score_map, fuzzy, current.version)
+    return Stored(record, True, score_map, how == "one_difference", current.version)
+
+
+_CODE_FLAGS = {
+    "one_difference": {"code_matched_with_one_difference"},
+    "new_ambiguous": {"code_match_ambiguous"},
+}
+
+
+def _participant_values(submission: Submission, code: str) -> dict:
+    return {
+        "intervention_id": submission.intervention.id,
+        "site_id": submission.site.id,
+        "code": code,
+        "group_name": submission.group,
+        "consent_at": submission.consent_at,
+        "consent_by": submission.consent_by,
+        "created_at": utcnow(),
+    }
+
+
+def _resolve(db, submission: Submission) -> Resolution:
+    try:
+        return resolve(db, submission)
+    except CodeError as error:
+        raise SubmissionError(
+            str(error), [{"field": "participant_code", "code": "invalid", "message": str(error)}]
+        ) from None
+
+
+def _check_site(person: Person, submission: Submission) -> None:
+    if person.site_id != submission.site.id:
+        raise WrongSite(
+            f"participant code {submission.participant_code} belongs to another site; "
+            "check the code"
+        )
 
 
 _RECORD = (
@@ -254,18 +307,22 @@ _SCORES_OF = Prepared(
         Score.response_id == bindparam("response_id")
     )
 )
+# Guarded: in autocommit the participant was visible to other submissions for a moment.
 _DELETE_PARTICIPANT = Prepared(
-    delete(Participant.__table__).where(Participant.__table__.c.id == bindparam("id"))
+    delete(Participant.__table__).where(
+        Participant.__table__.c.id == bindparam("id"),
+        ~exists().where(Response.participant_id == bindparam("id")),
+    )
 )
 
 
-def stored_response(dbsession, submission_id: str) -> StoredResponse | None:
+def stored_response(db, submission_id: str) -> StoredResponse | None:
     """The stored response with this submission_id, or None."""
-    row = execute(dbsession, _BY_SUBMISSION_ID, {"submission_id": submission_id}).first()
+    row = execute(db, _BY_SUBMISSION_ID, {"submission_id": submission_id}).first()
     return None if row is None else StoredResponse(*row)
 
 
-def _replay(dbsession, existing: StoredResponse, submission: Submission) -> Stored:
+def _replay(db, existing: StoredResponse, submission: Submission) -> Stored:
     if existing.wave_id != submission.wave.id or existing.intervention_id != (
         submission.intervention.id
     ):
@@ -275,6 +332,6 @@ def _replay(dbsession, existing: StoredResponse, submission: Submission) -> Stor
             [{"field": "submission_id", "code": "conflict", "message": "already used"}],
         )
     scores: dict[str, dict[str, float | None]] = {}
-    for key, scale, value in execute(dbsession, _SCORES_OF, {"response_id": existing.id}):
+    for key, scale, value in execute(db, _SCORES_OF, {"response_id": existing.id}):
         scores.setdefault(key, {})[scale] = value
     return Stored(existing, False, scores)

@@ -89,7 +89,9 @@ def send_at_once(settings: dict, token: str, bodies: list[dict]) -> list[int]:
     finally:
         server.close()
         serving.join(timeout=10)
-        app.registry["db_engine"].dispose()
+        for engine in (app.registry["db_engine"], app.registry["db_direct_engine"]):
+            if engine is not None:
+                engine.dispose()
 
 
 def submission(link: str, code: str) -> dict:

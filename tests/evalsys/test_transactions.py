@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from sqlalchemy import func, insert, select
 
-from evalsys.models import AuditEvent, utcnow
+from evalsys.models import AuditEvent, Intervention, Response, utcnow
 from evalsys.models.core import execute
+from evalsys.services.submissions import submit
 
+from . import builders
+from .test_submissions import make
 from .world import tm_session
 
 _AUDIT = AuditEvent.__table__
@@ -76,3 +79,19 @@ def test_an_orm_bulk_update_is_committed(app, connection):
     manager.commit()
     query = select(_AUDIT.c.actor).where(_AUDIT.c.action == "bulk-before")
     assert connection.execute(query).scalar() == "bulk"
+
+
+def test_a_response_stored_for_a_known_participant_is_committed(app, connection):
+    # The response and its scores go in with a SELECT whose CTEs insert: a write too. Before
+    # execute() saw that, a later wave of a self-generated code (found, so no participant was
+    # inserted) was rolled back on PostgreSQL after the participant had been thanked.
+    manager, session = tm_session(app)
+    intervention_id = builders.intervention(session).id
+    manager.commit()
+    for wave in (0, 1):
+        manager, session = tm_session(app)
+        iv = session.get(Intervention, intervention_id)
+        assert submit(session, make(iv, code="M-J-17-2", wave=wave, code_elements=True)).created
+        manager.commit()
+    stored = select(func.count()).select_from(Response.__table__)
+    assert connection.execute(stored).scalar() == 2

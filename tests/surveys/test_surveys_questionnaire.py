@@ -6,6 +6,8 @@ import json
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 import surveys
@@ -49,6 +51,57 @@ def test_blocks_and_flags(questionnaire):
     flags = questionnaire.quality_flags({**BRS_OK, **DJG_OK}, duration_seconds=5)
     assert flags["questionnaire"] == ["too_fast"]
     assert flags["brs"] == [] and flags["djg6"] == []
+
+
+def _answers(questionnaire):
+    """Answers to every item: valid ones, with some left out and, in a third, wrong ones."""
+    items = [item for block in questionnaire.blocks for item in block.items]
+
+    def value(item, wrong):
+        allowed = list(item.option_values) or [item.min or 0, "tekst"]
+        left_out = [] if item.required else [None]
+        return st.sampled_from(allowed + left_out + (wrong and [9, "3", 2.5, None]))
+
+    return st.sampled_from([[], [], [9, "3", 2.5, None]]).flatmap(
+        lambda wrong: st.fixed_dictionaries({i.id: value(i, wrong) for i in items})
+    )
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_assess_is_validate_score_and_flags_in_one_pass(questionnaire, data):
+    answers = data.draw(_answers(questionnaire))
+    answers.update(data.draw(st.sampled_from([{}, {}, {"shoe_size": 43}, {"note": None}])))
+    duration = data.draw(st.sampled_from([None, 3, 600]))
+    assessment = questionnaire.assess(answers, duration)
+    assert assessment.errors == questionnaire.validate(answers)
+    if assessment.errors:
+        assert assessment.scores == {} and assessment.flags == {}
+    else:
+        assert assessment.scores == questionnaire.score(answers)
+        assert assessment.flags == questionnaire.quality_flags(answers, duration)
+
+
+def test_assess_flags_and_scores_a_valid_response(questionnaire):
+    straight = {f"brs_{i}": 3 for i in range(1, 7)}
+    assessment = questionnaire.assess({**straight, **DJG_OK}, duration_seconds=5)
+    assert assessment.errors == []
+    assert assessment.scores["brs"]["brs"].value == 3.0
+    assert assessment.flags["brs"] == ["straight_lining"]
+    assert assessment.flags["questionnaire"] == ["too_fast"]  # 12 items in 5 s
+
+
+def test_the_quick_check_takes_only_int_options_and_leaves_the_rest_to_validation():
+    from surveys.scoring import item_scores, points_if_valid
+
+    brs = surveys.load_instrument("brs", "1.0")
+    assert points_if_valid(brs, BRS_OK) == item_scores(brs, BRS_OK)
+    for odd in (3.0, True, "3", 9, None):  # valid, invalid or missing: validation decides
+        assert points_if_valid(brs, {**BRS_OK, "brs_1": odd}) is None
+    assert points_if_valid(brs, {k: v for k, v in BRS_OK.items() if k != "brs_6"}) is None
+    assert points_if_valid(surveys.load_instrument("demographics"), {"age_band": 4}) is None
 
 
 def test_item_ids_must_be_unique_across_the_questionnaire():
