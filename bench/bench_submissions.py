@@ -62,6 +62,7 @@ def prepare(database_url: str, folder: Path) -> tuple[Path, str, str]:
             "evalsys.rate_limit.api.per_address": 10_000_000,
             "sqlalchemy.pool_size": THREADS,
             "evalsys.freeze_gc_at_start": "true",  # as production.ini
+            "evalsys.api.cache_seconds": 1,  # as production.ini
         },
     )
     settings = apply_environment(

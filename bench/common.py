@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import signal
@@ -120,8 +121,13 @@ def bench_ini(folder: Path, database_url: str, **settings) -> Path:
         "evalsys.session_secret_file = %(here)s/var/session.secret",
         f"evalsys.session_secret_file = {folder}/secret",
     )
-    extra = "".join(f"{key} = {value}\n" for key, value in settings.items())
-    text = text.replace("retry.attempts = 3\n", "retry.attempts = 3\n" + extra, 1)
+    for key, value in settings.items():
+        line = re.compile(rf"^{re.escape(key)} = .*$", re.MULTILINE)
+        setting = f"{key} = {value}"
+        if line.search(text):
+            text = line.sub(lambda _match, setting=setting: setting, text, count=1)
+        else:
+            text = text.replace("retry.attempts = 3\n", f"retry.attempts = 3\n{key} = {value}\n", 1)
     path = folder / "bench.ini"
     path.write_text(text)
     return path

@@ -7,14 +7,16 @@ run each. It loads the app as ``profile_submissions.py`` does, sends 60 submissi
 and counts N more.
 
 Run: valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/tmp/cg.%p \\
-       .venv/bin/python bench/count_instructions.py [n]      (default 100; about 90 s)
+       .venv/bin/python bench/count_instructions.py [n] [--bare]    (default 100; about 90 s)
 then divide the ``I refs`` valgrind prints by n. Compare versions by running it from each
-checkout. Needs Debian's valgrind.
+checkout. ``--bare`` counts the bare Pyramid JSON endpoint of bench_submissions.py instead (GET
+/, called the same way), the ceiling the issue compares with. Needs Debian's valgrind.
 """
 
 from __future__ import annotations
 
 import gc
+import io
 import os
 import subprocess
 import sys
@@ -29,7 +31,13 @@ from bench.profile_submissions import call, submission  # noqa: E402
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100
+    numbers = [a for a in sys.argv[1:] if a.isdigit()]
+    n = int(numbers[0]) if numbers else 100
+    if "--bare" in sys.argv:
+        from bench.bare_app import app
+
+        count(n, lambda i: _get(app))
+        return
     from pyramid.paster import get_app
 
     with tempfile.TemporaryDirectory() as tmp, fresh_postgres_database() as url:
@@ -39,16 +47,38 @@ def main() -> None:
         def post(i: int) -> None:
             assert call(app, token, submission(link, i)).startswith("201")
 
-        for i in range(60):
-            post(i)
-        gc.collect()
-        gc.freeze()
-        control = ["callgrind_control", "--instr"]
-        subprocess.run([*control, "on", str(os.getpid())], capture_output=True, check=False)
-        for i in range(60, 60 + n):
-            post(i)
-        subprocess.run([*control, "off", str(os.getpid())], capture_output=True, check=False)
-        print(f"counted {n} submissions: divide valgrind's 'I refs' by {n}")
+        count(n, post)
+
+
+def count(n: int, request) -> None:
+    """Warm up with 60 requests, then count the instructions of n more."""
+    for i in range(60):
+        request(i)
+    gc.collect()
+    gc.freeze()
+    control = ["callgrind_control", "--instr"]
+    subprocess.run([*control, "on", str(os.getpid())], capture_output=True, check=False)
+    for i in range(60, 60 + n):
+        request(i)
+    subprocess.run([*control, "off", str(os.getpid())], capture_output=True, check=False)
+    print(f"counted {n} requests: divide valgrind's 'I refs' by {n}")
+
+
+def _get(app) -> None:
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": sys.stderr,
+        "REMOTE_ADDR": "127.0.0.1",
+    }
+    status: list[str] = []
+    b"".join(app(environ, lambda s, headers, exc_info=None: status.append(s)))
+    assert status[0].startswith("200")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from pyramid.session import SignedCookieSessionFactory
 
 from .models import ApiToken, User
 from .services import audit
+from .services.recent import recent
 from .services.tokens import Grant, covers, find_token, user_may_see
 from .settings import as_bool
 
@@ -58,7 +59,7 @@ def _api_token(request) -> Grant | None:
     if not secret:
         return None
     # Outside the request's transaction: a submission then needs none (models.direct_connection).
-    return find_token(request.dbconnection, secret)
+    return find_token(request.dbconnection, secret, recent=recent(request, "tokens"))
 
 
 def _identity(request) -> User | None:

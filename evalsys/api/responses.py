@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..models import Intervention, Participant, Questionnaire, Response, Site, SurveyLink, Wave
 from ..models.core import Prepared, execute
 from ..services import audit, questionnaires, ratelimit
+from ..services.recent import recent
 from ..services.submissions import (
     AlreadyAnswered,
     InvalidAnswers,
@@ -82,8 +83,11 @@ _LINK = Prepared(
 
 
 def _link(request, token: str):
-    """The link with what a submission needs of its site, wave, intervention and questionnaire."""
-    return execute(request.dbconnection, _LINK, {"token": token}).first()
+    """The link with what a submission needs of its site, wave, intervention and questionnaire
+    (as the database had it a moment ago: services.recent)."""
+    return recent(request, "links").get(
+        token, lambda: execute(request.dbconnection, _LINK, {"token": token}).first()
+    )
 
 
 @view_config(

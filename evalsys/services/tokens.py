@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import bindparam, or_, select, update
 
@@ -17,6 +17,7 @@ from ..i18n import _
 from ..models import ApiToken, Intervention, Membership, Site, User, utcnow
 from ..models.core import Prepared, execute
 from ..models.user import TOKEN_PERMISSIONS
+from .recent import Recent
 from .users import UserError
 
 TOKEN_PREFIX = "evs_"
@@ -131,6 +132,7 @@ class Grant:
     site_id: int | None
     last_used_at: dt.datetime | None
     user: Holder
+    expires_at: dt.datetime | None = None
 
 
 # Built once: constructing a statement costs more CPU than running it.
@@ -172,24 +174,41 @@ _TOUCH = Prepared(
 )
 
 
-def find_token(dbsession, secret: str, now: dt.datetime | None = None) -> Grant | None:
-    """The live token with this text, or None (unknown, revoked, expired, or its user disabled)."""
+def find_token(
+    db, secret: str, now: dt.datetime | None = None, recent: Recent | None = None
+) -> Grant | None:
+    """The live token with this text, or None (unknown, revoked, expired, or its user disabled).
+
+    With ``recent``, what the database said of the token a moment ago will do (see
+    services.recent); its expiry time is checked every time.
+    """
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    rows = execute(dbsession, _GRANT, {"token_hash": hash_token(secret)}).all()
+    token_hash = hash_token(secret)
+    if recent is None:
+        grant = _grant(db, token_hash)
+    else:
+        grant = recent.get(token_hash, lambda: _grant(db, token_hash))
+    now = now or utcnow()
+    if grant is None or (grant.expires_at is not None and grant.expires_at <= now):
+        return None
+    if grant.last_used_at is None or now - grant.last_used_at >= LAST_USED_RESOLUTION:
+        cutoff = now - LAST_USED_RESOLUTION
+        execute(db, _TOUCH, {"token_id": grant.id, "now": now, "cutoff": cutoff})
+        grant = replace(grant, last_used_at=now)
+        if recent is not None:
+            recent.put(token_hash, grant)
+    return grant
+
+
+def _grant(db, token_hash: str) -> Grant | None:
+    """The token's grant as the database has it, or None (unknown, revoked, user disabled)."""
+    rows = execute(db, _GRANT, {"token_hash": token_hash}).all()
     if not rows:
         return None
     token = rows[0]
-    now = now or utcnow()
     if token.revoked_at is not None or not token.active:
         return None
-    if token.expires_at is not None and token.expires_at <= now:
-        return None
-    last_used_at = token.last_used_at
-    if last_used_at is None or now - last_used_at >= LAST_USED_RESOLUTION:
-        cutoff = now - LAST_USED_RESOLUTION
-        execute(dbsession, _TOUCH, {"token_id": token.id, "now": now, "cutoff": cutoff})
-        last_used_at = now
     members = tuple(
         Member(row.member_intervention_id, row.member_site_id)
         for row in rows
@@ -201,8 +220,9 @@ def find_token(dbsession, secret: str, now: dt.datetime | None = None) -> Grant 
         permission=token.permission,
         intervention_id=token.intervention_id,
         site_id=token.site_id,
-        last_used_at=last_used_at,
+        last_used_at=token.last_used_at,
         user=Holder(token.user_id, token.active, token.role, members),
+        expires_at=token.expires_at,
     )
 
 
