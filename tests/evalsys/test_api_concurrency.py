@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -13,8 +14,10 @@ import sqlalchemy as sa
 import waitress
 
 from evalsys import main
+from evalsys.api.responses import _Ref
 from evalsys.models import SurveyLink, User, get_engine, get_session_factory
 from evalsys.services import demo, schema
+from evalsys.services.submissions import Submission, submit
 from evalsys.services.tokens import create_token, find_token
 from evalsys.settings import apply_environment
 
@@ -160,3 +163,77 @@ def test_a_token_in_use_by_an_open_transaction_does_not_hold_up_another_request(
         first.close()
         second.close()
         engine.dispose()
+
+
+def test_a_code_registered_while_a_submission_is_stored_is_found_on_a_second_look(
+    scratch_database,
+):
+    """The one statement that stores a submission cannot see a participant that another
+    submission made while it ran (its snapshot is older): it returns no row, and submit()
+    looks once more instead of refusing the submission."""
+    settings = apply_environment(dict(scratch_database))
+    if not settings["sqlalchemy.url"].startswith("postgresql"):
+        pytest.skip("SQLite stores a submission in several statements of one transaction")
+    _, link = seed(dict(scratch_database))
+    engine, direct = get_engine(settings), get_engine(settings, autocommit=True)
+    facts = "SELECT intervention_id, site_id, wave_id FROM survey_links WHERE token = :link"
+    with engine.connect() as connection:
+        row = connection.execute(sa.text(facts), {"link": link}).one()
+    intervention_id, site_id, wave_id = row
+    other = engine.connect()
+    made_meanwhile = other.begin()
+    participant_id = other.execute(
+        sa.text(
+            "INSERT INTO participants (intervention_id, site_id, code, group_name, created_at)"
+            " VALUES (:i, :s, 'RACE02', 'intervention', now()) RETURNING id"
+        ),
+        {"i": intervention_id, "s": site_id},
+    ).scalar()
+    outcome = {}
+
+    def store() -> None:
+        with direct.connect() as connection:
+            try:
+                outcome["stored"] = submit(
+                    connection,
+                    Submission(
+                        submission_id=str(uuid.uuid4()),
+                        intervention=_Ref(intervention_id),
+                        site=_Ref(site_id),
+                        wave=_Ref(wave_id, "T0"),
+                        participant_code="RACE02",
+                        answers={**BRS_ANSWERS, **GSE_ANSWERS},
+                        mode="api",
+                    ),
+                )
+            except Exception as error:  # noqa: BLE001 - reported by the assertion below
+                outcome["error"] = error
+
+    storing = threading.Thread(target=store)
+    storing.start()
+    try:
+        _wait_for_a_lock_wait(engine)  # the statement waits on the new code's unique entry
+        made_meanwhile.commit()
+        storing.join(timeout=30)
+    finally:
+        other.close()
+    try:
+        assert "error" not in outcome, outcome.get("error")
+        stored = outcome["stored"]
+        assert stored.created and stored.response.participant_id == participant_id
+        assert count(settings, "SELECT count(*) FROM participants WHERE code = 'RACE02'") == 1
+    finally:
+        engine.dispose()
+        direct.dispose()
+
+
+def _wait_for_a_lock_wait(engine, seconds: float = 20) -> None:
+    waiting = (
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    deadline = time.monotonic() + seconds
+    with engine.connect() as connection:
+        while connection.execute(sa.text(waiting)).scalar() == 0:
+            assert time.monotonic() < deadline, "the submission never waited for the other"
+            time.sleep(0.02)
