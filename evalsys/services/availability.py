@@ -14,6 +14,16 @@ def database_unavailable(error: BaseException) -> bool:
     return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
 
 
+# Serialization failure and deadlock: PostgreSQL rolled the work back; the same work again will
+# most likely go through. zope.sqlalchemy says so for a request's transaction; a submission
+# stored in autocommit has no transaction manager to say it.
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01"})
+
+
 def worth_retrying(error: BaseException) -> bool:
-    """A pooled connection that died (e.g. the server restarted): the next try gets a new one."""
-    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+    """A pooled connection that died (e.g. the server restarted: the next try gets a new one),
+    or work the database refused for the moment (a deadlock, a serialization failure)."""
+    if not isinstance(error, DBAPIError):
+        return False
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    return bool(error.connection_invalidated) or sqlstate in TRANSIENT_SQLSTATES
