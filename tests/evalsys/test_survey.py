@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from evalsys.models import Participant, Response, SurveyLink
+from evalsys.models import Intervention, Participant, Response, SurveyLink
 from evalsys.services import ratelimit
 
 from . import builders
@@ -220,6 +220,37 @@ def test_self_generated_code(testapp, link, dbsession, tm):
     done = fill_page(fill_page(page, {}), BRS_ANSWERS)
     assert done.status_int == 303
     assert dbsession.query(Participant).one().code == "M-J-17-2"
+
+
+def test_a_self_generated_code_found_again_at_the_next_wave_stores_that_response(
+    testapp, link, dbsession, tm
+):
+    # Found, so no participant row is written: the response was once rolled back after the
+    # thank-you page on PostgreSQL (the statement that stores it is a SELECT whose CTEs insert).
+    first = dbsession.get(SurveyLink, link.id)
+    waves = dbsession.get(Intervention, first.intervention_id).waves[:2]
+    later = SurveyLink(
+        token="tok-survey-2",
+        intervention_id=first.intervention_id,
+        site_id=first.site_id,
+        wave_id=waves[1].id,
+    )
+    dbsession.add(later)
+    for wave in waves:
+        wave.settings = {"participant_code": "self_generated"}
+    builders.commit(tm)
+    for token in ("tok-survey-1", "tok-survey-2"):
+        consent = testapp.get(f"/s/{token}").form.submit().form
+        consent["agree"].checked = True
+        consent["under16"] = "no"
+        form = consent.submit().form
+        form["mother_initial"], form["father_initial"] = "m", "j"
+        form["birth_day"], form["older_siblings"] = "17", "2"
+        done = fill_page(fill_page(form.submit(), {}), BRS_ANSWERS)
+        assert done.status_int == 303 and "Bedankt" in done.follow().text
+    stored = dbsession.query(Response).order_by(Response.wave_id).all()
+    assert [r.wave_id for r in stored] == [w.id for w in waves]
+    assert {r.participant.code for r in stored} == {"M-J-17-2"}
 
 
 def test_an_oversized_form_is_refused_before_it_is_read(testapp, link):
