@@ -124,17 +124,22 @@ def _insert(dbsession, submission, code: str) -> Person | None:
     inserted = execute(
         dbsession,
         insert_unless_conflict(dbsession, _TABLE, _RETURNING),
-        {
-            "intervention_id": submission.intervention.id,
-            "site_id": submission.site.id,
-            "code": code,
-            "group_name": submission.group,
-            "consent_at": submission.consent_at,
-            "consent_by": submission.consent_by,
-            "created_at": utcnow(),
-        },
+        participant_values(submission, code),
     ).first()
     return None if inserted is None else Person(*inserted)
+
+
+def participant_values(submission, code: str) -> dict:
+    """The row of a new participant with this (clean) code, made by this submission."""
+    return {
+        "intervention_id": submission.intervention.id,
+        "site_id": submission.site.id,
+        "code": code,
+        "group_name": submission.group,
+        "consent_at": submission.consent_at,
+        "consent_by": submission.consent_by,
+        "created_at": utcnow(),
+    }
 
 
 def _by_code(dbsession, intervention_id: int, code: str) -> Person | None:

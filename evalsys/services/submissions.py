@@ -18,7 +18,14 @@ import surveys
 from ..models import Intervention, Participant, Response, Score, Site, User, Wave, utcnow
 from ..models.core import Prepared, dialect_name, execute
 from . import questionnaires
-from .participant_codes import CodeError, Person, Resolution, clean_code, resolve
+from .participant_codes import (
+    CodeError,
+    Person,
+    Resolution,
+    clean_code,
+    participant_values,
+    resolve,
+)
 from .response_inserts import insert_response, insert_with_participant
 
 
@@ -203,7 +210,7 @@ def _store(db, submission: Submission) -> Stored:
     }
     if dialect_name(db) == "postgresql" and not submission.code_elements:
         placed = insert_with_participant(
-            db, _participant_values(submission, code), values, score_rows
+            db, participant_values(submission, code), values, score_rows
         )
         if placed is None:
             raise _CodeMadeMeanwhile()
@@ -243,18 +250,6 @@ _CODE_FLAGS = {
     "one_difference": {"code_matched_with_one_difference"},
     "new_ambiguous": {"code_match_ambiguous"},
 }
-
-
-def _participant_values(submission: Submission, code: str) -> dict:
-    return {
-        "intervention_id": submission.intervention.id,
-        "site_id": submission.site.id,
-        "code": code,
-        "group_name": submission.group,
-        "consent_at": submission.consent_at,
-        "consent_by": submission.consent_by,
-        "created_at": utcnow(),
-    }
 
 
 def _resolve(db, submission: Submission) -> Resolution:
