@@ -1,9 +1,12 @@
-"""Core SQL on the submission path: prepared statements, run in the session's transaction.
+"""Core SQL on the submission path: prepared statements, run in the session's transaction or
+on a connection in autocommit.
 
 The submission path is written in SQL expressions, not ORM objects, and its statements are built
 once per process (building a statement costs more CPU than running it). :func:`execute` runs
 one on the session's own connection and transaction, without the ORM's execution layer, which
-costs as much again as running the statement.
+costs as much again as running the statement; or, for an API submission on PostgreSQL, on a
+connection in autocommit of the request's own (:func:`direct_connection`), where the one
+statement that stores a submission is its own transaction.
 
 A statement wrapped in :class:`Prepared` goes one step further on PostgreSQL: it is compiled
 once per dialect and run straight on the driver's cursor, which costs less than half of what
@@ -179,7 +182,7 @@ def insert_unless_conflict(db, table, returning: tuple):
 
 
 def dialect_name(db) -> str:
-    """ "postgresql" or "sqlite": the database behind a session or a connection."""
+    """The name of the database behind a session or a connection: postgresql or sqlite."""
     return (db if isinstance(db, Connection) else db.get_bind()).dialect.name
 
 

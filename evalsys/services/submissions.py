@@ -21,7 +21,6 @@ from . import questionnaires
 from .participant_codes import (
     CodeError,
     Person,
-    Resolution,
     clean_code,
     participant_values,
     resolve,
@@ -175,12 +174,7 @@ def _store(db, submission: Submission) -> Stored:
     assessment = questionnaire.assess(submission.answers, submission.duration_seconds)
     if assessment.errors:
         raise InvalidAnswers(assessment.errors, submission.language)
-    try:
-        code = clean_code(submission.participant_code)
-    except CodeError as error:
-        raise SubmissionError(
-            str(error), [{"field": "participant_code", "code": "invalid", "message": str(error)}]
-        ) from None
+    code = _clean_code(submission)
     scores = assessment.scores
     score_rows = [
         {
@@ -219,7 +213,7 @@ def _store(db, submission: Submission) -> Stored:
         _check_site(person, submission)
         response_id = placed.response_id
     else:
-        resolution = _resolve(db, submission)
+        resolution = resolve(db, submission)  # the code is clean: no CodeError
         person, how = resolution.participant, resolution.how
         _check_site(person, submission)
         values["quality_flags"] = sorted(flags | _CODE_FLAGS.get(how, set()))
@@ -252,9 +246,9 @@ _CODE_FLAGS = {
 }
 
 
-def _resolve(db, submission: Submission) -> Resolution:
+def _clean_code(submission: Submission) -> str:
     try:
-        return resolve(db, submission)
+        return clean_code(submission.participant_code)
     except CodeError as error:
         raise SubmissionError(
             str(error), [{"field": "participant_code", "code": "invalid", "message": str(error)}]
