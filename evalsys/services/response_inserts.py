@@ -6,6 +6,10 @@ None. On PostgreSQL the scores are inserted in the same statement, by a data-mod
 reads them from one JSON parameter: one round trip fewer on every submission, and a fixed
 statement text, prepared once per connection whatever the number of scales (one JSON text also
 costs the driver less to send than five arrays). SQLite has no INSERT in a CTE.
+
+:func:`insert_with_participant` goes one step further for a code that is looked up exactly (a
+handed-out code): the participant is found or made in the same statement, so a submission is
+one statement, atomic by itself, which a connection in autocommit can run without a transaction.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 
 from ..models import Participant, Response, Score
-from ..models.core import Prepared, execute, insert_unless_conflict
+from ..models.core import Prepared, dialect_name, execute, insert_unless_conflict
 
 RESPONSE_COLUMNS = (
     "submission_id",
@@ -146,15 +150,15 @@ _PARTICIPANT_RESPONSE_WITH_SCORES = Prepared(_participant_response_with_scores()
 _INSERT_SCORES = insert(_SCORES)
 
 
-def insert_response(dbsession, values: dict, scores: list[dict]) -> int | None:
+def insert_response(db, values: dict, scores: list[dict]) -> int | None:
     """Insert the response (``values`` by RESPONSE_COLUMNS) and its ``scores`` (dicts by
     SCORE_COLUMNS); the new response's id, or None when a unique rule refused it."""
-    if dbsession.get_bind().dialect.name == "postgresql":
-        return execute(dbsession, _RESPONSE_WITH_SCORES, {**values, "scores": scores}).scalar()
-    statement = insert_unless_conflict(dbsession, _RESPONSES, (_RESPONSES.c.id,))
-    response_id = execute(dbsession, statement, values).scalar()
+    if dialect_name(db) == "postgresql":
+        return execute(db, _RESPONSE_WITH_SCORES, {**values, "scores": scores}).scalar()
+    statement = insert_unless_conflict(db, _RESPONSES, (_RESPONSES.c.id,))
+    response_id = execute(db, statement, values).scalar()
     if response_id is not None and scores:
-        execute(dbsession, _INSERT_SCORES, [{"response_id": response_id, **s} for s in scores])
+        execute(db, _INSERT_SCORES, [{"response_id": response_id, **s} for s in scores])
     return response_id
 
 
@@ -167,7 +171,9 @@ class Placed:
     response_id: int | None  # None: a unique rule refused it, or the participant is elsewhere
 
 
-def insert_with_participant(db, participant: dict, values: dict, scores: list[dict]):
+def insert_with_participant(
+    db, participant: dict, values: dict, scores: list[dict]
+) -> Placed | None:
     """The participant of ``participant["code"]`` (made now if new), the response and its
     scores, in one statement (PostgreSQL). ``participant`` by PARTICIPANT_COLUMNS, ``values``
     by RESPONSE_COLUMNS without participant_id. None when the participant was made a moment
