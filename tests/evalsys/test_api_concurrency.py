@@ -212,7 +212,8 @@ def test_a_code_registered_while_a_submission_is_stored_is_found_on_a_second_loo
     storing = threading.Thread(target=store)
     storing.start()
     try:
-        _wait_for_a_lock_wait(engine)  # the statement waits on the new code's unique entry
+        _wait_for_a_lock_wait(engine, storing)  # it waits on the new code's unique entry
+        assert storing.is_alive(), f"stored without waiting for the other: {outcome}"
         made_meanwhile.commit()
         storing.join(timeout=30)
     finally:
@@ -227,13 +228,14 @@ def test_a_code_registered_while_a_submission_is_stored_is_found_on_a_second_loo
         direct.dispose()
 
 
-def _wait_for_a_lock_wait(engine, seconds: float = 20) -> None:
+def _wait_for_a_lock_wait(engine, thread: threading.Thread, seconds: float = 20) -> None:
     waiting = (
         "SELECT count(*) FROM pg_stat_activity"
         " WHERE datname = current_database() AND wait_event_type = 'Lock'"
     )
     deadline = time.monotonic() + seconds
-    with engine.connect() as connection:
-        while connection.execute(sa.text(waiting)).scalar() == 0:
+    # In autocommit: a transaction would read pg_stat_activity once and keep that snapshot.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        while thread.is_alive() and connection.execute(sa.text(waiting)).scalar() == 0:
             assert time.monotonic() < deadline, "the submission never waited for the other"
             time.sleep(0.02)
