@@ -57,7 +57,9 @@ Questionnaires
 --------------
 ``Questionnaire(id, version, title, instruments, demographics, consent)``: item ids unique
 across it; ``validate``, ``score`` (``{instrument_id: {scale_id: ScaleScore}}``),
-``quality_flags``, ``validate_frame``, ``score_frame`` (columns ``<instrument>.<scale>``),
+``quality_flags``, ``assess(answers, duration_seconds=None) -> Assessment(errors, scores,
+flags)`` (the three in one pass, as a submission needs them; scores and flags empty when there
+are errors), ``validate_frame``, ``score_frame`` (columns ``<instrument>.<scale>``),
 ``to_dict(embed=False)`` / ``Questionnaire.from_dict(d)`` (fingerprints are checked).
 ``import_xlsform(path) -> Questionnaire`` and ``export_xlsform(questionnaire, path)`` read and
 write KoboToolbox / ODK XLSForms.

@@ -45,6 +45,9 @@ class Recent:
         self._items[key] = ((self._clock() if now is None else now) + self.seconds, value)
 
 
+READ_EVERY_TIME = Recent(0)
+
+
 def recent(request, name: str) -> Recent:
     """The app's cache called ``name`` ("tokens" or "links"), made on first use."""
     registry = request.registry

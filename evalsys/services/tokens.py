@@ -17,7 +17,7 @@ from ..i18n import _
 from ..models import ApiToken, Intervention, Membership, Site, User, utcnow
 from ..models.core import Prepared, execute
 from ..models.user import TOKEN_PERMISSIONS
-from .recent import Recent
+from .recent import READ_EVERY_TIME, Recent
 from .users import UserError
 
 TOKEN_PREFIX = "evs_"
@@ -175,7 +175,7 @@ _TOUCH = Prepared(
 
 
 def find_token(
-    db, secret: str, now: dt.datetime | None = None, recent: Recent | None = None
+    db, secret: str, now: dt.datetime | None = None, recent: Recent = READ_EVERY_TIME
 ) -> Grant | None:
     """The live token with this text, or None (unknown, revoked, expired, or its user disabled).
 
@@ -185,10 +185,7 @@ def find_token(
     if not secret.startswith(TOKEN_PREFIX):
         return None
     token_hash = hash_token(secret)
-    if recent is None:
-        grant = _grant(db, token_hash)
-    else:
-        grant = recent.get(token_hash, lambda: _grant(db, token_hash))
+    grant = recent.get(token_hash, lambda: _grant(db, token_hash))
     now = now or utcnow()
     if grant is None or (grant.expires_at is not None and grant.expires_at <= now):
         return None
@@ -196,8 +193,7 @@ def find_token(
         cutoff = now - LAST_USED_RESOLUTION
         execute(db, _TOUCH, {"token_id": grant.id, "now": now, "cutoff": cutoff})
         grant = replace(grant, last_used_at=now)
-        if recent is not None:
-            recent.put(token_hash, grant)
+        recent.put(token_hash, grant)
     return grant
 
 
