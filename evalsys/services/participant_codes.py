@@ -87,7 +87,8 @@ class Resolution:
 
 _PERSON = (Participant.id, Participant.site_id, Participant.code, Participant.group_name)
 _TABLE = Participant.__table__
-_RETURNING = tuple(_TABLE.c[column.key] for column in _PERSON)
+# The Person columns of the table, for RETURNING (also in response_inserts' one statement).
+PERSON_COLUMNS = tuple(_TABLE.c[column.key] for column in _PERSON)
 # Built once: constructing a statement costs more CPU than running it.
 _BY_CODE = Prepared(
     select(*_PERSON).where(
@@ -123,14 +124,15 @@ def _insert(dbsession, submission, code: str) -> Person | None:
     """A new participant with this code, or None when the code exists (a unique rule)."""
     inserted = execute(
         dbsession,
-        insert_unless_conflict(dbsession, _TABLE, _RETURNING),
+        insert_unless_conflict(dbsession, _TABLE, PERSON_COLUMNS),
         participant_values(submission, code),
     ).first()
     return None if inserted is None else Person(*inserted)
 
 
 def participant_values(submission, code: str) -> dict:
-    """The row of a new participant with this (clean) code, made by this submission."""
+    """The row of a new participant with this (clean) code, made by this submission: a value
+    for each of PARTICIPANT_COLUMNS."""
     return {
         "intervention_id": submission.intervention.id,
         "site_id": submission.site.id,
@@ -140,6 +142,17 @@ def participant_values(submission, code: str) -> dict:
         "consent_by": submission.consent_by,
         "created_at": utcnow(),
     }
+
+
+PARTICIPANT_COLUMNS = (
+    "intervention_id",
+    "site_id",
+    "code",
+    "group_name",
+    "consent_at",
+    "consent_by",
+    "created_at",
+)
 
 
 def _by_code(dbsession, intervention_id: int, code: str) -> Person | None:

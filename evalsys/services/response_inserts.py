@@ -34,6 +34,7 @@ from sqlalchemy.dialects import postgresql
 
 from ..models import Participant, Response, Score
 from ..models.core import Prepared, dialect_name, execute, insert_unless_conflict
+from .participant_codes import PARTICIPANT_COLUMNS, PERSON_COLUMNS
 
 RESPONSE_COLUMNS = (
     "submission_id",
@@ -49,15 +50,6 @@ RESPONSE_COLUMNS = (
     "quality_flags",
     "submitted_at",
     "submitted_by_id",
-)
-PARTICIPANT_COLUMNS = (
-    "intervention_id",
-    "site_id",
-    "code",
-    "group_name",
-    "consent_at",
-    "consent_by",
-    "created_at",
 )
 SCORE_COLUMNS = ("instrument_key", "scale", "value", "items_answered", "band")
 _SCORE_TYPES = (String, String, Float, Integer, String)
@@ -101,7 +93,6 @@ def _participant_response_with_scores():
     when the code's participant was made by a submission still running as this one started
     (this statement's snapshot cannot see it; run it again).
     """
-    person_columns = [_PARTICIPANTS.c[c] for c in ("id", "site_id", "code", "group_name")]
     retry = exists().where(_RESPONSES.c.submission_id == bindparam("submission_id"))
     new_participant = (
         postgresql.insert(_PARTICIPANTS)
@@ -110,10 +101,10 @@ def _participant_response_with_scores():
             select(*(_bind(_PARTICIPANTS, c) for c in PARTICIPANT_COLUMNS)).where(~retry),
         )
         .on_conflict_do_nothing()
-        .returning(*person_columns)
+        .returning(*PERSON_COLUMNS)
         .cte("new_participant")
     )
-    known = select(*person_columns, false().label("created")).where(
+    known = select(*PERSON_COLUMNS, false().label("created")).where(
         _PARTICIPANTS.c.intervention_id == bindparam("intervention_id"),
         _PARTICIPANTS.c.code == bindparam("code"),
     )
