@@ -13,22 +13,31 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 def security_headers_tween_factory(handler, registry):
-    hsts = as_bool(registry.settings.get("evalsys.hsts", False))
+    defaults = [
+        ("Content-Security-Policy", CSP),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Frame-Options", "DENY"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ]
+    if as_bool(registry.settings.get("evalsys.hsts", False)):
+        defaults.append(("Strict-Transport-Security", HSTS))
+    names = {name.lower() for name, _ in defaults}
 
     def tween(request):
         response = handler(request)
-        headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if hsts:
-            headers.setdefault("Strict-Transport-Security", HSTS)
+        # Each header unless the view set its own: one pass over the headers, not one per
+        # header (webob's setdefault scans them all every time).
+        headerlist = response.headerlist
+        present = {name.lower() for name, _ in headerlist}
+        if present.isdisjoint(names):
+            headerlist.extend(defaults)
+        else:
+            headerlist.extend(h for h in defaults if h[0].lower() not in present)
         # A page made for a logged-in person may show participant data: no cache keeps a copy.
         if request.__dict__.get("evalsys_identity") is not None:
-            headers["Cache-Control"] = "no-store"
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     return tween

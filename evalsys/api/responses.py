@@ -93,11 +93,18 @@ def _link(request, token: str):
 
 @view_config(
     route_name="api.responses",
-    request_method="POST",
+    request_method=("GET", "POST"),
     renderer="json",
     permission="api",
-    require_csrf=False,
+    require_csrf=False,  # a GET needs none; for POST see tests/evalsys/access_rules.py
 )
+def responses(request):
+    """POST submits, GET lists. One view for both: of two views on one route Pyramid tries each
+    in turn, and the one that does not fit the method costs an exception that is a whole
+    response object, on every submission (the busiest request)."""
+    return submit_response(request) if request.method == "POST" else list_responses(request)
+
+
 def submit_response(request):
     check_rate_limit(request)
     body = json_body(request, "ResponseSubmission")
@@ -222,7 +229,6 @@ def _responses_query(request):
     )
 
 
-@view_config(route_name="api.responses", request_method="GET", renderer="json", permission="api")
 def list_responses(request):
     limit = _int_param(request, "limit", DEFAULT_PAGE, 1, MAX_PAGE)
     cursor = _int_param(request, "cursor", 0, 0, None)

@@ -39,3 +39,17 @@ def test_pages_for_a_logged_in_person_are_never_cached(testapp, dbsession, tm):
     assert "no-store" not in testapp.get("/").headers.get("Cache-Control", "")
     worlds.sign_in(testapp, world.users["coordinator"])
     assert testapp.get("/account").headers["Cache-Control"] == "no-store"
+
+
+def test_a_header_the_view_set_itself_is_kept_and_not_doubled(app):
+    from pyramid.response import Response
+
+    from evalsys.headers import security_headers_tween_factory
+
+    def view(request):
+        return Response(headers={"X-Frame-Options": "SAMEORIGIN"})
+
+    tween = security_headers_tween_factory(view, app.registry)
+    response = tween(webtest.TestRequest.blank("/"))
+    assert response.headers.getall("X-Frame-Options") == ["SAMEORIGIN"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
