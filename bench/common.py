@@ -159,6 +159,8 @@ def gunicorn(target: list[str], *, workers: int = 3, threads: int = 8, env=None)
             "warning",
             "--backlog",
             "2048",
+            # As docs/deploy.md serves evalsys: no access record built for nothing.
+            *(["--logger-class", "evalsys.serving.Logger"] if "--paste" in target else []),
         ],
         env={**os.environ, **(env or {})},
         start_new_session=True,

@@ -27,9 +27,27 @@ def main(global_config, **settings):
         config.include(".routes")
         config.scan(".views")
     app = config.make_wsgi_app()
+    make_request_class_once(app)
     if as_bool(settings.get("evalsys.freeze_gc_at_start", False)):
         freeze_garbage_collector()
     return app
+
+
+def make_request_class_once(app) -> None:
+    """Give the router a request class that has the request methods of ``add_request_method``.
+
+    Pyramid otherwise adds them to each request as it comes in, and for the lazy ones (reify:
+    ``dbsession``, ``tm``, ``api_token``) it makes a new class for every request, which costs
+    more than many a view. The registry keeps the methods, for requests made outside the router
+    (scripts, tests).
+    """
+    extensions = app.request_extensions
+    if extensions is None:
+        return
+    parent = app.request_factory
+    attributes = {**extensions.methods, **extensions.descriptors, "__module__": __name__}
+    app.request_factory = type(parent.__name__, (parent,), attributes)
+    app.request_extensions = None
 
 
 def freeze_garbage_collector() -> None:

@@ -16,7 +16,7 @@ def request_size_tween_factory(handler, registry):
     limit = int(registry.settings.get("evalsys.max_form_kb", DEFAULT_FORM_LIMIT_KB)) * 1024
 
     def tween(request):
-        path = request.path
+        path = request.path_info  # below the mount point, unquoted: cheaper than path
         exempt = path.startswith("/api/") or path.endswith(UPLOAD_SUFFIXES)
         if not exempt and (request.content_length or 0) > limit:
             return HTTPRequestEntityTooLarge(

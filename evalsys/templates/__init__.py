@@ -1,5 +1,30 @@
 """Jinja2 templates: the base layout and one template per page."""
 
+from jinja2 import pass_context
+
+from ..i18n import _
+from ..models import utcnow
+
+ROLE_NAMES = {
+    "admin": _("Administrator"),
+    "evaluator": _("Evaluator"),
+    "coordinator": _("Site coordinator"),
+    "ministry": _("Ministry"),
+}
+PERMISSION_NAMES = {"read": _("read data"), "submit": _("submit questionnaires")}
+
+
+@pass_context
+def role_name(context, role: str) -> str:
+    """A role's name in the language of the page."""
+    return context["request"].translate(ROLE_NAMES[role])
+
+
+@pass_context
+def permission_name(context, permission: str) -> str:
+    """A token permission's name in the language of the page."""
+    return context["request"].translate(PERMISSION_NAMES[permission])
+
 
 def includeme(config) -> None:
     config.include("pyramid_jinja2")
@@ -11,3 +36,6 @@ def includeme(config) -> None:
     config.commit()
     env = config.get_jinja2_environment(".jinja2")
     env.autoescape = True
+    # Functions, not names a BeforeRender subscriber adds: any subscriber at all makes Pyramid
+    # send four events through the registry on every request, the API's included.
+    env.globals.update(role_name=role_name, permission_name=permission_name, now=utcnow)

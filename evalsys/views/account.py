@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pyramid.events import BeforeRender, subscriber
 from pyramid.httpexceptions import HTTPFound
 from pyramid.security import remember
 from pyramid.view import view_config
 
-from ..models import ApiToken, Intervention, Site, utcnow
+from ..models import ApiToken, Intervention, Site
 from ..services import audit, totp
 from ..services.passwords import verify_password
 from ..services.tokens import create_token, revoke, scopes_for
@@ -15,25 +14,6 @@ from ..services.users import UserError, change_password
 from .auth import confirm_enrolment, enrolment, message
 
 TOKEN_LIFETIMES = (30, 90, 365)
-
-
-@subscriber(BeforeRender)
-def account_names(event) -> None:
-    """Role and token-permission names in the user's language, for every template."""
-    request = event.get("request")
-    if request is None or not str(event.get("renderer_name", "")).endswith(".jinja2"):
-        return  # JSON answers (the API) need no translated names
-    event["role_names"] = {
-        "admin": request.translate("Administrator"),
-        "evaluator": request.translate("Evaluator"),
-        "coordinator": request.translate("Site coordinator"),
-        "ministry": request.translate("Ministry"),
-    }
-    event["permission_names"] = {
-        "read": request.translate("read data"),
-        "submit": request.translate("submit questionnaires"),
-    }
-    event["now"] = utcnow()
 
 
 def _record(request, action: str, **details) -> None:
