@@ -211,13 +211,33 @@ def bare_stack(seconds: int, when: str) -> dict:
     with gunicorn(
         ["bench.bare_app:app"], workers=WORKERS, threads=THREADS, env={"PYTHONPATH": str(ROOT)}
     ) as (base, _):
-        bare = wrk(base + "/", connections=CLIENTS, seconds=seconds)
+        bare, cpu_ms = with_cpu(
+            lambda: wrk(base + "/", connections=CLIENTS, seconds=seconds), seconds
+        )
     return {
         "what": f"bare Pyramid JSON endpoint (ceiling of the stack), {when}",
         "per_second": bare["requests_per_second"],
         "p50_ms": bare.get("p50_ms"),
         "p99_ms": bare.get("p99_ms"),
+        "cpu_ms_per_request": cpu_ms,
     }
+
+
+def with_cpu(load, seconds: int) -> tuple[dict, dict]:
+    """Run ``load`` (a wrk run of ``seconds``); its result, and the CPU ms per request it cost
+    in gunicorn, PostgreSQL and wrk (from /proc, and wrk's from our children's usage)."""
+    before = cpu_seconds_by_program()
+    wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = load()
+    cpu = {name: used - before.get(name, 0.0) for name, used in cpu_seconds_by_program().items()}
+    # wrk has ended by now, so /proc no longer shows it: it is a reaped child of ours.
+    wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu["wrk"] = (wrk_after.ru_utime - wrk_before.ru_utime) + (
+        wrk_after.ru_stime - wrk_before.ru_stime
+    )
+    requests = max(result["requests_per_second"] * seconds, 1)
+    names = ("gunicorn", "postgres", "wrk")
+    return result, {name: round(1000 * cpu.get(name, 0.0) / requests, 3) for name in names}
 
 
 def main() -> None:
@@ -248,18 +268,7 @@ def main() -> None:
         target = ISSUE_TARGET * rows[0]["per_second"] / ISSUE_BARE
         before_run = stored_count(url)
         with gunicorn(["--paste", str(ini)], workers=WORKERS, threads=THREADS) as (base, _):
-            cpu_before = cpu_seconds_by_program()
-            wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            load = send(base, seconds, token, link, ack_dir)
-            cpu = {
-                name: seconds - cpu_before.get(name, 0.0)
-                for name, seconds in cpu_seconds_by_program().items()
-            }
-            # wrk has ended by now, so /proc no longer shows it: it is a reaped child of ours.
-            wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu["wrk"] = (wrk_after.ru_utime - wrk_before.ru_utime) + (
-                wrk_after.ru_stime - wrk_before.ru_stime
-            )
+            load, cpu_ms = with_cpu(lambda: send(base, seconds, token, link, ack_dir), seconds)
             # Latency without queueing: the same load paced at half the rate just measured.
             half = max(load["requests_per_second"] / 2, 1.0)
             paced = send(
@@ -287,11 +296,6 @@ def main() -> None:
             )
         integrity = check_acknowledged(url, [ack_dir, paced_dir, target_dir])
         integrity["stored"] -= before_run  # the history was there before the run
-        requests = load["requests_per_second"] * seconds
-        cpu_ms = {
-            name: round(1000 * cpu.get(name, 0.0) / max(requests, 1), 2)
-            for name in ("gunicorn", "postgres", "wrk")
-        }
         rows.append(
             {
                 "what": "evalsys POST /api/v1/responses (validate, score, store)",
@@ -353,6 +357,14 @@ def main() -> None:
         "10% retries of already-sent submission ids."
     )
     per_request = evalsys_row["cpu_ms_per_request"]
+    bare_cpu = [sum(rows[i]["cpu_ms_per_request"].values()) for i in (0, 3)]
+    ratios["of_bare_stack_by_cpu"] = (sum(bare_cpu) / 2) / max(sum(per_request.values()), 0.001)
+    print(
+        f"By CPU per request (what requests cost, whether or not the cores were all busy): "
+        f"the bare stack "
+        f"{bare_cpu[0]:.2f} / {bare_cpu[1]:.2f} ms (before / after), evalsys "
+        f"{sum(per_request.values()):.2f} ms: {ratios['of_bare_stack_by_cpu']:.0%}."
+    )
     ceiling = 1000 * (os.cpu_count() or 1) / max(sum(per_request.values()), 0.001)
     print(
         "CPU per request: "

@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
-import waitress
+from webtest.http import StopableWSGIServer
 
 from evalsys import main
 from evalsys.api.responses import _Ref
@@ -71,11 +71,12 @@ def post(url: str, token: str, body: dict) -> int:
 def send_at_once(settings: dict, token: str, bodies: list[dict]) -> list[int]:
     """Serve the app with waitress and POST the bodies from as many threads at one moment."""
     app = main({}, **settings)
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    serving = threading.Thread(target=server.run, daemon=True)
-    serving.start()
+    # webtest's waitress server in a thread, which shuts down without a select() on a closed
+    # socket in its thread (waitress's own close() from another thread left one now and then).
+    server = StopableWSGIServer.create(app, host="127.0.0.1", threads=4)
+    server.wait()
     try:
-        url = f"http://127.0.0.1:{server.effective_port}/api/v1/responses"
+        url = f"{server.application_url}api/v1/responses"
         start = threading.Barrier(len(bodies))
         statuses: list[int] = []
 
@@ -90,8 +91,8 @@ def send_at_once(settings: dict, token: str, bodies: list[dict]) -> list[int]:
             sender.join(timeout=60)
         return sorted(statuses)
     finally:
-        server.close()
-        serving.join(timeout=10)
+        server.shutdown()
+        server.runner.join(timeout=10)
         for engine in (app.registry["db_engine"], app.registry["db_direct_engine"]):
             if engine is not None:
                 engine.dispose()
