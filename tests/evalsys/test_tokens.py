@@ -248,3 +248,21 @@ def test_token_lifetime_must_be_one_offered(testapp, dbsession, tm):
     form["expires"] = ""  # until revoked
     testapp.post("/account/tokens", form, status=200)
     assert dbsession.query(ApiToken).filter_by(name="lang geldig").one().expires_at is None
+
+
+def test_role_and_permission_names_and_expiry_follow_the_page_language(testapp, dbsession, tm):
+    world = worlds.build(dbsession, tm)
+    token, _ = world.tokens["coordinator-a"]
+    dbsession.get(ApiToken, token.id).expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    dbsession.flush()
+    worlds.sign_in(testapp, world.users["coordinator"])
+    testapp.get("/language/nl")
+    assert "<dd>Coördinator op locatie</dd>" in testapp.get("/account").text
+    tokens = testapp.get("/account/tokens").text
+    assert '<option value="submit">vragenlijsten insturen</option>' in tokens
+    assert "<td>gegevens lezen: " in tokens and "verlopen" in tokens  # the world's read token
+    testapp.get("/language/en")
+    assert "<dd>Site coordinator</dd>" in testapp.get("/account").text
+    tokens = testapp.get("/account/tokens").text
+    assert '<option value="submit">submit questionnaires</option>' in tokens
+    assert "<td>read data: " in tokens and "expired" in tokens
