@@ -53,8 +53,10 @@ WORKERS = int(os.environ.get("EVALSYS_BENCH_WORKERS", 3))
 THREADS = int(os.environ.get("EVALSYS_BENCH_THREADS", 8))
 
 
-def prepare(database_url: str, folder: Path) -> tuple[Path, str, str]:
-    """Migrate, add the demo (no answers) and a submit token; return ini, token, link."""
+def prepare(database_url: str, folder: Path, cache_seconds: int = 1) -> tuple[Path, str, str]:
+    """Migrate, add the demo (no answers) and a submit token; return ini, token, link.
+
+    ``cache_seconds`` is ``evalsys.api.cache_seconds``, production.ini's 1 unless given."""
     from evalsys.cli.bootstrap import database_session
     from evalsys.models import Membership, SurveyLink, User
     from evalsys.services import demo, schema
@@ -68,7 +70,7 @@ def prepare(database_url: str, folder: Path) -> tuple[Path, str, str]:
             "evalsys.rate_limit.api.per_address": 10_000_000,
             "sqlalchemy.pool_size": THREADS,
             "evalsys.freeze_gc_at_start": "true",  # as production.ini
-            "evalsys.api.cache_seconds": 1,  # as production.ini
+            "evalsys.api.cache_seconds": cache_seconds,
         },
     )
     settings = apply_environment(

@@ -23,7 +23,7 @@ def security_headers_tween_factory(handler, registry):
     ]
     if as_bool(registry.settings.get("evalsys.hsts", False)):
         defaults.append(("Strict-Transport-Security", HSTS))
-    names = {name.lower() for name, _ in defaults}
+    by_name = [(name.lower(), (name, value)) for name, value in defaults]
 
     def tween(request):
         response = handler(request)
@@ -31,10 +31,7 @@ def security_headers_tween_factory(handler, registry):
         # header (webob's setdefault scans them all every time).
         headerlist = response.headerlist
         present = {name.lower() for name, _ in headerlist}
-        if present.isdisjoint(names):
-            headerlist.extend(defaults)
-        else:
-            headerlist.extend(h for h in defaults if h[0].lower() not in present)
+        headerlist.extend(header for name, header in by_name if name not in present)
         # A page made for a logged-in person may show participant data: no cache keeps a copy.
         if request.__dict__.get("evalsys_identity") is not None:
             response.headers["Cache-Control"] = "no-store"
