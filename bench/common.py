@@ -159,8 +159,10 @@ def gunicorn(target: list[str], *, workers: int = 3, threads: int = 8, env=None)
             "warning",
             "--backlog",
             "2048",
-            # As docs/deploy.md serves evalsys: no access record built for nothing.
-            *(["--logger-class", "evalsys.serving.Logger"] if "--paste" in target else []),
+            # As docs/deploy.md serves evalsys: no access record built for nothing (without a
+            # logging configuration, as for the bare app, gunicorn builds none anyway).
+            "--logger-class",
+            "evalsys.serving.Logger",
         ],
         env={**os.environ, **(env or {})},
         start_new_session=True,
