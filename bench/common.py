@@ -140,7 +140,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(target: list[str], *, workers: int = 3, threads: int = 8, env=None):
+def gunicorn(
+    target: list[str], *, workers: int = 3, threads: int = 8, worker_class="gthread", env=None
+):
     """Run gunicorn on a free loopback port; yields (base URL, process). Stops it afterwards."""
     port = free_port()
     process = subprocess.Popen(
@@ -152,7 +154,7 @@ def gunicorn(target: list[str], *, workers: int = 3, threads: int = 8, env=None)
             "--workers",
             str(workers),
             "--worker-class",
-            "gthread",
+            worker_class,
             "--threads",
             str(threads),
             "--log-level",

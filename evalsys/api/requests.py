@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from functools import cache
 
 import fastjsonschema
@@ -10,6 +9,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from ..json_text import decode
 from .errors import ApiError, ErrorCode, detail
 from .openapi import document
 
@@ -57,8 +57,8 @@ def json_body(request, schema: str) -> dict:
     if len(body) > limit:
         raise ApiError(ErrorCode.request_too_large, f"the body may be at most {limit} bytes")
     try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, ValueError) as error:
+        data = decode(body)
+    except ValueError as error:
         raise ApiError(ErrorCode.invalid_json, f"the body is not valid JSON: {error}") from None
     if _accepts(schema, data):
         return data

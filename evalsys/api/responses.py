@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 
 from pyramid.view import view_config
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..json_text import encode
 from ..models import Intervention, Participant, Questionnaire, Response, Site, SurveyLink, Wave
 from ..models.core import Prepared, execute
 from ..services import audit, questionnaires, ratelimit
@@ -176,7 +176,7 @@ def submit_response(request):
     # What the json renderer would answer, without its machinery and events (the hot path).
     response = request.response
     response.content_type = "application/json"
-    response.body = json.dumps(body).encode()
+    response.body = encode(body)
     return response
 
 

@@ -14,6 +14,7 @@ SHORT = {"type": "string", "maxLength": 200}
 DATE_OR_NULL = {"type": ["string", "null"], "format": "date"}
 LANGUAGE = {"type": "string", "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$", "maxLength": 16}
 CODE_MODES = ["assigned", "self_generated"]
+MAX_INTEGER = 2_147_483_647  # the database's integer columns hold no more
 ANSWER = {
     "description": "An option value, a number, a text, a list of option values, or null (missing).",
     "type": ["integer", "number", "string", "array", "null"],
@@ -68,7 +69,12 @@ SCHEMAS: dict[str, dict] = {
                 "additionalProperties": ANSWER,
                 "maxProperties": 1000,
             },
-            "duration_seconds": {"type": ["integer", "null"], "minimum": 0},
+            "duration_seconds": {
+                "type": ["integer", "null"],
+                "minimum": 0,
+                "maximum": MAX_INTEGER,
+                "description": "seconds the participant took, if known",
+            },
         },
         ("submission_id", "link", "participant_code", "language", "answers"),
     ),

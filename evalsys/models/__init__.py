@@ -6,6 +6,7 @@ from sqlalchemy import engine_from_config, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import configure_mappers
 
+from ..json_text import dumps
 from .account import PasswordReset, RecoveryCode
 from .audit import AuditEvent
 from .core import direct_connection
@@ -50,7 +51,7 @@ def get_engine(settings: dict, prefix: str = "sqlalchemy.", autocommit: bool = F
     """The engine of the settings; ``autocommit``: each statement its own transaction (its pool
     has no transactions to end when a connection comes back)."""
     options = {"isolation_level": "AUTOCOMMIT", "pool_reset_on_return": None} if autocommit else {}
-    engine = engine_from_config(settings, prefix, **options)
+    engine = engine_from_config(settings, prefix, json_serializer=dumps, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)

@@ -420,3 +420,32 @@ def test_a_retried_request_reads_its_body_again(testapp, world, dbsession, monke
     assert calls == [sent["submission_id"]] * 2
     assert dbsession.query(Response).filter_by(submission_id=sent["submission_id"]).count() == 1
     assert created["submission_id"] == sent["submission_id"]
+
+
+@pytest.mark.parametrize("seconds", [2**31, 10**20])
+def test_a_duration_beyond_what_the_database_holds_is_422_naming_the_field(
+    testapp, world, dbsession, seconds
+):
+    # Was a 500 on PostgreSQL (integer out of range). 10**20 is beyond 64 bits: the JSON reader
+    # makes it a float, which is still a whole number out of range.
+    sent = body(world.link_a, duration_seconds=seconds)
+    client = ApiClient(testapp, world.submit_a)
+    error = client.post("/responses", sent, status=422, conforms=False).json
+    assert [(d["field"], d["code"]) for d in error["details"]] == [
+        ("duration_seconds", "out_of_range")
+    ]
+    assert dbsession.query(Response).count() == 0
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"duration_seconds": NaN}',  # json.loads took NaN and Infinity; JSON has neither
+        '{"participant_code": "é"}'.encode("latin-1"),  # JSON text is UTF-8 (RFC 8259)
+    ],
+)
+def test_a_body_that_only_looks_like_json_is_400(testapp, world, raw):
+    client = ApiClient(testapp, world.submit_a)
+    error = client.post("/responses", raw=raw, status=400, conforms=False)
+    assert error.json["error"] == "invalid_json"
+    assert error.json["message"].startswith("the body is not valid JSON: ")
