@@ -140,9 +140,7 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(
-    target: list[str], *, workers: int = 3, threads: int = 8, worker_class="gthread", env=None
-):
+def gunicorn(target: list[str], *, workers: int = 3, threads: int = 8, env=None):
     """Run gunicorn on a free loopback port; yields (base URL, process). Stops it afterwards."""
     port = free_port()
     process = subprocess.Popen(
@@ -154,7 +152,7 @@ def gunicorn(
             "--workers",
             str(workers),
             "--worker-class",
-            worker_class,
+            "gthread",
             "--threads",
             str(threads),
             "--log-level",
