@@ -7,7 +7,7 @@ SQLAlchemy. Either way the caller sees the same thing, which these tests compare
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import bindparam, exc, func, insert, select
+from sqlalchemy import Integer, bindparam, exc, func, insert, select
 
 from evalsys.models import AuditEvent, utcnow
 from evalsys.models.core import Prepared, execute
@@ -53,3 +53,36 @@ def test_a_refused_row_raises_sqlalchemys_integrity_error_and_writes_nothing(app
     manager.abort()
     count = select(func.count()).select_from(_AUDIT).where(_AUDIT.c.action == "bad")
     assert connection.execute(count).scalar() == 0
+
+
+def test_a_statement_keeps_its_cursor_per_connection_and_recovers_after_an_error(app, connection):
+    by_action = Prepared(_BY_ACTION)
+    ratio = Prepared(select(bindparam("a", type_=Integer) / bindparam("b", type_=Integer)))
+    manager, session = tm_session(app)
+    dialect = session.get_bind().dialect
+    execute(session, Prepared(insert(_AUDIT)), {"occurred_at": utcnow(), "action": "kept"})
+    assert len(execute(session, by_action, {"action": "kept"}).all()) == 1
+    assert execute(session, ratio, {"a": 6, "b": 3}).scalar() == 2
+    assert len(execute(session, by_action, {"action": "kept"}).all()) == 1
+    # A statement the database refuses leaves its cursor fit for the next transaction.
+    if dialect.name == "postgresql":
+        with pytest.raises(exc.DataError):
+            execute(session, ratio, {"a": 1, "b": 0})  # division by zero
+    else:
+        assert execute(session, ratio, {"a": 1, "b": 0}).scalar() is None  # SQLite: NULL
+    manager.abort()
+    manager, session = tm_session(app)
+    assert execute(session, ratio, {"a": 9, "b": 3}).scalar() == 3
+    assert execute(session, by_action, {"action": "kept"}).all() == []  # rolled back
+    kept = session.connection().connection.info.get("evalsys.cursors", {})
+    if dialect.name == "postgresql":
+        # One cursor per statement on this connection, not one per execution.
+        plans = [by_action.plan(dialect, {"action": ""}), ratio.plan(dialect, {"a": 0, "b": 0})]
+        cursors = [kept[plan] for plan in plans]
+        execute(session, by_action, {"action": "kept"})
+        execute(session, ratio, {"a": 1, "b": 1})
+        assert [kept[plan] for plan in plans] == cursors
+        assert cursors[0] is not cursors[1]
+    else:
+        assert kept == {}  # SQLite runs Prepared statements through SQLAlchemy
+    manager.abort()
