@@ -171,7 +171,7 @@ def _cursor(connection, driver, plan: _Plan):
     """
     cursors = connection.connection.info.setdefault("evalsys.cursors", {})
     cursor = cursors.get(plan)
-    if cursor is None or cursor.closed:
+    if cursor is None:
         cursor = cursors[plan] = driver.cursor(row_factory=plan.row_factory)
     return cursor
 
