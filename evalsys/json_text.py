@@ -4,8 +4,10 @@ orjson writes the same JSON as the standard library's ``json.dumps`` reads back,
 faster: JSON encoding was 12% of the instructions of an API submission (its answers, scores and
 flags go to the database as JSON, and the answer repeats them). Its output is compact UTF-8
 (no spaces, no ``\\u`` escapes), which PostgreSQL's jsonb and every JSON reader take alike.
-What orjson refuses (integers beyond 64 bits, types it would write but json.dumps does not)
-goes to the standard library, which writes or refuses it as before.
+What orjson refuses (integers beyond 64 bits; datetimes and dataclasses, which it is told to
+pass on) goes to the standard library, which writes or refuses it as before. A ``uuid.UUID`` is
+the one type orjson writes (as its text) where json.dumps refused it: orjson has no option to
+pass it on.
 
 Reading, orjson is stricter than ``json.loads``: only UTF-8 (as RFC 8259 asks), no ``NaN`` or
 ``Infinity``, and an integer beyond 64 bits becomes a float (which an integer field refuses).
