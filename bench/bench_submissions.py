@@ -8,6 +8,8 @@ exactly once (0 lost, 0 duplicated). In the same run the script measures the cei
 machine: a bare Pyramid JSON endpoint under the same gunicorn (before and after the run, since a
 shared machine's speed drifts by minutes), and PostgreSQL's own rate of
 single-row insert-and-commit transactions (pgbench), so each figure reads as a ratio. It also
+measures the floor under any submission path: the bare endpoint plus evalsys's one storing
+statement and nothing else (bench/floor_app.py), under the same load. It
 reads from /proc how many milliseconds of CPU each request cost in gunicorn and in PostgreSQL,
 and runs the same load paced at half the rate reached, for the latency without queueing (with
 64 clients always waiting, latency is 64 / throughput by Little's law, whatever the code does),
@@ -225,6 +227,25 @@ def bare_stack(seconds: int, when: str) -> dict:
     }
 
 
+def floor_stack(url: str, seconds: int, token: str, link: str, ack_dir: Path) -> dict:
+    """The bare endpoint plus the one storing statement (bench/floor_app.py), same load: the
+    floor under any submission path on this schema and stack."""
+    ack_dir.mkdir()
+    env = {"PYTHONPATH": str(ROOT), "EVALSYS_DATABASE_URL": url, "EVALSYS_LINK": link}
+    with gunicorn(["bench.floor_app:app"], workers=WORKERS, threads=THREADS, env=env) as (base, _):
+        load, cpu_ms = with_cpu(
+            lambda: send(base, seconds, token, link, ack_dir, EVALSYS_CODE_PREFIX="F"), seconds
+        )
+    return {
+        "what": "floor: bare endpoint + the one storing statement (no checks, no scoring)",
+        "per_second": load["requests_per_second"],
+        "p50_ms": load.get("p50_ms"),
+        "p99_ms": load.get("p99_ms"),
+        "non_2xx": load.get("non_2xx", 0),
+        "cpu_ms_per_request": cpu_ms,
+    }
+
+
 def with_cpu(load, seconds: int) -> tuple[dict, dict]:
     """Run ``load`` (a wrk run of ``seconds``); its result, and the CPU ms per request it cost
     in gunicorn, PostgreSQL and wrk (from /proc, and wrk's from our children's usage)."""
@@ -266,6 +287,7 @@ def main() -> None:
         ack_dir, paced_dir, target_dir = folder / "acks", folder / "acks-paced", folder / "target"
         for directory in (ack_dir, paced_dir, target_dir):
             directory.mkdir()
+        floor = floor_stack(url, seconds, token, link, folder / "floor")
         # The issue's target is 1,000/s where the bare stack does 4,900/s: on this machine, now.
         target = ISSUE_TARGET * rows[0]["per_second"] / ISSUE_BARE
         before_run = stored_count(url)
@@ -311,6 +333,7 @@ def main() -> None:
         )
         # This machine's speed drifts by minutes: the ceiling once more, after the run.
         rows.append(bare_stack(seconds, "after"))
+        rows.append(floor)
     rows.append(
         {
             "what": "the same, paced at half that rate (latency without queueing)",
@@ -334,6 +357,8 @@ def main() -> None:
     ratios = {
         "of_bare_stack": evalsys_row["per_second"] / bare,
         "of_postgres_commits": evalsys_row["per_second"] / rows[1]["per_second"],
+        "floor_of_bare_stack": floor["per_second"] / bare,
+        "of_floor": evalsys_row["per_second"] / floor["per_second"],
     }
     print_table(
         rows,
@@ -355,6 +380,11 @@ def main() -> None:
         f"{ratios['of_postgres_commits']:.0%} of PostgreSQL's single-row commit rate."
     )
     print(
+        f"The floor (the bare endpoint and the storing statement, nothing else) reaches "
+        f"{ratios['floor_of_bare_stack']:.0%} of the bare stack; evalsys reaches "
+        f"{ratios['of_floor']:.0%} of the floor."
+    )
+    print(
         f"{CLIENTS} clients, {seconds} s, gunicorn {WORKERS} workers x {THREADS} threads, "
         "10% retries of already-sent submission ids."
     )
@@ -365,7 +395,8 @@ def main() -> None:
         f"By CPU per request (what requests cost, whether or not the cores were all busy): "
         f"the bare stack "
         f"{bare_cpu[0]:.2f} / {bare_cpu[1]:.2f} ms (before / after), evalsys "
-        f"{sum(per_request.values()):.2f} ms: {ratios['of_bare_stack_by_cpu']:.0%}."
+        f"{sum(per_request.values()):.2f} ms: {ratios['of_bare_stack_by_cpu']:.0%}; the floor "
+        f"{sum(floor['cpu_ms_per_request'].values()):.2f} ms."
     )
     ceiling = 1000 * (os.cpu_count() or 1) / max(sum(per_request.values()), 0.001)
     print(
