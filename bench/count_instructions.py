@@ -10,7 +10,9 @@ Run: valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/tmp/cg.%
        .venv/bin/python bench/count_instructions.py [n] [--bare]    (default 100; about 90 s)
 then divide the ``I refs`` valgrind prints by n. Compare versions by running it from each
 checkout. ``--bare`` counts the bare Pyramid JSON endpoint of bench_submissions.py instead (GET
-/, called the same way), the ceiling the issue compares with. Needs Debian's valgrind.
+/, called the same way), the ceiling the issue compares with; ``--floor`` counts floor_app.py
+(the bare endpoint plus the one storing statement) with the same submissions. Needs Debian's
+valgrind.
 """
 
 from __future__ import annotations
@@ -45,7 +47,11 @@ def main() -> None:
         # load (one look-up per second per worker): under valgrind a second is only a few
         # requests, and the count would depend on the machine's speed.
         ini, token, link = prepare(url, Path(tmp), cache_seconds=3600)
-        app = get_app(str(ini), "main")
+        if "--floor" in sys.argv:
+            os.environ.update(EVALSYS_DATABASE_URL=url, EVALSYS_LINK=link)
+            from bench.floor_app import app
+        else:
+            app = get_app(str(ini), "main")
 
         def post(i: int) -> None:
             assert call(app, token, submission(link, i)).startswith("201")
