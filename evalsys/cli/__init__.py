@@ -3,35 +3,47 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 
-from . import adduser, demo, export, initdb, report, token
-from .bootstrap import CommandError
-
+# Each command is a module of this package with add_arguments(parser) and run(args). Only the
+# chosen one is imported: together they import the whole app (seconds), which `--help` and a
+# mistyped command should not wait for.
 COMMANDS = {
-    "initdb": initdb,
-    "adduser": adduser,
-    "demo": demo,
-    "token": token,
-    "report": report,
-    "export": export,
+    "initdb": "create the database schema, or migrate it to the latest version",
+    "adduser": "create a user with a role, and the intervention or sites they work on",
+    "demo": "add a synthetic demo programme and one login per role (safe to run again)",
+    "token": "create an API token for a user (printed once; only its hash is stored)",
+    "report": "write the evaluation report of an intervention, or of the programme, as a PDF file",
+    "export": "export an intervention's responses (pseudonymised) as CSV, Excel or SPSS .sav",
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; the options of ``command`` (None: of every command) are added."""
     parser = argparse.ArgumentParser(prog="evalsys", description="Manage an evalsys installation.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, module in COMMANDS.items():
-        sub = commands.add_parser(name, help=module.HELP, description=module.HELP)
+    for name, text in COMMANDS.items():
+        sub = commands.add_parser(name, help=text, description=text)
         sub.add_argument("config", metavar="CONFIG", help="the .ini file, e.g. development.ini")
-        module.add_arguments(sub)
+        if command in (None, name):
+            _module(name).add_arguments(sub)
     return parser
 
 
+def _module(name: str):
+    return importlib.import_module(f"{__name__}.{name}")
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    # The command is the first word; without one (or with --help alone) no command is loaded.
+    chosen = next((word for word in argv if not word.startswith("-")), "")
+    args = build_parser(chosen if chosen in COMMANDS else "").parse_args(argv)
+    from .bootstrap import CommandError
+
     try:
-        return COMMANDS[args.command].run(args) or 0
+        return _module(args.command).run(args) or 0
     except CommandError as error:
         print(f"evalsys {args.command}: {error}", file=sys.stderr)
         return 2

@@ -9,8 +9,6 @@ from ..models.user import ROLES
 from ..services.users import UserError, create_user
 from .bootstrap import CommandError, database_session, load_settings, migrated_engine
 
-HELP = "create a user with a role, and the intervention or sites they work on"
-
 
 def add_arguments(parser) -> None:
     parser.add_argument("username", metavar="NAME")

@@ -6,8 +6,6 @@ from ..models import Intervention
 from ..services import demo
 from .bootstrap import CommandError, database_session, load_settings, migrated_engine
 
-HELP = "add a synthetic demo programme and one login per role (safe to run again)"
-
 
 def add_arguments(parser) -> None:
     parser.add_argument(

@@ -9,8 +9,6 @@ from .bootstrap import CommandError, database_session, load_settings, migrated_e
 from .common import intervention_by_slug
 from .progress_bar import ProgressBar
 
-HELP = "export an intervention's responses (pseudonymised) as CSV, Excel or SPSS .sav"
-
 # "csv" is the long CSV; the web's names work too.
 FORMAT_NAMES = {"csv": "csv_long", "csv_long": "csv_long", "csv_wide": "csv_wide"} | {
     f: f for f in ("xlsx", "sav")

@@ -5,8 +5,6 @@ from __future__ import annotations
 from ..services.schema import current_revision, head_revision, upgrade
 from .bootstrap import connect, load_settings, safe_url
 
-HELP = "create the database schema, or migrate it to the latest version"
-
 
 def add_arguments(parser) -> None:
     pass

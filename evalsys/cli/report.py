@@ -9,8 +9,6 @@ from .bootstrap import CommandError, database_session, load_settings, migrated_e
 from .common import intervention_by_slug
 from .progress_bar import ProgressBar
 
-HELP = "write the evaluation report of an intervention, or of the programme, as a PDF file"
-
 
 def add_arguments(parser) -> None:
     which = parser.add_mutually_exclusive_group(required=True)

@@ -9,8 +9,6 @@ from ..services.tokens import create_token
 from ..services.users import UserError
 from .bootstrap import CommandError, database_session, load_settings, migrated_engine
 
-HELP = "create an API token for a user (printed once; only its hash is stored)"
-
 
 def add_arguments(parser) -> None:
     parser.add_argument("--user", required=True, metavar="NAME", help="whose token it is")

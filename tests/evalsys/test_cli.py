@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from evalsys.cli import main
+from evalsys.cli import COMMANDS, main
 from evalsys.services.demo import DEMO_LOGINS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -224,3 +226,27 @@ def test_demo_answers_are_deterministic_for_a_seed():
     for rows in first.values():
         for row in rows:
             assert questionnaire.validate(row.answers) == []
+
+
+def test_help_lists_every_command_without_loading_the_app():
+    """`evalsys --help` answers at once: it imports no command, so neither the app's models nor
+    pandas (in a fresh interpreter, since this one has loaded them already)."""
+    code = (
+        "import sys\n"
+        "from evalsys.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print([m for m in ('evalsys.models', 'evalsys.cli.report', 'pandas') if m in sys.modules])"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    for name, text in COMMANDS.items():
+        assert name in shown and text.split()[0] in shown
+    assert shown.strip().splitlines()[-1] == "[]"
+
+
+def test_a_command_gets_its_own_options(capsys):
+    with pytest.raises(SystemExit):
+        main(["adduser", "--help"])
+    shown = capsys.readouterr().out
+    assert "--role" in shown and "--password-stdin" in shown
