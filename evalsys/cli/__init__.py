@@ -19,14 +19,14 @@ COMMANDS = {
 }
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The parser; the options of ``command`` (None: of every command) are added."""
+def build_parser(command: str) -> argparse.ArgumentParser:
+    """The parser, with the options of ``command`` (of none, if it names no command)."""
     parser = argparse.ArgumentParser(prog="evalsys", description="Manage an evalsys installation.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, text in COMMANDS.items():
         sub = commands.add_parser(name, help=text, description=text)
         sub.add_argument("config", metavar="CONFIG", help="the .ini file, e.g. development.ini")
-        if command in (None, name):
+        if name == command:
             _module(name).add_arguments(sub)
     return parser
 
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     # The command is the first word; without one (or with --help alone) no command is loaded.
     chosen = next((word for word in argv if not word.startswith("-")), "")
-    args = build_parser(chosen if chosen in COMMANDS else "").parse_args(argv)
+    args = build_parser(chosen).parse_args(argv)
     from .bootstrap import CommandError
 
     try:
