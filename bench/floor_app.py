@@ -95,10 +95,9 @@ def hello(request):
     return {"status": "ok"}
 
 
+# evalsys's own compiled text of the statement (models.core.Prepared), as the app runs it.
 _SQL = (
-    _PARTICIPANT_RESPONSE_WITH_SCORES.statement.compile(
-        dialect=create_engine("postgresql+psycopg://").dialect
-    ).string
+    _PARTICIPANT_RESPONSE_WITH_SCORES.plan(create_engine("postgresql+psycopg://").dialect, {}).sql
     if URL
     else ""
 )
