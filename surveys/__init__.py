@@ -82,7 +82,8 @@ from surveys.errors import (
     UnknownInstrumentError,
 )
 from surveys.frame import quality_frame, score_frame, validate_frame
-from surveys.model import Band, Instrument, Item, Option, Scale, ScaleScore
+from surveys.instrument import Instrument, parse_instrument, parse_instrument_file
+from surveys.model import Band, Item, Option, Scale, ScaleScore
 from surveys.quality import QUALITY_FLAGS, QualityRules
 from surveys.questionnaire import Questionnaire
 from surveys.registry import (
@@ -91,7 +92,6 @@ from surveys.registry import (
     load_instrument,
     register_instrument,
 )
-from surveys.schema import parse_instrument, parse_instrument_file
 from surveys.validation import coerce_answers, coerce_value
 from surveys.xlsform import XLSFormError, export_xlsform, import_xlsform
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from surveys.errors import field_message
-from surveys.model import CHOICE_TYPES, Instrument, Item
+from surveys.model import CHOICE_TYPES, InstrumentDefinition, Item
 from surveys.quality import DEFAULT_RULES, QualityRules, keyed_groups, straight_line_items
 from surveys.validation import check_value, is_missing
 
@@ -134,13 +134,13 @@ def _check_frame(df: pd.DataFrame) -> None:
 
 
 def validate_frame(
-    instrument: Instrument, df: pd.DataFrame, ignore: Iterable[str] = ()
+    instrument: InstrumentDefinition, df: pd.DataFrame, ignore: Iterable[str] = ()
 ) -> pd.DataFrame:
     """Field errors for every row of ``df``, like :meth:`Instrument.validate` per row.
 
     Parameters
     ----------
-    instrument : Instrument
+    instrument : InstrumentDefinition
     df : DataFrame
         One response per row, one item per column.
     ignore : iterable of str
@@ -237,13 +237,13 @@ def _messages(parts) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(en_all), np.concatenate(nl_all)
 
 
-def _scale_columns(instrument: Instrument, df: pd.DataFrame) -> dict[str, _Column]:
+def _scale_columns(instrument: InstrumentDefinition, df: pd.DataFrame) -> dict[str, _Column]:
     needed = {i for scale in instrument.scales for i in scale.items}
     needed.update(straight_line_items(instrument))
     return {item.id: _analyse(item, df) for item in instrument.items if item.id in needed}
 
 
-def score_frame(instrument: Instrument, df: pd.DataFrame) -> pd.DataFrame:
+def score_frame(instrument: InstrumentDefinition, df: pd.DataFrame) -> pd.DataFrame:
     """Scale scores for every row of ``df``, like :meth:`Instrument.score` per row.
 
     Returns
@@ -293,7 +293,7 @@ def _bands(scale, value: np.ndarray) -> np.ndarray:
 
 
 def quality_frame(
-    instrument: Instrument,
+    instrument: InstrumentDefinition,
     df: pd.DataFrame,
     duration_seconds: Sequence[float] | pd.Series | None = None,
     rules: QualityRules = DEFAULT_RULES,

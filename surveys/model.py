@@ -1,10 +1,9 @@
-"""What an instrument is: items, options, scales, bands; canonical dict and fingerprint."""
+"""What an instrument is, as data: items, options, scales, bands; canonical dict and fingerprint."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -144,10 +143,11 @@ class ScaleScore:
 
 
 @dataclass(frozen=True, eq=True)
-class Instrument:
-    """A versioned questionnaire definition. Build it with :func:`surveys.parse_instrument`.
+class InstrumentDefinition:
+    """A versioned questionnaire definition: the data only.
 
-    Validation, scoring and data-quality flags are methods; see :mod:`surveys` for the contract.
+    :class:`surveys.Instrument` is this with validation, scoring and data-quality flags as
+    methods; :func:`surveys.parse_instrument` builds one.
     """
 
     id: str
@@ -199,29 +199,8 @@ class Instrument:
                 return scale
         raise KeyError(scale_id)
 
-    # Behaviour lives in small modules; these methods are the stable, documented entry points.
-    def validate(self, answers: Mapping[str, Any]) -> list:
-        """Field errors for one response (see :func:`surveys.validation.validate_answers`)."""
-        from surveys.validation import validate_answers
-
-        return validate_answers(self, answers)
-
-    def score(self, answers: Mapping[str, Any]) -> dict[str, ScaleScore]:
-        """Scale scores for one response (see :func:`surveys.scoring.score_answers`)."""
-        from surveys.scoring import score_answers
-
-        return score_answers(self, answers)
-
-    def quality_flags(
-        self, answers: Mapping[str, Any], duration_seconds: float | None = None
-    ) -> list[str]:
-        """Data-quality flag codes for one response (see :mod:`surveys.quality`)."""
-        from surveys.quality import quality_flags
-
-        return quality_flags(self, answers, duration_seconds)
-
     def to_dict(self) -> dict[str, Any]:
-        """The canonical, JSON-serialisable form; :meth:`from_dict` rebuilds the instrument."""
+        """The canonical, JSON-serialisable form (``Instrument.from_dict`` rebuilds it)."""
         return {
             "id": self.id,
             "version": self.version,
@@ -236,13 +215,6 @@ class Instrument:
             "items": [_item_to_dict(item) for item in self.items],
             "scales": [_scale_to_dict(scale) for scale in self.scales],
         }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any], source: str = "<dict>") -> Instrument:
-        """Rebuild (and check) an instrument from :meth:`to_dict` output or a YAML mapping."""
-        from surveys.schema import parse_instrument
-
-        return parse_instrument(dict(data), source=source)
 
 
 def _item_to_dict(item: Item) -> dict[str, Any]:

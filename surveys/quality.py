@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from surveys.model import Instrument
+from surveys.model import InstrumentDefinition
 from surveys.scoring import points_of
 from surveys.validation import valid_answers
 
@@ -59,7 +59,7 @@ DEFAULT_RULES = QualityRules()
 # Instruments never change (and hash by fingerprint), so what is derived from one is worked out
 # once per instrument rather than once per response.
 @lru_cache(maxsize=256)
-def straight_line_items(instrument: Instrument) -> tuple[str, ...]:
+def straight_line_items(instrument: InstrumentDefinition) -> tuple[str, ...]:
     """Ids of the scale items on which straight-lining is checked (likert and single choice)."""
     seen: list[str] = []
     for scale in instrument.scales:
@@ -71,7 +71,7 @@ def straight_line_items(instrument: Instrument) -> tuple[str, ...]:
 
 @lru_cache(maxsize=256)
 def keyed_groups(
-    instrument: Instrument,
+    instrument: InstrumentDefinition,
 ) -> tuple[tuple[tuple[str, ...], tuple[str, ...], float], ...]:
     """Per scale with both directions: (forward ids, reverse ids, item score range)."""
     groups = []
@@ -87,7 +87,7 @@ def keyed_groups(
 
 
 def quality_flags(
-    instrument: Instrument,
+    instrument: InstrumentDefinition,
     answers: Mapping[str, Any],
     duration_seconds: float | None = None,
     rules: QualityRules = DEFAULT_RULES,
@@ -100,7 +100,7 @@ def quality_flags(
 
 
 def flags_of(
-    instrument: Instrument,
+    instrument: InstrumentDefinition,
     valid: Mapping[str, Any],
     points: Mapping[str, float],
     duration_seconds: float | None = None,

@@ -11,10 +11,10 @@ import pandas as pd
 
 from surveys.errors import FieldError, InstrumentError, make_field_error
 from surveys.frame import quality_frame, score_frame, validate_frame
-from surveys.model import Instrument, ScaleScore
+from surveys.instrument import Instrument, parse_instrument
+from surveys.model import ScaleScore
 from surveys.quality import DEFAULT_RULES, QualityRules, flags_of
 from surveys.registry import load_instrument
-from surveys.schema import parse_instrument
 from surveys.scoring import points_if_valid, points_of, scores_of
 from surveys.validation import is_missing
 

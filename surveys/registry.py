@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from surveys.errors import InstrumentError, UnknownInstrumentError
-from surveys.model import Instrument
-from surveys.schema import parse_instrument, parse_instrument_file
+from surveys.instrument import Instrument, parse_instrument, parse_instrument_file
 
 LIBRARY = Path(__file__).parent / "library"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -19,7 +18,6 @@ from surveys.model import (
     SCORABLE_TYPES,
     TRANSLATION_STATUSES,
     Band,
-    Instrument,
     Item,
     Option,
     Scale,
@@ -160,58 +158,28 @@ def load_yaml_text(text: str, source: str) -> Any:
         raise InstrumentError(source, [(where, f"not valid YAML: {problem}")]) from None
 
 
-def parse_instrument(data: str | Mapping[str, Any], source: str = "<string>") -> Instrument:
-    """Build an :class:`Instrument` from YAML text or a mapping, checking every key.
+def instrument_fields(data: str | Mapping[str, Any], source: str) -> dict[str, Any]:
+    """The fields of an instrument from YAML text or a mapping, every key checked.
 
-    Parameters
-    ----------
-    data : str or mapping
-        YAML text, or the mapping itself (for example :meth:`Instrument.to_dict` output read
-        back from the database).
-    source : str
-        Name used in error messages, usually the file name.
-
-    Returns
-    -------
-    Instrument
+    :func:`surveys.parse_instrument` builds the :class:`surveys.Instrument` from them.
 
     Raises
     ------
     InstrumentError
         With one line per problem: ``source: key.path: problem``.
-
-    Examples
-    --------
-    >>> inst = parse_instrument('''
-    ... id: mood
-    ... version: "1"
-    ... title: {en: Mood}
-    ... languages: {en: original}
-    ... items:
-    ...   - {id: q1, type: number, text: {en: Your mood from 0 to 10}, min: 0, max: 10}
-    ... ''', source="mood.yaml")
-    >>> inst.validate({"q1": 11})[0].code
-    'out_of_range'
     """
     if isinstance(data, str):
         data = load_yaml_text(data, source)
     if not isinstance(data, Mapping):
         raise InstrumentError(source, [("", "the file must hold a mapping (id, version, ...)")])
     reader = _Reader(source)
-    instrument = _read_instrument(reader, data)
+    fields = _read_instrument(reader, data)
     if reader.problems:
         raise InstrumentError(source, reader.problems)
-    assert instrument is not None
-    return instrument
+    return fields
 
 
-def parse_instrument_file(path: str | Path) -> Instrument:
-    """Read and check one YAML instrument file."""
-    path = Path(path)
-    return parse_instrument(path.read_text(encoding="utf-8"), source=str(path))
-
-
-def _read_instrument(r: _Reader, data: Mapping[str, Any]) -> Instrument | None:
+def _read_instrument(r: _Reader, data: Mapping[str, Any]) -> dict[str, Any]:
     r.unknown_keys(data, _TOP_KEYS, "")
     for key in ("id", "version", "title", "languages"):
         if key not in data:
@@ -267,22 +235,20 @@ def _read_instrument(r: _Reader, data: Mapping[str, Any]) -> Instrument | None:
         scales.append(scale)
 
     _check_languages_used(r, languages, title, items)
-    if r.problems:
-        return None
-    return Instrument(
-        id=inst_id,
-        version=str(version),
-        title=title,
-        items=tuple(items),
-        scales=tuple(scales),
-        instructions=instructions,
-        languages=languages,
-        translation_sources=sources,
-        licence=r.text(data.get("licence"), "licence", required=False),
-        citation=r.text(data.get("citation"), "citation", required=False),
-        kind=kind,
-        notes=r.text(data.get("notes"), "notes", required=False),
-    )
+    return {
+        "id": inst_id,
+        "version": str(version),
+        "title": title,
+        "items": tuple(items),
+        "scales": tuple(scales),
+        "instructions": instructions,
+        "languages": languages,
+        "translation_sources": sources,
+        "licence": r.text(data.get("licence"), "licence", required=False),
+        "citation": r.text(data.get("citation"), "citation", required=False),
+        "kind": kind,
+        "notes": r.text(data.get("notes"), "notes", required=False),
+    }
 
 
 def _read_languages(r: _Reader, value: Any) -> dict[str, str]:

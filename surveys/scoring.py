@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from surveys.model import CHOICE_TYPES, Instrument, Scale, ScaleScore
+from surveys.model import CHOICE_TYPES, InstrumentDefinition, Scale, ScaleScore
 from surveys.validation import valid_answers
 
 
-def item_scores(instrument: Instrument, answers: Mapping[str, Any]) -> dict[str, float]:
+def item_scores(instrument: InstrumentDefinition, answers: Mapping[str, Any]) -> dict[str, float]:
     """Scored points per answered, valid, scorable item (after recoding and reverse keying).
 
     Invalid answers are left out: call ``validate`` first and refuse responses with errors.
@@ -18,13 +18,13 @@ def item_scores(instrument: Instrument, answers: Mapping[str, Any]) -> dict[str,
     return points_of(instrument, valid_answers(instrument, answers))
 
 
-def points_of(instrument: Instrument, valid: Mapping[str, Any]) -> dict[str, float]:
+def points_of(instrument: InstrumentDefinition, valid: Mapping[str, Any]) -> dict[str, float]:
     """Scored points per scale item among answers already known to be given and valid."""
     item = instrument.item
     return {i: item(i).item_score(valid[i]) for i in scale_items(instrument) if i in valid}
 
 
-def points_if_valid(instrument: Instrument, answers: Mapping[str, Any]) -> dict | None:
+def points_if_valid(instrument: InstrumentDefinition, answers: Mapping[str, Any]) -> dict | None:
     """The scale items' points when every answer is an ``int`` option of a choice item and no
     required item is left out; None when any answer needs :func:`validate_answers` to judge it.
 
@@ -47,7 +47,7 @@ def points_if_valid(instrument: Instrument, answers: Mapping[str, Any]) -> dict 
 
 
 @lru_cache(maxsize=256)
-def _option_points(instrument: Instrument) -> dict[str, dict[int, float | None]] | None:
+def _option_points(instrument: InstrumentDefinition) -> dict[str, dict[int, float | None]] | None:
     """Per item, its option values and their scored points (None off the scales); None unless
     every item is a choice item."""
     if any(item.type not in CHOICE_TYPES for item in instrument.items):
@@ -60,12 +60,12 @@ def _option_points(instrument: Instrument) -> dict[str, dict[int, float | None]]
 
 
 @lru_cache(maxsize=256)
-def _required(instrument: Instrument) -> frozenset[str]:
+def _required(instrument: InstrumentDefinition) -> frozenset[str]:
     return frozenset(item.id for item in instrument.items if item.required)
 
 
 @lru_cache(maxsize=256)
-def scale_items(instrument: Instrument) -> tuple[str, ...]:
+def scale_items(instrument: InstrumentDefinition) -> tuple[str, ...]:
     """Ids of the items that some scale scores, each once, in scale order."""
     return tuple(dict.fromkeys(i for scale in instrument.scales for i in scale.items))
 
@@ -83,12 +83,14 @@ def scale_value(scale: Scale, points: list[float]) -> float | None:
     return mean if scale.method == "mean" else mean * len(scale.items)
 
 
-def score_answers(instrument: Instrument, answers: Mapping[str, Any]) -> dict[str, ScaleScore]:
+def score_answers(
+    instrument: InstrumentDefinition, answers: Mapping[str, Any]
+) -> dict[str, ScaleScore]:
     """Score every scale of ``instrument`` for one response.
 
     Parameters
     ----------
-    instrument : Instrument
+    instrument : InstrumentDefinition
     answers : mapping
         Item id to value. Missing and invalid answers count as not answered.
 
@@ -110,7 +112,9 @@ def score_answers(instrument: Instrument, answers: Mapping[str, Any]) -> dict[st
     return scores_of(instrument, item_scores(instrument, answers))
 
 
-def scores_of(instrument: Instrument, points_by_item: Mapping[str, float]) -> dict[str, ScaleScore]:
+def scores_of(
+    instrument: InstrumentDefinition, points_by_item: Mapping[str, float]
+) -> dict[str, ScaleScore]:
     """Every scale's score from the item points (see :func:`points_of`)."""
     result = {}
     for scale in instrument.scales:

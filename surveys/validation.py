@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from surveys.errors import FieldError, make_field_error
-from surveys.model import CHOICE_TYPES, Instrument, Item
+from surveys.model import CHOICE_TYPES, InstrumentDefinition, Item
 
 Problem = tuple[str, str, dict[str, Any]]  # (code, wording detail, message parameters)
 
@@ -109,7 +109,9 @@ def check_value(item: Item, value: Any) -> Problem | None:
     return None
 
 
-def validate_answers(instrument: Instrument, answers: Mapping[str, Any]) -> list[FieldError]:
+def validate_answers(
+    instrument: InstrumentDefinition, answers: Mapping[str, Any]
+) -> list[FieldError]:
     """All field errors of one response, in a stable order.
 
     Unknown keys with a non-missing value come first (in the order given), then the instrument's
@@ -117,7 +119,7 @@ def validate_answers(instrument: Instrument, answers: Mapping[str, Any]) -> list
 
     Parameters
     ----------
-    instrument : Instrument
+    instrument : InstrumentDefinition
     answers : mapping
         Item id to value; see the module docstring for the accepted value types.
 
@@ -145,7 +147,7 @@ def validate_answers(instrument: Instrument, answers: Mapping[str, Any]) -> list
     return errors
 
 
-def valid_answers(instrument: Instrument, answers: Mapping[str, Any]) -> dict[str, Any]:
+def valid_answers(instrument: InstrumentDefinition, answers: Mapping[str, Any]) -> dict[str, Any]:
     """The answers to ``instrument``'s items that are given and valid (the rest left out)."""
     valid = {}
     for item in instrument.items:
@@ -191,7 +193,7 @@ def coerce_value(item: Item, cell: Any) -> tuple[Any, FieldError | None]:
 
 
 def coerce_answers(
-    instrument: Instrument, cells: Mapping[str, Any]
+    instrument: InstrumentDefinition, cells: Mapping[str, Any]
 ) -> tuple[dict[str, Any], list[FieldError]]:
     """Convert a row of spreadsheet cells to answers; unknown keys pass through unchanged.
 

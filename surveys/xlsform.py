@@ -38,8 +38,8 @@ from typing import IO, Any
 from openpyxl import Workbook, load_workbook
 
 from surveys.errors import InstrumentError
+from surveys.instrument import parse_instrument
 from surveys.questionnaire import Questionnaire
-from surveys.schema import parse_instrument
 
 LANGUAGE_NAMES = {
     "nl": "Dutch",

@@ -1,11 +1,15 @@
-"""Package boundaries: surveys stays pure (no web, database or analysis) and its examples run."""
+"""Package boundaries: surveys stays pure (no web, database or analysis), has no import cycles,
+and its examples run."""
 
 from __future__ import annotations
 
+import ast
 import doctest
 import importlib
+import importlib.util
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -28,12 +32,12 @@ def test_importing_surveys_pulls_in_no_web_database_or_analysis_code():
 
 
 @pytest.mark.parametrize(
-    "module", ["surveys", "surveys.schema", "surveys.validation", "surveys.scoring"]
+    "module", ["surveys", "surveys.instrument", "surveys.validation", "surveys.scoring"]
 )
 def test_docstring_examples_run(module):
     failures, tried = doctest.testmod(importlib.import_module(module), verbose=False)
     assert failures == 0
-    if module in ("surveys", "surveys.schema", "surveys.validation"):
+    if module in ("surveys", "surveys.instrument", "surveys.validation"):
         assert tried > 0
 
 
@@ -66,3 +70,63 @@ def test_the_worked_examples_in_the_docs_are_valid():
     flags = example.quality_flags({"bb_1": 5, "bb_2": 5, "bb_3": 5, "bb_4": 5}, 4)
     assert flags == ["reverse_inconsistent", "too_fast"]
     assert matrix.kind == "matrix"
+
+
+def import_graph(package: Path) -> dict[str, set[str]]:
+    """Module -> the modules of ``package`` it imports anywhere (in a function's body too)."""
+    files = {}
+    for path in package.rglob("*.py"):
+        dotted = ".".join(path.relative_to(package.parent).with_suffix("").parts)
+        files[dotted.removesuffix(".__init__")] = path
+    graph = {}
+    for name, path in files.items():
+        home = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        imported = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                base = importlib.util.resolve_name("." * node.level + (node.module or ""), home)
+                # ``from pkg import module`` imports that module; ``from pkg import name``, pkg
+                imported |= {
+                    f"{base}.{alias.name}" if f"{base}.{alias.name}" in files else base
+                    for alias in node.names
+                }
+        graph[name] = (imported & files.keys()) - {name}
+    return graph
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import each other in a circle, each sorted."""
+
+    def reachable(start: str) -> set[str]:
+        seen: set[str] = set()
+        todo = list(graph[start])
+        while todo:
+            module = todo.pop()
+            if module not in seen:
+                seen.add(module)
+                todo.extend(graph[module])
+        return seen
+
+    reach = {module: reachable(module) for module in graph}
+    circles = {frozenset(m for m in reach[start] if start in reach[m]) for start in graph}
+    return sorted(sorted(circle) for circle in circles if circle)
+
+
+def test_the_surveys_package_has_no_import_cycles():
+    graph = import_graph(Path(surveys.__file__).parent)
+    assert "surveys.validation" in graph["surveys.scoring"]  # the graph sees the imports
+    assert import_cycles(graph) == []
+
+
+def test_the_cycle_check_finds_a_circle_through_a_function_body(tmp_path):
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("from pkg.c import thing\n")
+    (package / "a.py").write_text("from pkg.b import thing\n")
+    (package / "b.py").write_text("def thing():\n    from pkg import a\n")
+    (package / "c.py").write_text("from . import b\nthing = b.thing\n")
+    graph = import_graph(package)
+    assert graph == {"pkg": {"pkg.c"}, "pkg.a": {"pkg.b"}, "pkg.b": {"pkg.a"}, "pkg.c": {"pkg.b"}}
+    assert import_cycles(graph) == [["pkg.a", "pkg.b"]]
