@@ -1,0 +1,177 @@
+"""Reading the scales of an instrument file: items, method, range, bands and conversion tables.
+
+A scale is read once the items are: its declared range is checked against the range its items
+give, and a conversion table against every raw sum they can make.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from surveys.model import METHODS, SCORABLE_TYPES, Band, Item, Scale
+from surveys.schema_reader import SchemaReader
+
+_SCALE_KEYS = {
+    "id",
+    "title",
+    "items",
+    "method",
+    "min_items",
+    "range",
+    "bands",
+    "higher_is_better",
+    "reference_sd",
+    "reliability",
+    "reference_source",
+    "conversion",
+}
+
+
+def read_scale(r: SchemaReader, raw: Any, path: str, items: dict[str, Item]) -> Scale | None:
+    """The scale at ``path`` over ``items`` (id -> Item), or None when it cannot be built."""
+    if not isinstance(raw, Mapping):
+        r.fail(path, "must be a mapping with id, items and method")
+        return None
+    r.unknown_keys(raw, _SCALE_KEYS, path)
+    scale_id = r.ident(raw.get("id"), f"{path}.id")
+    members = raw.get("items")
+    if not isinstance(members, list) or not members:
+        r.fail(f"{path}.items", "must be a non-empty list of item ids")
+        members = []
+    for j, item_id in enumerate(members):
+        if item_id not in items:
+            r.fail(f"{path}.items[{j}]", f"unknown item {item_id!r}")
+        elif items[item_id].type not in SCORABLE_TYPES:
+            r.fail(f"{path}.items[{j}]", f"a {items[item_id].type} item cannot be scored")
+    if len(set(members)) != len(members):
+        r.fail(f"{path}.items", "lists an item twice")
+    method = raw.get("method")
+    if method not in METHODS:
+        r.fail(f"{path}.method", f"must be sum or mean, got {method!r}")
+    min_items = raw.get("min_items", len(members))
+    if r.integer(min_items, f"{path}.min_items") is not None and not (
+        1 <= min_items <= max(len(members), 1)
+    ):
+        r.fail(f"{path}.min_items", f"must be from 1 to {len(members)}, got {min_items}")
+    declared = raw.get("range")
+    if not isinstance(declared, list) or len(declared) != 2:
+        r.fail(f"{path}.range", "must be [lowest, highest]")
+        declared = [None, None]
+    lo = r.number(declared[0], f"{path}.range[0]")
+    hi = r.number(declared[1], f"{path}.range[1]")
+    title = r.translations(raw.get("title"), f"{path}.title", required=False)
+    reliability = r.number(raw.get("reliability"), f"{path}.reliability", allow_none=True)
+    if reliability is not None and not 0 < reliability < 1:
+        r.fail(f"{path}.reliability", f"must be between 0 and 1, got {reliability:g}")
+    sd = r.number(raw.get("reference_sd"), f"{path}.reference_sd", allow_none=True)
+    if sd is not None and sd <= 0:
+        r.fail(f"{path}.reference_sd", "must be above 0")
+    ref = r.text(raw.get("reference_source"), f"{path}.reference_source", required=False)
+    if (reliability is not None or sd is not None) and not ref:
+        r.fail(f"{path}.reference_source", "is required when reliability or reference_sd is set")
+    if r.problems:  # broken items make the range meaningless; their problems are reported
+        return None
+    computed = _computed_range(method, [items[m] for m in members])
+    conversion = None
+    if raw.get("conversion") is not None:
+        conversion = _read_conversion(r, raw, path, [items[m] for m in members], computed)
+        if conversion:
+            computed = (min(conversion.values()), max(conversion.values()))
+    if (lo, hi) != computed:
+        r.fail(
+            f"{path}.range",
+            f"declared [{lo:g}, {hi:g}] but the items give [{computed[0]:g}, {computed[1]:g}]",
+        )
+    bands = _read_bands(r, raw.get("bands"), f"{path}.bands", (lo, hi))
+    return Scale(
+        id=scale_id,
+        items=tuple(members),
+        method=method,
+        min_items=min_items,
+        range=(lo, hi),
+        title=title,
+        bands=bands,
+        higher_is_better=r.flag(raw.get("higher_is_better"), f"{path}.higher_is_better", True),
+        reference_sd=sd,
+        reliability=reliability,
+        reference_source=ref or None,
+        conversion=conversion,
+    )
+
+
+def _read_conversion(r: SchemaReader, raw: Mapping, path: str, members: list[Item], raw_range):
+    """A table raw sum -> converted score, covering every possible raw sum."""
+    where = f"{path}.conversion"
+    table = raw["conversion"]
+    if raw.get("method") != "sum" or raw.get("min_items", len(members)) != len(members):
+        r.fail(where, "needs method: sum and every item answered (min_items = number of items)")
+        return None
+    if not isinstance(table, Mapping) or not table:
+        r.fail(where, "must map each raw sum to its converted score, e.g. {7: 7.0, 8: 9.51}")
+        return None
+    out: dict[float, float] = {}
+    for key, value in table.items():
+        try:
+            number = float(key)
+        except (TypeError, ValueError):
+            r.fail(f"{where}.{key}", "is not a raw sum")
+            continue
+        converted = r.number(value, f"{where}.{key}")
+        if converted is not None:
+            out[number] = converted
+    whole = all(item.type != "number" for item in members) and all(
+        float(p).is_integer() for item in members for p in item.score_bounds()
+    )
+    if whole:
+        wanted = {float(v) for v in range(int(raw_range[0]), int(raw_range[1]) + 1)}
+        if set(out) != wanted:
+            missing = ", ".join(f"{m:g}" for m in sorted(wanted - set(out)))
+            extra = ", ".join(f"{e:g}" for e in sorted(set(out) - wanted))
+            problem = f"must cover every raw sum from {raw_range[0]:g} to {raw_range[1]:g}"
+            problem += f"; missing {missing}" if missing else ""
+            problem += f"; impossible {extra}" if extra else ""
+            r.fail(where, problem)
+            return None
+    return out
+
+
+def _computed_range(method: str, members: list[Item]) -> tuple[float, float]:
+    bounds = [item.score_bounds() for item in members]
+    lo, hi = sum(b[0] for b in bounds), sum(b[1] for b in bounds)
+    if method == "mean":
+        return lo / len(bounds), hi / len(bounds)
+    return lo, hi
+
+
+def _read_bands(r: SchemaReader, value: Any, path: str, scale_range) -> tuple[Band, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        r.fail(path, "must be a list of {id, min, max, label}")
+        return ()
+    bands = []
+    for k, raw in enumerate(value):
+        where = f"{path}[{k}]"
+        if not isinstance(raw, Mapping):
+            r.fail(where, "must be a mapping with id, min, max and label")
+            continue
+        r.unknown_keys(raw, {"id", "min", "max", "label"}, where)
+        band_id = r.ident(raw.get("id"), f"{where}.id")
+        lo = r.number(raw.get("min"), f"{where}.min")
+        hi = r.number(raw.get("max"), f"{where}.max")
+        labels = r.translations(raw.get("label"), f"{where}.label")
+        if lo is None or hi is None:
+            continue
+        if lo > hi:
+            r.fail(where, f"min {lo:g} is above max {hi:g}")
+        if lo < scale_range[0] or hi > scale_range[1]:
+            r.fail(
+                where,
+                f"[{lo:g}, {hi:g}] lies outside the scale range "
+                f"[{scale_range[0]:g}, {scale_range[1]:g}]",
+            )
+        if bands and lo <= bands[-1].hi:
+            r.fail(f"{where}.min", f"overlaps the band before it (which ends at {bands[-1].hi:g})")
+        bands.append(Band(band_id, lo, hi, labels))
+    return tuple(bands)
