@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 #: Stable codes of answer errors; the web app and API may rely on these strings.
@@ -15,55 +17,39 @@ FIELD_ERROR_CODES = (
     "invalid_option",
 )
 
-# Plain language (B1). Keys are (code, detail); detail picks a wording per item type.
-_MESSAGES: dict[tuple[str, str], dict[str, str]] = {
-    ("unknown_item", ""): {
-        "en": "This question is not part of this questionnaire.",
-        "nl": "Deze vraag hoort niet bij deze vragenlijst.",
-    },
-    ("required", ""): {
-        "en": "Please answer this question.",
-        "nl": "Geef hier een antwoord.",
-    },
-    ("out_of_range", ""): {
-        "en": "Please give a number from {min} to {max}.",
-        "nl": "Geef een getal van {min} tot en met {max}.",
-    },
-    ("too_long", ""): {
-        "en": "Your answer is too long. Please use at most {max_length} characters.",
-        "nl": "Uw antwoord is te lang. Gebruik niet meer dan {max_length} tekens.",
-    },
-    ("invalid_option", ""): {
-        "en": "This is not one of the answers you can choose.",
-        "nl": "Dit is geen antwoord dat u kunt kiezen.",
-    },
-    ("wrong_type", "choice"): {
-        "en": "Please choose one of the answers.",
-        "nl": "Kies een van de antwoorden.",
-    },
-    ("wrong_type", "multiple_choice"): {
-        "en": "Please choose one or more of the answers.",
-        "nl": "Kies een of meer van de antwoorden.",
-    },
-    ("wrong_type", "number"): {
-        "en": "Please give a number.",
-        "nl": "Geef een getal.",
-    },
-    ("wrong_type", "year"): {
-        "en": "Please give a year, for example 1990.",
-        "nl": "Geef een jaartal, bijvoorbeeld 1990.",
-    },
-    ("wrong_type", "text"): {
-        "en": "Please type your answer as text.",
-        "nl": "Typ uw antwoord als tekst.",
-    },
-}
+#: ``<language>/LC_MESSAGES/surveys.po``, one folder per language; see docs/translating.md.
+#: The messages are plain language (B1); a key is the code, or ``code.detail`` where the
+#: detail (the item type) picks a wording.
+LOCALE = Path(__file__).resolve().parent / "locale"
 
 
 def field_message(code: str, detail: str = "", lang: str = "en", **params: Any) -> str:
-    """The participant-facing message for an error code, in ``lang`` ('en' or 'nl')."""
-    texts = _MESSAGES.get((code, detail)) or _MESSAGES[(code, "")]
-    return texts.get(lang, texts["en"]).format(**params)
+    """The participant-facing message for an error code, in ``lang`` (English if it has none)."""
+    messages = _messages(LOCALE, lang if lang in _languages(LOCALE) else "en")
+    text = messages.get(f"{code}.{detail}") if detail else None
+    return (text or messages[code]).format(**params)
+
+
+@functools.cache
+def _languages(locale: Path) -> frozenset[str]:
+    return frozenset(p.parent.name for p in locale.glob("*/LC_MESSAGES"))
+
+
+@functools.cache
+def _messages(locale: Path, lang: str) -> dict[str, str]:
+    # The .po itself is read, once per process and language: a fixed word needs no build step,
+    # and no compiled file can fall behind it. A key the language lacks is taken from English.
+    from babel.messages.pofile import read_po  # imported when a message is first needed
+
+    messages: dict[str, str] = {}
+    for language in dict.fromkeys(("en", lang)):
+        path = locale / language / "LC_MESSAGES" / "surveys.po"
+        if path.exists():
+            with path.open("rb") as po:
+                catalogue = read_po(po)
+            # As gettext does, an empty or fuzzy translation counts as missing.
+            messages |= {m.id: m.string for m in catalogue if m.id and m.string and not m.fuzzy}
+    return messages
 
 
 @dataclass(frozen=True)
