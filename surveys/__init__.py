@@ -93,7 +93,8 @@ from surveys.registry import (
     register_instrument,
 )
 from surveys.validation import coerce_answers, coerce_value
-from surveys.xlsform import XLSFormError, export_xlsform, import_xlsform
+from surveys.xlsform import XLSFormError, import_xlsform
+from surveys.xlsform_export import export_xlsform
 
 __all__ = [
     "FIELD_ERROR_CODES",
