@@ -64,6 +64,14 @@ are errors), ``validate_frame``, ``score_frame`` (columns ``<instrument>.<scale>
 ``import_xlsform(path) -> Questionnaire`` and ``export_xlsform(questionnaire, path)`` read and
 write KoboToolbox / ODK XLSForms.
 
+Modules, from the bottom up (each imports only modules named before it)
+-----------------------------------------------------------------------
+``errors``, ``model`` (the data: frozen dataclasses, item types, kinds); ``validation``,
+``scoring``, ``quality`` and ``frame`` (functions of an instrument definition); ``schema_reader``,
+``schema_scales`` and ``schema`` (reading a definition file); ``instrument`` (``Instrument``, the
+definition with the methods above, and ``parse_instrument``); ``registry``, ``questionnaire``;
+``xlsform_sheets``, ``xlsform_items``, ``xlsform`` and ``xlsform_export``.
+
 Example
 -------
 >>> import surveys
