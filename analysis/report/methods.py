@@ -7,58 +7,16 @@ from reportlab.platypus import Flowable
 from analysis.report.context import Context, overall_retention
 from analysis.report.document import Heading, Para, table, text
 
-#: The analyses, as docs/analysis.md describes them: (Dutch, English, reference).
-ANALYSES: tuple[tuple[str, str, str], ...] = (
-    (
-        "Verandering binnen deelnemers: d_z = gemiddeld verschil / SD van de verschillen, met "
-        "exact interval uit de niet-centrale t-verdeling; g_av (verschil / gemiddelde SD, met "
-        "Hedges' correctie) voor vergelijking met andere studies. Het interval van g_av is "
-        "dat van d_z, omgerekend met g_av/d_z (benadering).",
-        "Change within participants: d_z = mean difference / SD of the differences, with an "
-        "exact interval from the noncentral t distribution; g_av (difference / mean SD, with "
-        "Hedges' correction) for comparison with other studies. The interval of g_av is that "
-        "of d_z rescaled by g_av/d_z (an approximation).",
-        "Lakens (2013); Cumming & Finch (2001); Steiger & Fouladi (1997)",
-    ),
-    (
-        "Betrouwbare verandering per deelnemer (RCI > 1,96) en klinische grens.",
-        "Reliable change per participant (RCI > 1.96) and the clinical cutoff.",
-        "Jacobson & Truax (1991)",
-    ),
-    (
-        "Poolen over locaties: random-effects meta-analyse van d_z (REML), I² en "
-        "voorspellingsinterval.",
-        "Pooling across sites: random-effects meta-analysis of d_z (REML), I² and the "
-        "prediction interval.",
-        "Viechtbauer (2005); Higgins & Thompson (2002); Hedges & Olkin (1985)",
-    ),
-    (
-        "Vergelijkingsgroep: ANCOVA en verschil-in-verschillen, gestandaardiseerd met de "
-        "gepoolde SD van de voormeting.",
-        "Comparison group: ANCOVA and difference-in-differences, standardised by the pooled "
-        "baseline SD.",
-        "Vickers & Altman (2001); Morris (2008)",
-    ),
-    (
-        "Multilevelmodel met willekeurige intercepten voor locaties en deelnemers (REML).",
-        "Mixed model with random intercepts for sites and participants (REML).",
-        "Laird & Ware (1982); Harville (1977)",
-    ),
-    (
-        "Meervoudig toetsen: Holm-correctie binnen elke tabel.",
-        "Multiple testing: Holm adjustment within each table.",
-        "Holm (1979)",
-    ),
-    (
-        "Uitval: uitvallers en blijvers vergeleken op de voormeting.",
-        "Attrition: dropouts compared with completers at baseline.",
-        "Shadish, Cook & Campbell (2002)",
-    ),
-    (
-        "Niveau van de conclusie: erkenningscriteria (eerste, goede, sterke aanwijzingen).",
-        "Level of the conclusion: recognition criteria (first, good, strong indications).",
-        "Erkenningscommissie Interventies (Movisie, NJi)",
-    ),
+#: The analyses, as docs/analysis.md describes them: (text's key in report.po, reference).
+ANALYSES: tuple[tuple[str, str], ...] = (
+    ("method_change", "Lakens (2013); Cumming & Finch (2001); Steiger & Fouladi (1997)"),
+    ("method_reliable", "Jacobson & Truax (1991)"),
+    ("method_pooling", "Viechtbauer (2005); Higgins & Thompson (2002); Hedges & Olkin (1985)"),
+    ("method_comparison", "Vickers & Altman (2001); Morris (2008)"),
+    ("method_mixed", "Laird & Ware (1982); Harville (1977)"),
+    ("method_multiplicity", "Holm (1979)"),
+    ("method_attrition", "Shadish, Cook & Campbell (2002)"),
+    ("method_level", "Erkenningscommissie Interventies (Movisie, NJi)"),
 )
 
 
@@ -85,8 +43,7 @@ def methods_section(ctx: Context) -> list[Flowable]:
         story.append(Para(text(t("none")), s.body))
     story.append(Heading(t("analysis_methods"), s.h2, 1, ctx.key()))
     rows = [[t("analysis_methods"), t("citation")]]
-    for dutch, english, reference in ANALYSES:
-        rows.append([dutch if ctx.language == "nl" else english, reference])
+    rows += [[t(key), reference] for key, reference in ANALYSES]
     story.append(table(rows, [340, 141], s))
     story.append(Heading(t("suppression"), s.h2, 1, ctx.key()))
     count = 0 if ctx.result.suppressed is None else len(ctx.result.suppressed)
