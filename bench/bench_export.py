@@ -39,19 +39,13 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
-from evalsys.models import (  # noqa: E402
-    Intervention,
-    Participant,
-    Response,
-    Score,
-    Site,
-    Wave,
-    get_engine,
-    get_session_factory,
-    utcnow,
-)
-from evalsys.services import questionnaires, schema  # noqa: E402
-from evalsys.services.demo import NPLV_AREAS  # noqa: E402
+from evalsys.collection.models import Participant, Response, Score  # noqa: E402
+from evalsys.db import get_engine, schema  # noqa: E402
+from evalsys.db.meta import utcnow  # noqa: E402
+from evalsys.db.transactions import get_session_factory  # noqa: E402
+from evalsys.demo import NPLV_AREAS  # noqa: E402
+from evalsys.programme import questionnaires  # noqa: E402
+from evalsys.programme.models import Intervention, Site, Wave  # noqa: E402
 
 SLUG = "bench-export"
 BATCH = 20_000
@@ -184,7 +178,7 @@ def _answers(rng, count: int, questionnaire):
 
 def run_export(url: str, fmt: str, out: str) -> dict:
     """In this (child) process: export and report time and memory."""
-    from evalsys.services import exports
+    from evalsys.results import exports
 
     settings = settings_for(url)
     engine = get_engine(settings)

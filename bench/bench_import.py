@@ -74,10 +74,12 @@ def run_one(url: str, csv_path: str) -> dict:
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
-    from evalsys.models import Intervention, Response, Score, Site, Wave, get_engine
-    from evalsys.services import questionnaires, schema
-    from evalsys.services.imports import Importer
-    from evalsys.services.spreadsheets import open_table
+    from evalsys.collection.models import Response, Score
+    from evalsys.db import get_engine, schema
+    from evalsys.imports.importer import Importer
+    from evalsys.imports.spreadsheets import open_table
+    from evalsys.programme import questionnaires
+    from evalsys.programme.models import Intervention, Site, Wave
 
     settings = {"sqlalchemy.url": url}
     engine = get_engine(settings)

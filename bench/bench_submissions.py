@@ -59,10 +59,12 @@ def prepare(database_url: str, folder: Path, cache_seconds: int = 1) -> tuple[Pa
     """Migrate, add the demo (no answers) and a submit token; return ini, token, link.
 
     ``cache_seconds`` is ``evalsys.api.cache_seconds``, production.ini's 1 unless given."""
+    from evalsys import demo
+    from evalsys.accounts.models import Membership, User
+    from evalsys.accounts.tokens import create_token
     from evalsys.cli.bootstrap import database_session
-    from evalsys.models import Membership, SurveyLink, User
-    from evalsys.services import demo, schema
-    from evalsys.services.tokens import create_token
+    from evalsys.collection.models import SurveyLink
+    from evalsys.db import schema
     from evalsys.settings import apply_environment
 
     ini = bench_ini(
@@ -78,7 +80,7 @@ def prepare(database_url: str, folder: Path, cache_seconds: int = 1) -> tuple[Pa
     settings = apply_environment(
         {"sqlalchemy.url": database_url, "evalsys.session_secret_file": str(folder / "secret")}
     )
-    from evalsys.models import get_engine
+    from evalsys.db import get_engine
 
     engine = get_engine(settings)
     schema.upgrade(engine, settings)

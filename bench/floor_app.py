@@ -23,8 +23,8 @@ from pyramid.config import Configurator
 from pyramid.response import Response
 from sqlalchemy import create_engine
 
+from evalsys.collection.response_inserts import _PARTICIPANT_RESPONSE_WITH_SCORES
 from evalsys.json_text import dumps
-from evalsys.services.response_inserts import _PARTICIPANT_RESPONSE_WITH_SCORES
 
 URL = os.environ.get("EVALSYS_DATABASE_URL", "")
 _SCORES = [

@@ -4,28 +4,43 @@ import gc
 
 from pyramid.config import Configurator
 
-from .settings import apply_environment, as_bool
+from evalsys.settings import apply_environment, as_bool
+
+# The capabilities whose pages are found by scanning; the API scans itself (evalsys.api).
+CAPABILITIES = (
+    ".accounts",
+    ".admin",
+    ".collection",
+    ".imports",
+    ".results",
+    ".setup",
+    ".web",
+)
 
 
 def main(global_config, **settings):
     """Build the WSGI application."""
+    # Every table, so that relationships between capabilities resolve. Here, not at the top: the
+    # `evalsys` command imports this package and must start without the models.
+    import evalsys.models  # noqa: F401
     settings = apply_environment(settings)
     with Configurator(settings=settings) as config:
         # database session per request, transactions (pyramid_tm), retries (pyramid_retry)
-        config.include(".models")
-        # Jinja2 templates and the base layout
-        config.include(".templates")
+        config.include(".db")
+        # Jinja2 templates: the base layout and each capability's own pages
+        config.include(".web.templates")
         # language: the user's choice, then Accept-Language; Dutch by default
         config.include(".i18n")
         # signed session cookie, CSRF, who the user is and what they may do
-        config.include(".security")
+        config.include(".accounts.policy")
         # security headers on every response
-        config.include(".headers")
+        config.include(".web.headers")
         # request size limits for the HTML forms
-        config.include(".limits")
+        config.include(".web.limits")
         # every URL of the application
         config.include(".routes")
-        config.scan(".views")
+        for capability in CAPABILITIES:
+            config.scan(capability)
     app = config.make_wsgi_app()
     make_request_class_once(app)
     if as_bool(settings.get("evalsys.freeze_gc_at_start", False)):

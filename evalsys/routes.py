@@ -40,15 +40,17 @@ def includeme(config) -> None:
 
     # the participant survey: a link (or QR code) is the only key
     config.add_route(
-        "survey.fill", "/s/{token}", factory="evalsys.survey.context.SurveyLinkContext"
+        "survey.fill", "/s/{token}", factory="evalsys.collection.survey.context.SurveyLinkContext"
     )
     config.add_route(
-        "survey.thanks", "/s/{token}/klaar", factory="evalsys.survey.context.SurveyLinkContext"
+        "survey.thanks",
+        "/s/{token}/klaar",
+        factory="evalsys.collection.survey.context.SurveyLinkContext",
     )
 
     # interventions and their sites: progress, survey links, QR codes and flyers
-    intervention = "evalsys.resources.InterventionContext"
-    site = "evalsys.resources.SiteContext"
+    intervention = "evalsys.programme.contexts.InterventionContext"
+    site = "evalsys.programme.contexts.SiteContext"
     config.add_route("intervention.new", "/interventions/new")
     config.add_route("intervention.overview", "/i/{slug}", factory=intervention)
     config.add_route("intervention.setup", "/i/{slug}/setup", factory=intervention)
@@ -78,7 +80,7 @@ def includeme(config) -> None:
     )
 
     # results, reports and exports (docs/results.md)
-    report = "evalsys.report_context.ReportVersionContext"
+    report = "evalsys.results.contexts.ReportVersionContext"
     config.add_route("intervention.results", "/i/{slug}/results", factory=intervention)
     config.add_route("intervention.report_pdf", "/i/{slug}/report.pdf", factory=intervention)
     config.add_route("intervention.publish", "/i/{slug}/publish", factory=intervention)
@@ -95,8 +97,8 @@ def includeme(config) -> None:
     config.add_route("auth.logout", "/logout")
 
     # accounts and administration
-    user = "evalsys.resources.UserContext"
-    api_token = "evalsys.resources.ApiTokenContext"
+    user = "evalsys.accounts.contexts.UserContext"
+    api_token = "evalsys.accounts.contexts.ApiTokenContext"
     config.add_route("auth.second_step", "/login/code")
     config.add_route("auth.enrol", "/login/authenticator")
     config.add_route("auth.reset", "/reset/{token}")

@@ -14,8 +14,9 @@ from pyramid.paster import get_appsettings
 from transaction.interfaces import NoTransaction
 
 from evalsys import main
-from evalsys.models import get_engine, get_tm_session, metadata
-from evalsys.services import schema
+from evalsys.db import get_engine, schema
+from evalsys.db.transactions import get_tm_session
+from evalsys.models import metadata
 from evalsys.settings import apply_environment
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,8 +9,9 @@ from __future__ import annotations
 from pyramid.authorization import Allow, Authenticated
 from pyramid.httpexceptions import HTTPNotFound
 
-from ..models import Site, Wave
-from ..resources import ADMIN, intervention_in_url
+from evalsys.principals import ADMIN
+from evalsys.programme.contexts import intervention_in_url
+from evalsys.programme.models import Site, Wave
 
 
 class ApiRoot:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pyramid.view import view_config
 
-from .openapi import document
+from evalsys.api.openapi import document
 
 
 @view_config(route_name="api.openapi", request_method="GET", renderer="json", permission="public")

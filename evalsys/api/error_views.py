@@ -9,9 +9,9 @@ from pyramid.httpexceptions import HTTPException
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
 from pyramid_retry import is_error_retryable, is_last_attempt, mark_error_retryable
 
-from ..services.availability import RETRY_AFTER_SECONDS, database_unavailable, worth_retrying
-from ..services.setup import SetupError
-from .errors import ApiError, ErrorCode, error_response
+from evalsys.api.errors import ApiError, ErrorCode, error_response
+from evalsys.db.availability import RETRY_AFTER_SECONDS, database_unavailable, worth_retrying
+from evalsys.setup import SetupError
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +108,6 @@ def api_unexpected(exc: Exception, request):
 
 def allowed_methods(request) -> list[str]:
     """The methods the OpenAPI document lists for the matched route."""
-    from .openapi import methods_for_route
+    from evalsys.api.openapi import methods_for_route
 
     return methods_for_route(request.matched_route.name)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from pyramid.view import view_config
 
-from ..models import Intervention
-from ..services import setup
-from .representations import intervention_detail, intervention_summary, library_instrument
-from .requests import json_body
-from .scope import scope_for
+from evalsys import setup
+from evalsys.api.representations import (
+    intervention_detail,
+    intervention_summary,
+    library_instrument,
+)
+from evalsys.api.requests import json_body
+from evalsys.api.scope import scope_for
+from evalsys.programme.models import Intervention
 
 
 def visible_sites(request, intervention: Intervention) -> list:

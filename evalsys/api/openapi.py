@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from functools import cache
 
-from .schemas import SCHEMAS
+from evalsys.api.schemas import SCHEMAS
 
 PREFIX = "/api/v1"
 

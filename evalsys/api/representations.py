@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import surveys
-
-from ..models import Intervention, Response, Site, SurveyLink, Wave
-from ..models import Questionnaire as QuestionnaireRow
+from evalsys.collection.models import Response, SurveyLink
+from evalsys.programme.models import Intervention, Site, Wave
+from evalsys.programme.models import Questionnaire as QuestionnaireRow
 
 
 def stored_response(response: Response, intervention_slug: str, version: int) -> dict:

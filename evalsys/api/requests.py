@@ -9,9 +9,9 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from ..json_text import decode
-from .errors import ApiError, ErrorCode, detail
-from .openapi import document
+from evalsys.api.errors import ApiError, ErrorCode, detail
+from evalsys.api.openapi import document
+from evalsys.json_text import decode
 
 DOCUMENT_URI = "urn:evalsys:api:v1"
 DEFAULT_MAX_BODY_BYTES = 256 * 1024

@@ -9,12 +9,14 @@ from pyramid.view import view_config
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..json_text import encode
-from ..models import Intervention, Participant, Questionnaire, Response, Site, SurveyLink, Wave
-from ..models.core import Prepared, execute
-from ..services import audit, questionnaires, ratelimit
-from ..services.recent import recent
-from ..services.submissions import (
+from evalsys import audit
+from evalsys.api.errors import ApiError, ErrorCode, detail
+from evalsys.api.representations import response_body, stored_response
+from evalsys.api.requests import json_body
+from evalsys.api.scope import allows, scope_for
+from evalsys.collection import ratelimit
+from evalsys.collection.models import Participant, Response, SurveyLink
+from evalsys.collection.submissions import (
     AlreadyAnswered,
     InvalidAnswers,
     Submission,
@@ -22,10 +24,11 @@ from ..services.submissions import (
     WrongSite,
     submit,
 )
-from .errors import ApiError, ErrorCode, detail
-from .representations import response_body, stored_response
-from .requests import json_body
-from .scope import allows, scope_for
+from evalsys.db.recent import recent
+from evalsys.db.statements import Prepared, execute
+from evalsys.json_text import encode
+from evalsys.programme import questionnaires
+from evalsys.programme.models import Intervention, Questionnaire, Site, Wave
 
 DEFAULT_SUBMITS_PER_MINUTE = 120
 DEFAULT_PAGE = 100

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from ..models.intervention import DESIGNS
-from ..models.participant import GROUPS
-from ..models.response import MODES
-from .errors import ErrorCode
+from evalsys.api.errors import ErrorCode
+from evalsys.collection.models import GROUPS, MODES
+from evalsys.programme.models import DESIGNS
 
 SLUG = {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$", "maxLength": 64}
 TEXT = {"type": "string", "maxLength": 10000}

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import false, or_
 
-from ..models import Site
-from ..security import request_principals, token_allows
+from evalsys.accounts.policy import request_principals, token_allows
+from evalsys.programme.models import Site
 
 # what the API is used for -> the token permissions that allow it
 TOKEN_PERMISSIONS = {"read": ("read",), "submit": ("submit",), "structure": ("read", "submit")}

@@ -6,13 +6,15 @@ import datetime as dt
 
 from pyramid.view import view_config
 
-from ..models import Membership, SurveyLink, User
-from ..services import questionnaires, setup
-from .errors import ApiError, ErrorCode, detail
-from .interventions import visible_sites
-from .representations import link_body, questionnaire_body, site_body, wave_body
-from .requests import json_body
-from .scope import scope_for
+from evalsys import setup
+from evalsys.accounts.models import Membership, User
+from evalsys.api.errors import ApiError, ErrorCode, detail
+from evalsys.api.interventions import visible_sites
+from evalsys.api.representations import link_body, questionnaire_body, site_body, wave_body
+from evalsys.api.requests import json_body
+from evalsys.api.scope import scope_for
+from evalsys.collection.models import SurveyLink
+from evalsys.programme import questionnaires
 
 
 @view_config(route_name="api.sites", request_method="GET", renderer="json", permission="read")

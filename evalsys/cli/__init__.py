@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     # The command is the first word; without one (or with --help alone) no command is loaded.
     chosen = next((word for word in argv if not word.startswith("-")), "")
     args = build_parser(chosen).parse_args(argv)
-    from .bootstrap import CommandError
+    from evalsys.cli.bootstrap import CommandError
 
     try:
         return _module(args.command).run(args) or 0

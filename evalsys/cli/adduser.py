@@ -5,9 +5,9 @@ from __future__ import annotations
 import getpass
 import sys
 
-from ..models.user import ROLES
-from ..services.users import UserError, create_user
-from .bootstrap import CommandError, database_session, load_settings, migrated_engine
+from evalsys.accounts.models import ROLES
+from evalsys.accounts.users import UserError, create_user
+from evalsys.cli.bootstrap import CommandError, database_session, load_settings, migrated_engine
 
 
 def add_arguments(parser) -> None:

@@ -11,9 +11,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
-from ..models import get_engine, get_session_factory, get_tm_session
-from ..services.schema import SchemaOutOfDate, check_up_to_date
-from ..settings import ConfigurationError, apply_environment
+from evalsys.db import get_engine
+from evalsys.db.schema import SchemaOutOfDate, check_up_to_date
+from evalsys.db.transactions import get_session_factory, get_tm_session
+from evalsys.settings import ConfigurationError, apply_environment
 
 
 class CommandError(Exception):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..models import Intervention
-from .bootstrap import CommandError
+from evalsys.cli.bootstrap import CommandError
+from evalsys.programme.models import Intervention
 
 
 def intervention_by_slug(dbsession, slug: str) -> Intervention:

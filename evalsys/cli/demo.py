@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..models import Intervention
-from ..services import demo
-from .bootstrap import CommandError, database_session, load_settings, migrated_engine
+from evalsys import demo
+from evalsys.cli.bootstrap import CommandError, database_session, load_settings, migrated_engine
+from evalsys.programme.models import Intervention
 
 
 def add_arguments(parser) -> None:

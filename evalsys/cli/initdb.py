@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..services.schema import current_revision, head_revision, upgrade
-from .bootstrap import connect, load_settings, safe_url
+from evalsys.cli.bootstrap import connect, load_settings, safe_url
+from evalsys.db.schema import current_revision, head_revision, upgrade
 
 
 def add_arguments(parser) -> None:

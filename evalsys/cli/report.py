@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..services import audit, evaluation, reports
-from .bootstrap import CommandError, database_session, load_settings, migrated_engine
-from .common import intervention_by_slug
-from .progress_bar import ProgressBar
+from evalsys import audit
+from evalsys.cli.bootstrap import CommandError, database_session, load_settings, migrated_engine
+from evalsys.cli.common import intervention_by_slug
+from evalsys.cli.progress_bar import ProgressBar
+from evalsys.results import evaluation, reports
 
 
 def add_arguments(parser) -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from ..models import Intervention, User
-from ..models.user import TOKEN_PERMISSIONS
-from ..services import audit
-from ..services.tokens import create_token
-from ..services.users import UserError
-from .bootstrap import CommandError, database_session, load_settings, migrated_engine
+from evalsys import audit
+from evalsys.accounts.models import TOKEN_PERMISSIONS, User
+from evalsys.accounts.tokens import create_token
+from evalsys.accounts.users import UserError
+from evalsys.cli.bootstrap import CommandError, database_session, load_settings, migrated_engine
+from evalsys.programme.models import Intervention
 
 
 def add_arguments(parser) -> None:

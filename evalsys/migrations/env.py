@@ -2,7 +2,8 @@
 
 from alembic import context
 
-from evalsys.models import get_engine, metadata
+from evalsys.db import get_engine
+from evalsys.models import metadata
 from evalsys.settings import apply_environment
 
 config = context.config

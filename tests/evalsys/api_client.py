@@ -15,8 +15,9 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request as WerkzeugRequest
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from evalsys.accounts.models import ApiToken, Membership
 from evalsys.api.requests import validation_errors
-from evalsys.models import ApiToken, Membership, SurveyLink
+from evalsys.collection.models import SurveyLink
 
 _spec: dict = {}
 

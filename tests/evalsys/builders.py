@@ -5,17 +5,11 @@ from __future__ import annotations
 import itertools
 import uuid
 
-from evalsys.models import (
-    Intervention,
-    Participant,
-    Questionnaire,
-    Response,
-    Site,
-    User,
-    Wave,
-)
-from evalsys.services import questionnaires
-from evalsys.services.passwords import hash_password
+from evalsys.accounts.models import User
+from evalsys.accounts.passwords import hash_password
+from evalsys.collection.models import Participant, Response
+from evalsys.programme import questionnaires
+from evalsys.programme.models import Intervention, Questionnaire, Site, Wave
 
 _counter = itertools.count(1)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from evalsys.models import Membership, User
-from evalsys.services.passwords import hash_password
+from evalsys.accounts.models import Membership, User
+from evalsys.accounts.passwords import hash_password
 
 from . import builders
 from .web import login

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from evalsys.models import Intervention, Site, User
-from evalsys.services.submissions import Submission, submit
+from evalsys.accounts.models import User
+from evalsys.collection.submissions import Submission, submit
+from evalsys.programme.models import Intervention, Site
 
 from . import builders
 from .world import grant, make_user

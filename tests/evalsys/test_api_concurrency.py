@@ -13,12 +13,14 @@ import pytest
 import sqlalchemy as sa
 from webtest.http import StopableWSGIServer
 
-from evalsys import main
+from evalsys import demo, main
+from evalsys.accounts.models import User
+from evalsys.accounts.tokens import create_token, find_token
 from evalsys.api.responses import _Ref
-from evalsys.models import SurveyLink, User, get_engine, get_session_factory
-from evalsys.services import demo, schema
-from evalsys.services.submissions import Submission, submit
-from evalsys.services.tokens import create_token, find_token
+from evalsys.collection.models import SurveyLink
+from evalsys.collection.submissions import Submission, submit
+from evalsys.db import get_engine, schema
+from evalsys.db.transactions import get_session_factory
 from evalsys.settings import apply_environment
 
 from .builders import BRS_ANSWERS

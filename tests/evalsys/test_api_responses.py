@@ -7,8 +7,12 @@ import uuid
 
 import pytest
 
-from evalsys.models import AuditEvent, Membership, Response, utcnow
-from evalsys.services import questionnaires, ratelimit
+from evalsys.accounts.models import Membership
+from evalsys.audit.models import AuditEvent
+from evalsys.collection import ratelimit
+from evalsys.collection.models import Response
+from evalsys.db.meta import utcnow
+from evalsys.programme import questionnaires
 
 from . import builders
 from . import world as worlds

@@ -6,7 +6,9 @@ import uuid
 
 import pytest
 
-from evalsys.models import AuditEvent, Intervention, Membership, Questionnaire
+from evalsys.accounts.models import Membership
+from evalsys.audit.models import AuditEvent
+from evalsys.programme.models import Intervention, Questionnaire
 
 from . import builders
 from . import world as worlds

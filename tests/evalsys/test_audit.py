@@ -10,9 +10,9 @@ import pytest
 from pyramid.request import Request, apply_request_extensions
 from pyramid.response import Response
 
-from evalsys.models import AuditEvent
-from evalsys.security import audited_view
-from evalsys.services import audit
+from evalsys import audit
+from evalsys.accounts.policy import audited_view
+from evalsys.audit.models import AuditEvent
 
 from . import world as worlds
 from .access_rules import RULES

@@ -9,10 +9,11 @@ import time
 import pyotp
 import pytest
 
-from evalsys.models import AuditEvent, PasswordReset, RecoveryCode, User
-from evalsys.services import totp
-from evalsys.services.passwords import verify_password
-from evalsys.services.throttle import ThrottleRules, is_throttled
+from evalsys.accounts import totp
+from evalsys.accounts.models import PasswordReset, RecoveryCode, User
+from evalsys.accounts.passwords import verify_password
+from evalsys.accounts.throttle import ThrottleRules, is_throttled
+from evalsys.audit.models import AuditEvent
 
 from . import world as worlds
 from .web import csrf_token
@@ -44,7 +45,7 @@ def actions(dbsession, **where) -> list[str]:
 
 
 def test_password_hashes_are_argon2id(dbsession):
-    from evalsys.services.passwords import hash_password
+    from evalsys.accounts.passwords import hash_password
 
     assert hash_password("een lang wachtwoord").startswith("$argon2id$")
 
@@ -335,7 +336,7 @@ def test_admin_creates_a_user_who_sets_a_password_with_the_one_time_link(testapp
 
 
 def test_admin_reset_link_replaces_earlier_links_and_expires(testapp, dbsession, tm):
-    from evalsys.services.users import create_reset_link, find_reset_link
+    from evalsys.accounts.users import create_reset_link, find_reset_link
 
     world = worlds.build(dbsession, tm)
     coordinator = world.users["coordinator"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import psycopg
 from sqlalchemy.exc import DBAPIError
 
-from evalsys.services.availability import database_unavailable, worth_retrying
+from evalsys.db.availability import database_unavailable, worth_retrying
 
 
 def _wrapped(orig: Exception, invalidated: bool = False) -> DBAPIError:

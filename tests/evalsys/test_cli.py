@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from evalsys.cli import COMMANDS, main
-from evalsys.services.demo import DEMO_LOGINS
+from evalsys.demo import DEMO_LOGINS
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = ("interventions", "sites", "waves", "users", "survey_links")
@@ -198,7 +198,7 @@ def test_demo_answers_are_deterministic_for_a_seed():
     import numpy as np
 
     import surveys
-    from evalsys.services import demo_data
+    from evalsys.demo import answers as demo_data
 
     questionnaire = surveys.Questionnaire(
         id="demo",

@@ -8,7 +8,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from evalsys.models import AuditEvent, Membership, Participant, Response, Score, SurveyLink
+from evalsys.accounts.models import Membership
+from evalsys.audit.models import AuditEvent
+from evalsys.collection.models import Participant, Response, Score, SurveyLink
 
 from . import builders
 

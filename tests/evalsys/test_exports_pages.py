@@ -9,7 +9,7 @@ import pyreadstat
 import pytest
 from openpyxl import load_workbook
 
-from evalsys.models import AuditEvent
+from evalsys.audit.models import AuditEvent
 
 from . import results_data
 from .world import sign_in

@@ -9,7 +9,7 @@ import pyreadstat
 import pytest
 from openpyxl import load_workbook
 
-from evalsys.services import exports
+from evalsys.results import exports
 
 from . import results_data
 

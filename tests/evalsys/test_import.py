@@ -9,15 +9,12 @@ import uuid
 import openpyxl
 import pytest
 
-from evalsys.models import AuditEvent, Participant, Response, Score, User
-from evalsys.services.imports import (
-    SUBMISSION_NAMESPACE,
-    Importer,
-    RowError,
-    derived_submission_id,
-)
-from evalsys.services.spreadsheets import open_table
-from evalsys.services.submissions import Submission, submit
+from evalsys.accounts.models import User
+from evalsys.audit.models import AuditEvent
+from evalsys.collection.models import Participant, Response, Score
+from evalsys.collection.submissions import Submission, submit
+from evalsys.imports.importer import SUBMISSION_NAMESPACE, Importer, RowError, derived_submission_id
+from evalsys.imports.spreadsheets import open_table
 
 from .import_fixtures import ANSWERS, make_setup
 from .import_fixtures import login_english as login
@@ -517,7 +514,7 @@ def test_error_reports_older_than_a_week_are_removed(tmp_path):
     import os
     import time
 
-    from evalsys.services.import_reports import ErrorReport, report_path
+    from evalsys.imports.reports import ErrorReport, report_path
 
     settings = {"evalsys.work_dir": str(tmp_path), "sqlalchemy.url": "sqlite://"}
     old = ErrorReport(settings, 7, str, ("row", "column", "value", "problem"))

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from evalsys.models import get_engine, metadata
-from evalsys.services import schema
+from evalsys.db import get_engine, schema
+from evalsys.models import metadata
 from evalsys.settings import apply_environment
 
 

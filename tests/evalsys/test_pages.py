@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from evalsys.models import AuditEvent
+from evalsys.audit.models import AuditEvent
 
 from . import builders
 from .web import csrf_token, login

@@ -6,8 +6,9 @@ import uuid
 
 import pytest
 
-from evalsys.models import Participant, Response, User
-from evalsys.services.submissions import Submission, submit
+from evalsys.accounts.models import User
+from evalsys.collection.models import Participant, Response
+from evalsys.collection.submissions import Submission, submit
 
 from .import_fixtures import ANSWERS, make_setup
 from .import_fixtures import login_english as login

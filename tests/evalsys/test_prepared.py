@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Integer, bindparam, exc, func, insert, select
 
-from evalsys.models import AuditEvent, utcnow
-from evalsys.models.core import Prepared, execute
+from evalsys.audit.models import AuditEvent
+from evalsys.db.meta import utcnow
+from evalsys.db.statements import Prepared, execute
 
 from .world import tm_session
 

@@ -11,7 +11,8 @@ import pytest
 from pypdf import PdfReader
 
 from analysis.charts.numbers import number
-from evalsys.models import AuditEvent, ReportVersion
+from evalsys.audit.models import AuditEvent
+from evalsys.results.models import ReportVersion
 
 from . import builders, results_data
 from .web import csrf_token
@@ -100,7 +101,7 @@ def test_the_ministry_downloads_exactly_the_stored_bytes(testapp, world, dbsessi
         == 304
     )
     # a new version later (an evaluator signs in only once per code): the old bytes stay
-    from evalsys.services import evaluation, reports
+    from evalsys.results import evaluation, reports
 
     found = evaluation.evaluate_intervention(dbsession, world.intervention, {})
     reports.publish(dbsession, world.intervention, found, user=world.users["evaluator"])
@@ -110,7 +111,7 @@ def test_the_ministry_downloads_exactly_the_stored_bytes(testapp, world, dbsessi
 
 
 def test_a_published_version_cannot_be_changed(world, dbsession, tm):
-    from evalsys.services import evaluation, reports
+    from evalsys.results import evaluation, reports
 
     found = evaluation.evaluate_intervention(dbsession, world.intervention, {})
     row = reports.publish(dbsession, world.intervention, found, user=None)

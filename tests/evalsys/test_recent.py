@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from evalsys.models import ApiToken
-from evalsys.services.recent import Recent
-from evalsys.services.tokens import LAST_USED_RESOLUTION, find_token, revoke
+from evalsys.accounts.models import ApiToken
+from evalsys.accounts.tokens import LAST_USED_RESOLUTION, find_token, revoke
+from evalsys.db.recent import Recent
 
 from . import world as worlds
 

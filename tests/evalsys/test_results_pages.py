@@ -60,7 +60,7 @@ def test_charts_are_inline_svg_without_style_attributes(testapp, world):
 
 
 def test_viewing_results_is_audited(testapp, world, dbsession):
-    from evalsys.models import AuditEvent
+    from evalsys.audit.models import AuditEvent
 
     sign_in(testapp, world.users["evaluator"])
     testapp.get(f"/i/{world.intervention.slug}/results")

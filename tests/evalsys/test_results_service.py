@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from evalsys.services import evaluation
+from evalsys.results import evaluation
 
 from . import results_data
 

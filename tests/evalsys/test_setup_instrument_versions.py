@@ -14,7 +14,7 @@ import yaml
 
 import surveys
 import surveys.registry
-from evalsys.models import Intervention
+from evalsys.programme.models import Intervention
 
 from .world import make_user, signed_in_evaluator_of_an_intervention
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from evalsys.models import Intervention, Membership, SurveyLink
+from evalsys.accounts.models import Membership
+from evalsys.collection.models import SurveyLink
+from evalsys.programme.models import Intervention
 
 from . import builders
 from .builders import BRS_ANSWERS
@@ -187,7 +189,7 @@ def test_an_xlsform_becomes_an_instrument_to_choose(testapp, dbsession, tm, eval
 
 
 def test_a_broken_xlsform_is_explained_and_stores_nothing(testapp, dbsession, tm, evaluator):
-    from evalsys.models import InstrumentDefinition
+    from evalsys.programme.models import InstrumentDefinition
 
     user, _ = evaluator
     slug = signed_in_evaluator_of_an_intervention(testapp, dbsession, tm, user)

@@ -7,9 +7,11 @@ import uuid
 
 import pytest
 
-from evalsys.models import AuditEvent, Membership, Questionnaire
-from evalsys.services import setup
-from evalsys.services.submissions import Submission, submit
+from evalsys import setup
+from evalsys.accounts.models import Membership
+from evalsys.audit.models import AuditEvent
+from evalsys.collection.submissions import Submission, submit
+from evalsys.programme.models import Questionnaire
 
 from . import builders
 from .builders import BRS_ANSWERS

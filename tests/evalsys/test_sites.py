@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from pypdf import PdfReader
 
-from evalsys.models import Membership, SurveyLink
-from evalsys.services import links as link_service
-from evalsys.services.submissions import Submission, submit
+from evalsys.accounts.models import Membership
+from evalsys.collection import links as link_service
+from evalsys.collection.models import SurveyLink
+from evalsys.collection.submissions import Submission, submit
 
 from . import builders
 from .builders import BRS_ANSWERS

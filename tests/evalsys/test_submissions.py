@@ -6,9 +6,9 @@ import uuid
 
 import pytest
 
-from evalsys.models import Participant, Response, Score
-from evalsys.services.response_inserts import RESPONSE_COLUMNS, insert_response
-from evalsys.services.submissions import (
+from evalsys.collection.models import Participant, Response, Score
+from evalsys.collection.response_inserts import RESPONSE_COLUMNS, insert_response
+from evalsys.collection.submissions import (
     AlreadyAnswered,
     InvalidAnswers,
     Submission,

@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from evalsys.models import Intervention, Participant, Response, SurveyLink
-from evalsys.services import ratelimit
+from evalsys.collection import ratelimit
+from evalsys.collection.models import Participant, Response, SurveyLink
+from evalsys.programme.models import Intervention
 
 from . import builders
 from .builders import BRS_ANSWERS

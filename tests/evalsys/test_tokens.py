@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from pyramid.request import Request, apply_request_extensions
 
+from evalsys.accounts.models import ApiToken, Membership
+from evalsys.accounts.policy import principals_for, token_allows
+from evalsys.accounts.tokens import create_token, find_token, scopes_for
+from evalsys.accounts.users import UserError
+from evalsys.audit.models import AuditEvent
 from evalsys.cli import main as cli_main
-from evalsys.models import ApiToken, AuditEvent, Membership
-from evalsys.security import principals_for, token_allows
-from evalsys.services.tokens import create_token, find_token, scopes_for
-from evalsys.services.users import UserError
 
 from . import world as worlds
 from .web import csrf_token
@@ -213,7 +214,7 @@ def config(scratch_database, tmp_path, monkeypatch) -> str:
 def test_token_command_creates_a_token_from_the_command_line(config, scratch_database, capsys):
     import sqlalchemy as sa
 
-    from evalsys.services.demo import DEMO_SLUG
+    from evalsys.demo import DEMO_SLUG
 
     assert cli_main(["initdb", config]) == 0
     assert cli_main(["demo", config]) == 0

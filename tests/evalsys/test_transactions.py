@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from sqlalchemy import func, insert, select
 
-from evalsys.models import AuditEvent, Intervention, Response, utcnow
-from evalsys.models.core import execute
-from evalsys.services.submissions import submit
+from evalsys.audit.models import AuditEvent
+from evalsys.collection.models import Response
+from evalsys.collection.submissions import submit
+from evalsys.db.meta import utcnow
+from evalsys.db.statements import execute
+from evalsys.programme.models import Intervention
 
 from . import builders
 from .test_submissions import make

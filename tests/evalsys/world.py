@@ -14,17 +14,12 @@ import pyotp
 import transaction
 from argon2 import PasswordHasher
 
-from evalsys.models import (
-    ApiToken,
-    Intervention,
-    Membership,
-    Site,
-    SurveyLink,
-    User,
-    get_tm_session,
-)
-from evalsys.services.tokens import create_token
-from evalsys.services.users import create_reset_link
+from evalsys.accounts.models import ApiToken, Membership, User
+from evalsys.accounts.tokens import create_token
+from evalsys.accounts.users import create_reset_link
+from evalsys.collection.models import SurveyLink
+from evalsys.db.transactions import get_tm_session
+from evalsys.programme.models import Intervention, Site
 
 from . import builders
 from .web import csrf_token

@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 
 # Frozen copies of the app's column types: a migration must not change when models do.
 JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
-# Stored in UTC; evalsys.models.meta.UTCDateTime converts on the way in and out.
+# Stored in UTC; evalsys.db.meta.UTCDateTime converts on the way in and out.
 UTC_TIMESTAMP = sa.DateTime(timezone=True)
 
 revision = "0001"

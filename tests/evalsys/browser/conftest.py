@@ -46,10 +46,9 @@ def live_server(browser_available, scratch_database_session):
     """evalsys served by waitress on 127.0.0.1, on its own migrated database with the demo."""
     from waitress.server import create_server
 
-    from evalsys import main
+    from evalsys import demo, main
     from evalsys.cli.bootstrap import database_session
-    from evalsys.models import get_engine
-    from evalsys.services import demo, schema
+    from evalsys.db import get_engine, schema
     from evalsys.settings import apply_environment
 
     settings = apply_environment(scratch_database_session)

@@ -12,7 +12,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from evalsys.services.demo import DEMO_LOGINS, DEMO_SLUG
+from evalsys.demo import DEMO_LOGINS, DEMO_SLUG
 
 from .conftest import axe_violations, screenshot
 

@@ -1,0 +1,255 @@
+"""Who is asking (session cookie or API token) and what they may do (ACLs on contexts).
+
+Principals (what ACLs grant to):
+
+- ``system.Everyone``; for a logged-in person also ``system.Authenticated``, ``user:{id}`` and
+  ``role:{role}``;
+- an evaluator's whole intervention: ``intervention:{id}``; a coordinator's site: ``site:{id}`` and
+  ``intervention-site:{intervention id}`` (they may open the intervention, and see only their sites
+  inside it);
+- a request with ``Authorization: Bearer <token>`` gets ``api-token`` and ``token-user:{id}``, plus
+  ``token-read:...`` / ``token-submit:...`` for what the token's scope covers and its user may still
+  see. A token never carries its user's role: an admin's token is no admin.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from pyramid.authorization import ACLHelper, Authenticated, Everyone
+from pyramid.csrf import SessionCSRFStoragePolicy
+from pyramid.session import SignedCookieSessionFactory
+
+from evalsys import audit
+from evalsys.accounts.models import ApiToken, User
+from evalsys.accounts.tokens import Grant, covers, find_token, user_may_see
+from evalsys.db.recent import recent
+from evalsys.settings import as_bool
+
+SESSION_USER_KEY = "user_id"
+SESSION_FINGERPRINT_KEY = "auth_fp"
+PENDING_USER_KEY = "pending_user_id"
+PENDING_SINCE_KEY = "pending_since"
+PENDING_FINGERPRINT_KEY = "pending_fp"
+# Between the password and the second step (code or enrolment) a person has this long.
+PENDING_SECONDS = 10 * 60
+
+# Views with these permissions show participant-level data: every call is audited.
+PARTICIPANT_PERMISSIONS = {"view_participants": "participant_data_viewed", "export": "export"}
+
+
+def session_fingerprint(user: User) -> str:
+    """Changes when the password or the authenticator changes, ending every other session."""
+    material = f"{user.password_hash or ''}|{user.totp_secret or ''}|{user.role}"
+    return hashlib.sha256(material.encode()).hexdigest()[:24]
+
+
+def bearer_token(request) -> str | None:
+    """The token of an ``Authorization: Bearer`` header, or None when there is no such header."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return value.strip()
+
+
+def _api_token(request) -> Grant | None:
+    secret = bearer_token(request)
+    if not secret:
+        return None
+    # Outside the request's transaction: a submission then needs none (models.direct_connection).
+    return find_token(request.dbconnection, secret, recent=recent(request, "tokens"))
+
+
+def _identity(request) -> User | None:
+    if bearer_token(request) is not None:
+        # Bearer requests never use the session cookie, whatever the token's fate.
+        token = request.api_token
+        return None if token is None else request.dbsession.get(User, token.user_id)
+    user_id = request.session.get(SESSION_USER_KEY)
+    if user_id is None:
+        return None
+    user = request.dbsession.get(User, user_id)
+    if user is None or not user.active:
+        return None
+    if request.session.get(SESSION_FINGERPRINT_KEY) != session_fingerprint(user):
+        return None
+    return user
+
+
+def principals_for(user: User | None, token: ApiToken | Grant | None = None) -> list[str]:
+    """The principals ACLs grant to: role, user, and each intervention or site the user works on.
+
+    With a token, only the token counts (``user`` is not read, so it may be None).
+    """
+    principals = [Everyone]
+    if token is not None:
+        if not token.user.active:
+            return principals
+        return principals + ["api-token", f"token-user:{token.user_id}", *_token_principals(token)]
+    if user is None or not user.active:
+        return principals
+    principals += [Authenticated, f"user:{user.id}", f"role:{user.role}"]
+    for membership in user.memberships:
+        # Only the memberships that fit the role count (a role change never widens access).
+        if user.role == "evaluator" and membership.site_id is None:
+            principals.append(f"intervention:{membership.intervention_id}")
+        elif user.role == "coordinator" and membership.site_id is not None:
+            principals.append(f"site:{membership.site_id}")
+            principals.append(f"intervention-site:{membership.intervention_id}")
+    return principals
+
+
+def request_principals(request) -> list[str]:
+    """The principals of this request; a token request never loads its user."""
+    token = request.api_token
+    return principals_for(None if token is not None else request.identity, token)
+
+
+def _token_principals(token: ApiToken | Grant) -> list[str]:
+    kind = f"token-{token.permission}"
+    if token.site_id is None:
+        if user_may_see(token.user, token.intervention_id, None):
+            return [f"{kind}:intervention:{token.intervention_id}"]
+        return []
+    if user_may_see(token.user, token.intervention_id, token.site_id):
+        return [f"{kind}:site:{token.site_id}"]
+    return []
+
+
+def token_allows(request, permission: str, *, intervention_id: int, site_id: int | None) -> bool:
+    """Does the request's API token allow ``permission`` ("read" or "submit") here?
+
+    ``site_id`` None asks for the whole intervention, which a single-site token does not cover.
+    The token's user must still be allowed to see it (membership, or admin).
+    """
+    token = request.api_token
+    if token is None:
+        return False
+    return covers(token, permission, intervention_id, site_id)
+
+
+class SecurityPolicy:
+    """One policy for the whole app: identity from the session or a token, ACLs for rights."""
+
+    def identity(self, request) -> User | None:
+        return request.evalsys_identity
+
+    def authenticated_userid(self, request) -> int | None:
+        user = request.identity
+        return None if user is None else user.id
+
+    def permits(self, request, context, permission):
+        principals = request_principals(request)
+        return ACLHelper().permits(context, principals, permission)
+
+    def remember(self, request, userid, **kw):
+        user = request.dbsession.get(User, userid)
+        request.session.invalidate()  # a new session on login: no fixation
+        request.session[SESSION_USER_KEY] = userid
+        request.session[SESSION_FINGERPRINT_KEY] = session_fingerprint(user)
+        request.session.new_csrf_token()
+        request.__dict__.pop("evalsys_identity", None)
+        return []
+
+    def forget(self, request, **kw):
+        request.session.invalidate()
+        request.__dict__.pop("evalsys_identity", None)
+        return []
+
+
+def start_second_step(request, user: User) -> None:
+    """The password was right; the person still has to give a code (or enrol an app)."""
+    request.session.invalidate()
+    request.session[PENDING_USER_KEY] = user.id
+    request.session[PENDING_SINCE_KEY] = int(time.time())
+    request.session[PENDING_FINGERPRINT_KEY] = session_fingerprint(user)
+    request.session.new_csrf_token()
+
+
+def pending_user(request) -> User | None:
+    """The user who gave the right password in the last ten minutes and is at the second step."""
+    user_id = request.session.get(PENDING_USER_KEY)
+    since = request.session.get(PENDING_SINCE_KEY, 0)
+    if user_id is None or time.time() - since > PENDING_SECONDS:
+        return None
+    user = request.dbsession.get(User, user_id)
+    if user is None or not user.active:
+        return None
+    if request.session.get(PENDING_FINGERPRINT_KEY) != session_fingerprint(user):
+        return None
+    return user
+
+
+def _check_csrf(request) -> bool:
+    # A bearer token is not sent by browsers on their own, so it needs no CSRF token.
+    return bearer_token(request) is None
+
+
+def _session_factory(settings):
+    options = dict(
+        cookie_name="evalsys_session",
+        httponly=True,
+        samesite="Lax",
+        timeout=int(settings.get("evalsys.session_timeout", 8 * 3600)),
+        reissue_time=600,
+    )
+    secret = settings["evalsys.session_secret"]
+    always_secure = as_bool(settings.get("evalsys.secure_cookies", False))
+    plain = SignedCookieSessionFactory(secret, secure=always_secure, **options)
+    secure = SignedCookieSessionFactory(secret, secure=True, **options)
+
+    def session_factory(request):
+        # Secure whenever the request came over https (directly, or through a trusted proxy).
+        return (secure if request.scheme == "https" else plain)(request)
+
+    return session_factory
+
+
+def audited_view(view, info):
+    """Record every successful call of a view that shows participant-level data."""
+    action = PARTICIPANT_PERMISSIONS.get(info.options.get("permission"))
+    if action is None:
+        return view
+
+    def wrapper(context, request):
+        response = view(context, request)
+        if getattr(response, "status_int", 200) < 400:
+            intervention = getattr(context, "intervention", None)
+            site = getattr(context, "site", None)
+            audit.record_request(
+                request,
+                action,
+                target_type="route",
+                target_id=request.matched_route.name if request.matched_route else "",
+                intervention_id=getattr(intervention, "id", None),
+                site_id=getattr(site, "id", None),
+                path=request.path,
+                method=request.method,
+            )
+        return response
+
+    return wrapper
+
+
+def includeme(config) -> None:
+    settings = config.get_settings()
+    config.set_session_factory(_session_factory(settings))
+    config.set_csrf_storage_policy(SessionCSRFStoragePolicy())
+    config.set_default_csrf_options(require_csrf=True, callback=_check_csrf)
+    config.add_request_method(_api_token, "api_token", reify=True)
+    config.add_request_method(_identity, "evalsys_identity", reify=True)
+    config.set_security_policy(SecurityPolicy())
+    config.set_root_factory("evalsys.principals.Root")
+    config.add_view_deriver(audited_view)
+
+
+__all__ = [
+    "SecurityPolicy",
+    "pending_user",
+    "principals_for",
+    "request_principals",
+    "start_second_step",
+    "token_allows",
+]

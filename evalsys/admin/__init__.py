@@ -1,0 +1,1 @@
+"""The administrator's pages: users, their roles and access, reset links, and the audit log."""

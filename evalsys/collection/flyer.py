@@ -1,0 +1,67 @@
+"""A printable A4 flyer for a survey link: big QR code, the address to type, who it is for."""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from analysis.report.fonts import register_fonts
+from evalsys.collection.links import qr_code
+
+TEXTS = {
+    "nl": {
+        "heading": "Vul de vragenlijst in",
+        "scan": "Scan de QR-code met de camera van je telefoon.",
+        "type": "Of typ dit adres in je browser:",
+        "time": "Het duurt ongeveer 10 minuten. Je naam vragen we niet.",
+    },
+    "en": {
+        "heading": "Fill in the questionnaire",
+        "scan": "Scan the QR code with your phone's camera.",
+        "type": "Or type this address in your browser:",
+        "time": "It takes about 10 minutes. We do not ask your name.",
+    },
+}
+
+
+def flyer_pdf(url: str, *, intervention: str, site: str, wave: str, language: str = "nl") -> bytes:
+    regular, bold = register_fonts()
+    texts = TEXTS.get(language, TEXTS["nl"])
+    buffer = io.BytesIO()
+    page = Canvas(buffer, pagesize=A4, pageCompression=1)
+    page.setTitle(f"{texts['heading']}: {intervention}, {site}, {wave}")
+    page.setAuthor("evalsys")
+    page.setSubject(url)
+    width, height = A4
+    centre = width / 2
+
+    page.setFont(bold, 30)
+    page.drawCentredString(centre, height - 40 * mm, texts["heading"])
+    page.setFont(regular, 18)
+    page.drawCentredString(centre, height - 55 * mm, intervention)
+    page.setFont(regular, 14)
+    page.drawCentredString(centre, height - 65 * mm, f"{site} · {wave}")
+
+    matrix = list(qr_code(url).matrix_iter(scale=1, border=4))
+    size = 110 * mm
+    cell = size / len(matrix)
+    left, top = centre - size / 2, height - 80 * mm
+    for row, line in enumerate(matrix):
+        for col, dark in enumerate(line):
+            if dark:
+                page.rect(left + col * cell, top - (row + 1) * cell, cell, cell, stroke=0, fill=1)
+
+    y = top - size - 15 * mm
+    page.setFont(regular, 14)
+    page.drawCentredString(centre, y, texts["scan"])
+    page.drawCentredString(centre, y - 10 * mm, texts["type"])
+    page.setFont(bold, 13)
+    page.drawCentredString(centre, y - 20 * mm, url)
+    page.setFont(regular, 12)
+    page.drawCentredString(centre, y - 35 * mm, texts["time"])
+    page.showPage()
+    page.save()
+    return buffer.getvalue()

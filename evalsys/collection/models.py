@@ -1,0 +1,181 @@
+"""What collection stores: participants (pseudonymous codes, never names, e-mail addresses or
+birth dates), their responses (raw answers as submitted, never edited in place), the scores
+derived from them, and the survey links that are a participant's only key."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    event,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from evalsys.db.meta import Base, utcnow
+from evalsys.programme.models import Site, Wave, same_intervention_fk
+
+GROUPS = ("intervention", "comparison")
+CONSENT_BY = ("participant", "parent")
+
+
+class Participant(Base):
+    __tablename__ = "participants"
+    __table_args__ = (
+        UniqueConstraint("intervention_id", "code"),
+        UniqueConstraint("id", "intervention_id"),
+        same_intervention_fk("site_id", "sites"),
+        CheckConstraint(f"group_name IN {GROUPS}", name="group_name"),
+        CheckConstraint(f"consent_by IS NULL OR consent_by IN {CONSENT_BY}", name="consent_by"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intervention_id: Mapped[int] = mapped_column(ForeignKey("interventions.id", ondelete="CASCADE"))
+    site_id: Mapped[int]
+    code: Mapped[str] = mapped_column(String(64))
+    group_name: Mapped[str] = mapped_column("group_name", String(16), default="intervention")
+    consent_at: Mapped[dt.datetime | None]
+    consent_by: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    site: Mapped[Site] = relationship(
+        foreign_keys="Participant.site_id",
+        primaryjoin="Participant.site_id == Site.id",
+    )
+
+
+MODES = ("web", "paper", "import", "api")
+
+
+class Response(Base):
+    """One participant's answers at one wave.
+
+    A correction is a new row whose ``supersedes_id`` names the old one; the old row only gets
+    ``superseded_at`` set. A partial unique index allows one current row per participant × wave.
+    """
+
+    __tablename__ = "responses"
+    __table_args__ = (
+        same_intervention_fk("participant_id", "participants"),
+        same_intervention_fk("wave_id", "waves"),
+        same_intervention_fk("questionnaire_id", "questionnaires"),
+        CheckConstraint(f"mode IN {MODES}", name="mode"),
+        CheckConstraint("duration_seconds IS NULL OR duration_seconds >= 0", name="duration"),
+        Index(
+            "uq_responses_current_participant_wave",
+            "participant_id",
+            "wave_id",
+            unique=True,
+            sqlite_where=text("superseded_at IS NULL"),
+            postgresql_where=text("superseded_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[str] = mapped_column(String(36), unique=True)
+    intervention_id: Mapped[int] = mapped_column(ForeignKey("interventions.id", ondelete="CASCADE"))
+    participant_id: Mapped[int]
+    wave_id: Mapped[int]
+    questionnaire_id: Mapped[int]
+    answers: Mapped[dict]
+    instruments: Mapped[dict]  # instrument id -> version used
+    language: Mapped[str] = mapped_column(String(16))
+    mode: Mapped[str] = mapped_column(String(8))
+    duration_seconds: Mapped[int | None]
+    quality_flags: Mapped[list] = mapped_column(default=list)
+    submitted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("responses.id"), unique=True)
+    superseded_at: Mapped[dt.datetime | None]
+
+    participant: Mapped[Participant] = relationship(
+        foreign_keys="Response.participant_id",
+        primaryjoin="Response.participant_id == Participant.id",
+    )
+    wave: Mapped[Wave] = relationship(
+        foreign_keys="Response.wave_id",
+        primaryjoin="Response.wave_id == Wave.id",
+    )
+    scores: Mapped[list[Score]] = relationship(
+        back_populates="response", cascade="all, delete-orphan"
+    )
+
+
+class Score(Base):
+    """A scale score derived from a response by ``surveys``; it can always be recomputed."""
+
+    __tablename__ = "scores"
+    __table_args__ = (
+        UniqueConstraint("response_id", "instrument_key", "scale"),
+        CheckConstraint("items_answered >= 0", name="items_answered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
+    instrument_key: Mapped[str] = mapped_column(String(100))
+    scale: Mapped[str] = mapped_column(String(100))
+    value: Mapped[float | None] = mapped_column(Float)
+    items_answered: Mapped[int]
+    band: Mapped[str | None] = mapped_column(String(64))
+
+    response: Mapped[Response] = relationship(back_populates="scores")
+
+
+IMMUTABLE_RESPONSE_FIELDS = (
+    "submission_id",
+    "answers",
+    "participant_id",
+    "wave_id",
+    "questionnaire_id",
+    "submitted_at",
+    "mode",
+    "language",
+)
+
+
+@event.listens_for(Response, "before_update")
+def _responses_are_never_edited(mapper, connection, target: Response) -> None:
+    from sqlalchemy import inspect
+
+    state = inspect(target)
+    changed = [f for f in IMMUTABLE_RESPONSE_FIELDS if state.attrs[f].history.has_changes()]
+    if changed:
+        raise ValueError(
+            f"responses are never edited in place (tried to change {', '.join(changed)}); "
+            "store a correction as a new response that supersedes this one"
+        )
+
+
+class SurveyLink(Base):
+    __tablename__ = "survey_links"
+    __table_args__ = (
+        UniqueConstraint("site_id", "wave_id", "group_name"),
+        same_intervention_fk("site_id", "sites"),
+        same_intervention_fk("wave_id", "waves"),
+        CheckConstraint(f"group_name IN {GROUPS}", name="group_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    intervention_id: Mapped[int] = mapped_column(ForeignKey("interventions.id", ondelete="CASCADE"))
+    site_id: Mapped[int]
+    wave_id: Mapped[int]
+    group_name: Mapped[str] = mapped_column(String(16), default="intervention")
+    is_open: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[dt.datetime | None]
+
+    site: Mapped[Site] = relationship(
+        foreign_keys="SurveyLink.site_id",
+        primaryjoin="SurveyLink.site_id == Site.id",
+    )
+    wave: Mapped[Wave] = relationship(
+        foreign_keys="SurveyLink.wave_id",
+        primaryjoin="SurveyLink.wave_id == Wave.id",
+    )

@@ -1,0 +1,328 @@
+"""The one way answers get in: validate with surveys, store Response + Scores, idempotently.
+
+The participant web survey, paper entry, spreadsheet import and the JSON API all call
+:func:`submit`. A retried submission (same ``submission_id``) returns the stored response and
+never makes a second row, also when two copies arrive at the same moment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy import bindparam, delete, exists, select
+
+import surveys
+from evalsys.accounts.models import User
+from evalsys.collection.models import Participant, Response, Score
+from evalsys.collection.participant_codes import (
+    CodeError,
+    Person,
+    clean_code,
+    participant_values,
+    resolve,
+)
+from evalsys.collection.response_inserts import insert_response, insert_with_participant
+from evalsys.db.meta import utcnow
+from evalsys.db.statements import Prepared, dialect_name, execute
+from evalsys.programme import questionnaires
+from evalsys.programme.models import Intervention, Site, Wave
+
+
+class SubmissionError(Exception):
+    """The submission cannot be stored; ``code`` is stable, the message says what to do."""
+
+    code = "invalid_submission"
+
+    def __init__(self, message: str, details: list[dict] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+
+class InvalidAnswers(SubmissionError):
+    code = "invalid_answers"
+
+    def __init__(self, errors: list[surveys.FieldError], language: str = "nl"):
+        self.errors = errors
+        super().__init__(
+            f"{len(errors)} answer(s) are not valid; correct them and send again",
+            [{"field": e.field, "code": e.code, "message": e.text(language)} for e in errors],
+        )
+
+
+class AlreadyAnswered(SubmissionError):
+    code = "already_answered"
+
+
+class WrongSite(SubmissionError):
+    code = "participant_at_other_site"
+
+
+@dataclass
+class Submission:
+    """Everything one submission carries, whichever way it came in.
+
+    Of ``intervention``, ``site`` and ``wave`` only the ids (and the wave's label) are read, so
+    the ORM rows or any object with those attributes will do (the API passes a light one).
+    """
+
+    submission_id: str
+    intervention: Intervention
+    site: Site
+    wave: Wave
+    participant_code: str
+    answers: dict
+    language: str = "nl"
+    mode: str = "web"
+    group: str = "intervention"
+    duration_seconds: int | None = None
+    submitted_by: User | None = None
+    consent_by: str | None = None
+    consent_at: dt.datetime | None = None
+    code_elements: bool = False  # a self-generated code: tolerate one differing element
+    submitted_at: dt.datetime | None = None  # when answered on paper or offline; default now
+    questionnaire: questionnaires.Current | None = None  # the current version, if known already
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    """A stored response as the submission path knows it, without loading ORM objects."""
+
+    id: int
+    submission_id: str
+    intervention_id: int
+    participant_id: int
+    participant_code: str
+    participant_site_id: int
+    group: str
+    wave_id: int
+    questionnaire_id: int
+    answers: dict
+    instruments: dict
+    language: str
+    mode: str
+    duration_seconds: int | None
+    quality_flags: list
+    submitted_at: dt.datetime
+    supersedes_id: int | None = None
+    superseded_at: dt.datetime | None = None
+
+
+@dataclass
+class Stored:
+    response: StoredResponse
+    created: bool
+    scores: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    matched_fuzzily: bool = False
+    questionnaire_version: int | None = None  # known when created; a retry reads it if needed
+
+
+def normalise_submission_id(value) -> str:
+    try:
+        return str(uuid.UUID(str(value)))
+    except (ValueError, TypeError, AttributeError):
+        raise SubmissionError(
+            "submission_id must be a UUID such as 1b4e28ba-2fa1-11d2-883f-0016d3cca427",
+            [{"field": "submission_id", "code": "wrong_type", "message": "not a UUID"}],
+        ) from None
+
+
+def submit(db, submission: Submission) -> Stored:
+    """Validate and store one submission; a known ``submission_id`` returns the stored response.
+
+    ``db`` is the request's session, or a connection in autocommit (PostgreSQL; see
+    models.core.direct_connection): the response is then stored by one statement, which is
+    atomic by itself. The hot path of every way in, so it is written in SQL expressions rather
+    than ORM objects, and it asks the database only what it must: on PostgreSQL one query for
+    the current questionnaire (none when the caller brings it) and one statement for the
+    participant, the response and its scores (see response_inserts). Unique rules, not
+    savepoints or look-ups beforehand, settle retries and races: an INSERT that a unique rule
+    refuses inserts nothing, and only then, or when the submission cannot be stored, is the
+    ``submission_id`` looked up, so that a retry is always answered with the stored response.
+    """
+    submission.submission_id = normalise_submission_id(submission.submission_id)
+    try:
+        return _store_or_replay(db, submission)
+    except _CodeMadeMeanwhile:
+        # Another submission made this code's participant as this one was stored: the
+        # statement's snapshot could not see it, the next statement's can.
+        return _store_or_replay(db, submission)
+
+
+def _store_or_replay(db, submission: Submission) -> Stored:
+    try:
+        return _store(db, submission)
+    except SubmissionError:
+        existing = stored_response(db, submission.submission_id)
+        if existing is None:
+            raise
+        return _replay(db, existing, submission)
+
+
+class _CodeMadeMeanwhile(SubmissionError):
+    """Another submission made this code's participant while this one was being stored."""
+
+    def __init__(self):
+        super().__init__("this participant code was registered at the same moment; send again")
+
+
+def _store(db, submission: Submission) -> Stored:
+    current = submission.questionnaire or questionnaires.current(db, submission.intervention.id)
+    if current is None:
+        raise SubmissionError("this intervention has no questionnaire yet; ask the evaluator")
+    questionnaire = current.questionnaire
+    assessment = questionnaire.assess(submission.answers, submission.duration_seconds)
+    if assessment.errors:
+        raise InvalidAnswers(assessment.errors, submission.language)
+    code = _clean_code(submission)
+    scores = assessment.scores
+    score_rows = [
+        {
+            "instrument_key": instrument_id,
+            "scale": scale_id,
+            "value": score.value,
+            "items_answered": score.items_answered,
+            "band": score.band,
+        }
+        for instrument_id, by_scale in scores.items()
+        for scale_id, score in by_scale.items()
+    ]
+    flags = {f"{block}:{flag}" for block, names in assessment.flags.items() for flag in names}
+    values = {
+        "submission_id": submission.submission_id,
+        "intervention_id": submission.intervention.id,
+        "wave_id": submission.wave.id,
+        "questionnaire_id": current.id,
+        "answers": dict(submission.answers),
+        "instruments": {b.id: b.version for b in questionnaire.blocks},
+        "language": submission.language,
+        "mode": submission.mode,
+        "duration_seconds": submission.duration_seconds,
+        "quality_flags": sorted(flags),
+        "submitted_at": submission.submitted_at or utcnow(),
+        "submitted_by_id": getattr(submission.submitted_by, "id", None),
+    }
+    if dialect_name(db) == "postgresql" and not submission.code_elements:
+        placed = insert_with_participant(
+            db, participant_values(submission, code), values, score_rows
+        )
+        if placed is None:
+            raise _CodeMadeMeanwhile()
+        person = Person(*placed.participant)
+        how = "new" if placed.created_participant else "exact"
+        _check_site(person, submission)
+        response_id = placed.response_id
+    else:
+        resolution = resolve(db, submission)  # the code is clean: no CodeError
+        person, how = resolution.participant, resolution.how
+        _check_site(person, submission)
+        values["quality_flags"] = sorted(flags | _CODE_FLAGS.get(how, set()))
+        response_id = insert_response(db, {**values, "participant_id": person.id}, score_rows)
+    if response_id is None:
+        # A unique rule refused it: the same submission_id arrived earlier (submit() answers
+        # it as a retry), or this participant answered this wave already.
+        if how in ("new", "new_ambiguous"):
+            # Made by this very call for a retry that carried another code: leave no trace.
+            execute(db, _DELETE_PARTICIPANT, {"id": person.id})
+        raise AlreadyAnswered(
+            f"participant {person.code} already answered {submission.wave.label}; "
+            "a correction is made by the evaluator"
+        )
+    record = StoredResponse(
+        id=response_id,
+        participant_id=person.id,
+        participant_code=person.code,
+        participant_site_id=person.site_id,
+        group=person.group,
+        **{k: v for k, v in values.items() if k != "submitted_by_id"},
+    )
+    score_map = {key: {scale: s.value for scale, s in by.items()} for key, by in scores.items()}
+    return Stored(record, True, score_map, how == "one_difference", current.version)
+
+
+_CODE_FLAGS = {
+    "one_difference": {"code_matched_with_one_difference"},
+    "new_ambiguous": {"code_match_ambiguous"},
+}
+
+
+def _clean_code(submission: Submission) -> str:
+    try:
+        return clean_code(submission.participant_code)
+    except CodeError as error:
+        raise SubmissionError(
+            str(error), [{"field": "participant_code", "code": "invalid", "message": str(error)}]
+        ) from None
+
+
+def _check_site(person: Person, submission: Submission) -> None:
+    if person.site_id != submission.site.id:
+        raise WrongSite(
+            f"participant code {submission.participant_code} belongs to another site; "
+            "check the code"
+        )
+
+
+_RECORD = (
+    Response.id,
+    Response.submission_id,
+    Response.intervention_id,
+    Response.participant_id,
+    Participant.code,
+    Participant.site_id,
+    Participant.group_name,
+    Response.wave_id,
+    Response.questionnaire_id,
+    Response.answers,
+    Response.instruments,
+    Response.language,
+    Response.mode,
+    Response.duration_seconds,
+    Response.quality_flags,
+    Response.submitted_at,
+    Response.supersedes_id,
+    Response.superseded_at,
+)
+
+
+# Built once: constructing a statement costs more CPU than running it.
+_BY_SUBMISSION_ID = Prepared(
+    select(*_RECORD)
+    .join(Participant, Participant.id == Response.participant_id)
+    .where(Response.submission_id == bindparam("submission_id"))
+)
+_SCORES_OF = Prepared(
+    select(Score.instrument_key, Score.scale, Score.value).where(
+        Score.response_id == bindparam("response_id")
+    )
+)
+# Guarded: in autocommit the participant was visible to other submissions for a moment.
+_DELETE_PARTICIPANT = Prepared(
+    delete(Participant.__table__).where(
+        Participant.__table__.c.id == bindparam("id"),
+        ~exists().where(Response.participant_id == bindparam("id")),
+    )
+)
+
+
+def stored_response(db, submission_id: str) -> StoredResponse | None:
+    """The stored response with this submission_id, or None."""
+    row = execute(db, _BY_SUBMISSION_ID, {"submission_id": submission_id}).first()
+    return None if row is None else StoredResponse(*row)
+
+
+def _replay(db, existing: StoredResponse, submission: Submission) -> Stored:
+    if existing.wave_id != submission.wave.id or existing.intervention_id != (
+        submission.intervention.id
+    ):
+        raise SubmissionError(
+            "this submission_id was already used for another questionnaire; "
+            "use a new UUID for every new submission",
+            [{"field": "submission_id", "code": "conflict", "message": "already used"}],
+        )
+    scores: dict[str, dict[str, float | None]] = {}
+    for key, scale, value in execute(db, _SCORES_OF, {"response_id": existing.id}):
+        scores.setdefault(key, {})[scale] = value
+    return Stored(existing, False, scores)

@@ -1,0 +1,280 @@
+"""The participant survey: welcome, consent, participant code, one instrument per page, thanks."""
+
+from __future__ import annotations
+
+from babel import Locale
+from pyramid.csrf import check_csrf_token
+from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.view import view_config, view_defaults
+
+from evalsys.collection import ratelimit
+from evalsys.collection.models import Participant, Response
+from evalsys.collection.participant_codes import CodeError, clean_code, self_generated_code
+from evalsys.collection.submissions import AlreadyAnswered, InvalidAnswers, Submission, submit
+from evalsys.collection.survey.context import LinkClosed, LinkNotFound
+from evalsys.collection.survey.form import read_answers
+from evalsys.collection.survey.state import SurveyState
+from evalsys.collection.survey.text import in_language, survey_languages
+from evalsys.programme import questionnaires
+
+CONSENT_AGE = 16
+
+
+def language_name(code: str) -> str:
+    try:
+        return Locale.parse(code).get_display_name(code).capitalize()
+    except (ValueError, TypeError):
+        return code
+
+
+@view_defaults(
+    route_name="survey.fill", permission="public", context="..survey.context.SurveyLinkContext"
+)
+class SurveyViews:
+    def __init__(self, context, request):
+        self.context = context
+        self.request = request
+        self.questionnaire = questionnaires.load(context.intervention.questionnaire)
+        self.blocks = self.questionnaire.blocks
+        self.languages = survey_languages(self.questionnaire)
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def language(self) -> str:
+        wanted = self.request.params.get("lang")
+        if wanted in self.languages:
+            return wanted
+        locale = self.request.locale_name
+        return locale if locale in self.languages else self.languages[0]
+
+    def render(self, template: str, state: SurveyState, **values):
+        values.update(
+            context=self.context,
+            state=state,
+            lang=state.language,
+            text=lambda texts: in_language(texts, state.language),
+            languages=[(code, language_name(code)) for code in self.languages],
+            page_count=len(self.blocks),
+        )
+        from pyramid.renderers import render_to_response
+
+        return render_to_response(
+            f"survey/{template}.jinja2",
+            values,
+            request=self.request,
+            response=self.request.response,
+        )
+
+    def page(self, state: SurveyState, errors=None):
+        block = self.blocks[state.page]
+        return self.render(
+            "page", state, block=block, errors=errors or [], hidden=state.hidden(skip_block=block)
+        )
+
+    # -- the steps -------------------------------------------------------------------------------
+
+    @view_config(request_method="GET")
+    def welcome(self):
+        self.context.check_open()
+        return self.render(
+            "welcome", SurveyState(language=self.language()), intervention=self.context.intervention
+        )
+
+    @view_config(request_method="POST", require_csrf=False)
+    def step(self):
+        self.context.check_open()
+        ratelimit.check(self.request, "survey", self.context.link.token)
+        state = SurveyState.from_post(self.request.POST, self.blocks, self.language())
+        step = self.request.POST.get("_step", "")
+        if not check_csrf_token(self.request, raises=False):
+            # Usually a session that expired while the page was open: nothing is lost, since
+            # the answers travel in the form. Show the same step again with a fresh token.
+            return self.again(step, state)
+        handler = {
+            "welcome": self.after_welcome,
+            "consent": self.after_consent,
+            "code": self.after_code,
+            "page": self.after_page,
+        }.get(step)
+        return handler(state) if handler else self.welcome()
+
+    def again(self, step: str, state: SurveyState):
+        notice = self.request.translate(
+            "Your session had expired. Your answers are still here: please press the button again."
+        )
+        if step == "page" and 0 <= state.page < len(self.blocks):
+            state.answers.update(read_answers(self.request.POST, [self.blocks[state.page]]))
+            block = self.blocks[state.page]
+            return self.render(
+                "page",
+                state,
+                block=block,
+                errors=[],
+                notice=notice,
+                hidden=state.hidden(skip_block=block),
+            )
+        if step == "code":
+            return self.render("code", state, errors={}, notice=notice)
+        if step == "consent":
+            return self.render("consent", state, errors={}, notice=notice)
+        return self.render("welcome", state, intervention=self.context.intervention, notice=notice)
+
+    def after_welcome(self, state: SurveyState):
+        state = SurveyState.start(state.language)
+        return self.render("consent", state, errors={})
+
+    def after_consent(self, state: SurveyState):
+        post = self.request.POST
+        errors = {}
+        if post.get("agree") != "yes":
+            errors["agree"] = self.request.translate(
+                "Tick the box if you want to take part. If you do not want to, you can close "
+                "this page."
+            )
+        age = post.get("under16")
+        if age not in ("yes", "no"):
+            errors["under16"] = self.request.translate("Choose yes or no.")
+        elif age == "yes" and post.get("parent_agrees") != "yes":
+            errors["parent_agrees"] = self.request.translate(
+                "If you are younger than 16, a parent or carer must agree. Tick the box when "
+                "they do."
+            )
+        if errors:
+            self.request.response.status_int = 400
+            return self.render("consent", state, errors=errors, values=post)
+        state.consent_by = "parent" if age == "yes" else "participant"
+        return self.render("code", state, errors={})
+
+    def after_code(self, state: SurveyState):
+        post = self.request.POST
+        try:
+            if self.context.code_mode == "self_generated":
+                code = self_generated_code(
+                    post.get("mother_initial", ""),
+                    post.get("father_initial", ""),
+                    post.get("birth_day", ""),
+                    post.get("older_siblings", ""),
+                )
+            else:
+                code = clean_code(post.get("code", ""))
+        except CodeError:
+            self.request.response.status_int = 400
+            return self.render("code", state, values=post, errors={"code": self.code_error()})
+        state.code = code
+        if self.already_answered(code):
+            return self.render("already", state)
+        state.page = 0
+        return self.page(state)
+
+    def code_error(self) -> str:
+        if self.context.code_mode == "self_generated":
+            return self.request.translate(
+                "Answer all four questions: one letter, one letter, a day from 1 to 31 and "
+                "a number."
+            )
+        return self.request.translate(
+            "This code is not right. Check it: a code has letters and digits, like AB12CD."
+        )
+
+    def already_answered(self, code: str) -> bool:
+        dbsession = self.request.dbsession
+        participant = (
+            dbsession.query(Participant)
+            .filter_by(intervention_id=self.context.intervention.id, code=code)
+            .one_or_none()
+        )
+        if participant is None:
+            return False
+        return (
+            dbsession.query(Response.id)
+            .filter_by(
+                participant_id=participant.id, wave_id=self.context.wave.id, superseded_at=None
+            )
+            .first()
+            is not None
+        )
+
+    def after_page(self, state: SurveyState):
+        if not 0 <= state.page < len(self.blocks) or not state.code or not state.submission_id:
+            return self.welcome()
+        block = self.blocks[state.page]
+        for item in block.items:
+            state.answers.pop(item.id, None)
+        state.answers.update(read_answers(self.request.POST, [block]))
+        if "_back" in self.request.POST:
+            if state.page == 0:
+                return self.render("code", state, errors={})
+            state.page -= 1
+            return self.page(state)
+        errors = block.validate({k: v for k, v in state.answers.items() if block.has_item(k)})
+        if errors:
+            self.request.response.status_int = 400
+            return self.page(state, errors)
+        if state.page + 1 < len(self.blocks):
+            state.page += 1
+            return self.page(state)
+        return self.finish(state)
+
+    def finish(self, state: SurveyState):
+        context = self.context
+        try:
+            submit(
+                self.request.dbsession,
+                Submission(
+                    submission_id=state.submission_id,
+                    intervention=context.intervention,
+                    site=context.site,
+                    wave=context.wave,
+                    participant_code=state.code,
+                    answers=state.answers,
+                    language=state.language,
+                    mode="web",
+                    group=context.link.group_name,
+                    duration_seconds=state.duration_seconds(),
+                    consent_by=state.consent_by or None,
+                    code_elements=context.code_mode == "self_generated",
+                ),
+            )
+        except AlreadyAnswered:
+            return self.render("already", state)
+        except InvalidAnswers as invalid:
+            # Earlier pages were checked; this only happens when hidden fields were altered.
+            first = next(
+                (
+                    i
+                    for i, b in enumerate(self.blocks)
+                    if any(b.has_item(e.field) for e in invalid.errors)
+                ),
+                0,
+            )
+            state.page = first
+            self.request.response.status_int = 400
+            return self.page(state, invalid.errors)
+        return HTTPSeeOther(
+            location=self.request.route_url(
+                "survey.thanks", token=context.link.token, _query={"lang": state.language}
+            )
+        )
+
+
+@view_config(
+    route_name="survey.thanks",
+    permission="public",
+    renderer="survey/thanks.jinja2",
+    context="..survey.context.SurveyLinkContext",
+)
+def thanks(context, request):
+    language = request.params.get("lang", request.locale_name)
+    return {"context": context, "lang": language}
+
+
+@view_config(context=LinkNotFound, renderer="survey/unavailable.jinja2")
+def link_not_found(exc, request):
+    request.response.status_int = 404
+    return {"reason": "unknown"}
+
+
+@view_config(context=LinkClosed, renderer="survey/unavailable.jinja2")
+def link_closed(exc, request):
+    request.response.status_int = 410
+    return {"reason": exc.reason, "wave": exc.wave}

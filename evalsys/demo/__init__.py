@@ -1,0 +1,261 @@
+"""A synthetic demo programme: two interventions across the 20 NPLV areas, three waves, answers.
+
+Everything here is invented; no real person, organisation or answer is in it. The same seed
+gives the same programme, so screenshots, tests and benchmarks can rely on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from evalsys.accounts.models import User
+from evalsys.accounts.users import create_user, grant
+from evalsys.collection import links
+from evalsys.collection.submissions import Submission, stored_response, submit
+from evalsys.demo import answers as demo_data
+from evalsys.programme import questionnaires
+from evalsys.programme.models import Intervention, Site, Wave
+
+DEMO_SLUG = "veerkracht-demo"
+SECOND_SLUG = "samen-sterk-demo"
+DEFAULT_PARTICIPANTS = 600
+DEFAULT_SEED = 2026
+
+# The 20 NPLV areas (Nationaal Programma Leefbaarheid en Veiligheid), see DOMAIN.md:
+# (slug, name, municipality, area). The first six run the first demo intervention.
+NPLV_AREAS = [
+    ("rotterdam-zuid", "Rotterdam-Zuid", "Rotterdam", "Rotterdam-Zuid"),
+    ("amsterdam-zuidoost", "Amsterdam Zuidoost", "Amsterdam", "Zuidoost"),
+    ("den-haag-zuidwest", "Den Haag Zuidwest", "Den Haag", "Zuidwest"),
+    ("utrecht-overvecht", "Utrecht Overvecht", "Utrecht", "Overvecht"),
+    ("heerlen-noord", "Heerlen Noord", "Heerlen", "Heerlen Noord"),
+    ("groningen-noord", "Groningen Noord", "Groningen", "Noord"),
+    ("leeuwarden-oost", "Leeuwarden-Oost", "Leeuwarden", "Oost"),
+    ("arnhem-oost", "Arnhem Oost", "Arnhem", "Oost"),
+    ("breda-noord", "Breda Noord", "Breda", "Noord"),
+    ("eindhoven-woensel-zuid", "Eindhoven Woensel-Zuid", "Eindhoven", "Woensel-Zuid"),
+    ("tilburg-noordwest", "Tilburg Noordwest", "Tilburg", "Noordwest"),
+    ("schiedam-nieuwland-oost", "Schiedam Nieuwland-Oost", "Schiedam", "Nieuwland-Oost"),
+    ("amsterdam-nieuw-west", "Amsterdam Nieuw-West", "Amsterdam", "Nieuw-West"),
+    ("zaandam-oost", "Zaandam Oost", "Zaanstad", "Zaandam Oost"),
+    ("lelystad-oost", "Lelystad Oost", "Lelystad", "Oost"),
+    ("nieuwegein-centrale-as", "Nieuwegein Centrale-As", "Nieuwegein", "Centrale-As"),
+    ("vlaardingen-west", "Vlaardingen West", "Vlaardingen", "West"),
+    ("delft-west", "Delft West", "Delft", "West"),
+    ("dordrecht-west", "Dordrecht West", "Dordrecht", "West"),
+    ("roosendaal-stad", "Roosendaal-stad", "Roosendaal", "Roosendaal-stad"),
+]
+DEMO_SITES = NPLV_AREAS[:6]
+
+DEMO_WAVES = [
+    ("T0", "Voormeting", 0),
+    ("T1", "Nameting", 1),
+    ("T2", "Follow-up (6 maanden)", 2),
+]
+
+INTERVENTIONS = [
+    {
+        "slug": DEMO_SLUG,
+        "name": "Veerkracht in de wijk (demo)",
+        "description": (
+            "Groepstraining van tien weken voor jongeren van 12 tot 18 jaar: omgaan met "
+            "tegenslag, eigen kracht herkennen en hulp vragen. Synthetische demo-gegevens."
+        ),
+        "target_group": "Jongeren van 12 tot 18 jaar in NPLV-gebieden",
+        "protective_factors": ["veerkracht", "zelfredzaamheid"],
+        "design": "pre_post_comparison",
+        "instruments": [("brs", None), ("gse", None)],
+        "sites": DEMO_SITES,
+    },
+    {
+        "slug": SECOND_SLUG,
+        "name": "Samen sterk (demo)",
+        "description": (
+            "Buurtcirkels voor volwassenen: elkaar leren kennen, samen activiteiten "
+            "organiseren en eenzaamheid verminderen. Synthetische demo-gegevens."
+        ),
+        "target_group": "Volwassen buurtbewoners",
+        "protective_factors": ["sociale inclusie", "identiteitsontwikkeling"],
+        "design": "pre_post",
+        "instruments": [("rses", None), ("djg6", None)],
+        "sites": NPLV_AREAS[6:],
+    },
+]
+
+CONSENT = {
+    "nl": "Je doet mee aan een onderzoek naar deze activiteit. Je antwoorden gebruiken we "
+    "alleen met je deelnemerscode, nooit met je naam. Je mag altijd stoppen.",
+    "en": "You take part in a study of this activity. We only use your answers with your "
+    "participant code, never with your name. You can stop at any time.",
+}
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    role: str
+    sees: str
+
+
+# Demo-only passwords, printed by `evalsys demo`; the command refuses to run in production.
+DEMO_LOGINS = [
+    DemoLogin("admin", "demo-admin-wachtwoord", "admin", "everything"),
+    DemoLogin("evaluator", "demo-evaluator-wachtwoord", "evaluator", "both demo interventions"),
+    DemoLogin(
+        "coordinator", "demo-coordinator-wachtwoord", "coordinator", f"{DEMO_SLUG}: Rotterdam-Zuid"
+    ),
+    DemoLogin(
+        "ministerie", "demo-ministerie-wachtwoord", "ministry", "published reports and aggregates"
+    ),
+]
+
+
+def seed(
+    dbsession,
+    today: dt.date | None = None,
+    *,
+    participants: int = DEFAULT_PARTICIPANTS,
+    seed_value: int = DEFAULT_SEED,
+) -> tuple[Intervention, bool]:
+    """Create the demo programme unless it exists. Returns (first intervention, created)."""
+    existing = dbsession.query(Intervention).filter_by(slug=DEMO_SLUG).one_or_none()
+    if existing is not None:
+        _ensure_logins(dbsession)
+        return existing, False
+    today = today or dt.date.today()
+    rng = np.random.default_rng(seed_value)
+    made = [_intervention(dbsession, spec, today) for spec in INTERVENTIONS]
+    _ensure_logins(dbsession)
+    total_sites = sum(len(spec["sites"]) for spec in INTERVENTIONS)
+    for intervention, spec in zip(made, INTERVENTIONS, strict=True):
+        share = participants * len(spec["sites"]) / total_sites
+        _answers(dbsession, rng, intervention, share, today)
+    _publish(dbsession, made)
+    return made[0], True
+
+
+def _publish(dbsession, interventions: list[Intervention]) -> None:
+    """A published report per intervention, so the ministry's pages have something on them."""
+    from evalsys.results.evaluation import NoResults, evaluate_intervention
+    from evalsys.results.reports import publish
+
+    admin = dbsession.query(User).filter_by(username="admin").one()
+    for intervention in interventions:
+        try:
+            evaluation = evaluate_intervention(dbsession, intervention, {}, language="nl")
+        except NoResults:
+            continue  # a demo without answers
+        publish(
+            dbsession,
+            intervention,
+            evaluation,
+            user=admin,
+            language="nl",
+            note="Demo: synthetische gegevens",
+        )
+
+
+def _intervention(dbsession, spec: dict, today: dt.date) -> Intervention:
+    intervention = Intervention(
+        slug=spec["slug"],
+        name=spec["name"],
+        description=spec["description"],
+        target_group=spec["target_group"],
+        protective_factors=spec["protective_factors"],
+        design=spec["design"],
+        consent_text=CONSENT,
+        retention_days=5 * 365,
+    )
+    dbsession.add(intervention)
+    for slug, name, municipality, area in spec["sites"]:
+        intervention.sites.append(
+            Site(
+                slug=slug,
+                name=name,
+                municipality=municipality,
+                area=area,
+                organisation=f"Wijkteam {municipality} (demo)",
+            )
+        )
+    # Rolling intake: every round is open, so each demo link can be tried.
+    start = today - dt.timedelta(weeks=30)
+    for label, name, position in DEMO_WAVES:
+        intervention.waves.append(
+            Wave(
+                label=label,
+                name=name,
+                position=position,
+                opens_on=start,
+                closes_on=today + dt.timedelta(weeks=26),
+                settings={"participant_code": "assigned"},
+            )
+        )
+    dbsession.flush()
+    questionnaires.save_version(
+        dbsession, intervention, questionnaires.build(intervention, spec["instruments"])
+    )
+    links.ensure_links(dbsession, intervention)
+    return intervention
+
+
+def _answers(
+    dbsession, rng, intervention: Intervention, participants: float, today: dt.date
+) -> None:
+    sites = intervention.sites
+    # Uneven sites, one of them small (fewer than 10): the report shows it suppressed.
+    weights = rng.uniform(0.5, 1.5, len(sites))
+    sizes = np.maximum(12, np.round(participants * weights / weights.sum())).astype(int)
+    sizes[-1] = 7
+    now = dt.datetime.combine(today, dt.time(12), tzinfo=dt.UTC)
+    generated = demo_data.programme(
+        rng,
+        questionnaires.load(intervention.questionnaire),
+        [s.slug for s in sites],
+        list(sizes),
+        with_comparison=intervention.design != "pre_post",
+        start=now - dt.timedelta(weeks=30),
+        now=now,
+    )
+    for site in sites:
+        for answer in generated[site.slug]:
+            if stored_response(dbsession, answer.submission_id) is not None:
+                continue
+            submit(
+                dbsession,
+                Submission(
+                    submission_id=answer.submission_id,
+                    intervention=intervention,
+                    site=site,
+                    wave=intervention.waves[answer.wave_index],
+                    participant_code=answer.code,
+                    answers=answer.answers,
+                    language=answer.language,
+                    mode="web",
+                    group=answer.group,
+                    duration_seconds=answer.duration_seconds,
+                    consent_by="participant",
+                    submitted_at=answer.submitted_at,
+                ),
+            )
+
+
+def _ensure_logins(dbsession) -> None:
+    for login in DEMO_LOGINS:
+        if dbsession.query(User).filter_by(username=login.username).count():
+            continue
+        user = create_user(
+            dbsession,
+            login.username,
+            login.role,
+            login.password,
+            display_name=f"Demo {login.role}",
+            intervention=DEMO_SLUG if login.role in ("evaluator", "coordinator") else None,
+            sites=["rotterdam-zuid"] if login.role == "coordinator" else [],
+        )
+        if login.role == "evaluator":
+            grant(dbsession, user, SECOND_SLUG)
+    dbsession.flush()

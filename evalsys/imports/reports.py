@@ -1,0 +1,101 @@
+"""Where uploads and row-by-row error reports live while a coordinator works with them."""
+
+from __future__ import annotations
+
+import csv
+import re
+import secrets
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from evalsys.imports.importer import RowError
+
+REPORT_ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+SHOWN_ERRORS = 200
+KEEP_REPORTS_SECONDS = 7 * 24 * 3600
+
+
+def work_dir(settings: dict) -> Path:
+    """``evalsys.work_dir``; else ``work/`` beside a SQLite database; else a temporary folder."""
+    configured = settings.get("evalsys.work_dir")
+    if configured:
+        folder = Path(configured)
+    else:
+        url = make_url(settings["sqlalchemy.url"])
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            folder = Path(url.database).resolve().parent / "work"
+        else:
+            folder = Path(tempfile.gettempdir()) / "evalsys-work"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def upload_path(settings: dict, suffix: str) -> Path:
+    folder = work_dir(settings) / "uploads"
+    folder.mkdir(exist_ok=True, mode=0o700)
+    return folder / f"{secrets.token_urlsafe(24)}{suffix}"
+
+
+def report_path(settings: dict, site_id: int, report_id: str) -> Path | None:
+    """The report file of one site, or None when the id is malformed or unknown.
+
+    Reports sit in a folder per site, so an id alone never opens another site's report.
+    """
+    if not REPORT_ID.match(report_id or ""):
+        return None
+    path = work_dir(settings) / "reports" / str(int(site_id)) / f"{report_id}.csv"
+    return path if path.is_file() else None
+
+
+class ErrorReport:
+    """Writes every row error to a CSV file and keeps the first ones for the page."""
+
+    def __init__(
+        self,
+        settings: dict,
+        site_id: int,
+        describe: Callable[[RowError], str],
+        headings: tuple[str, str, str, str],
+    ):
+        self.report_id = secrets.token_urlsafe(24)
+        folder = work_dir(settings) / "reports" / str(int(site_id))
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _remove_old_reports(folder)
+        self.path = folder / f"{self.report_id}.csv"
+        self.describe = describe
+        self.headings = headings
+        self.shown: list[tuple[RowError, str]] = []
+        self.count = 0
+        self._file = None
+        self._writer = None
+
+    def add(self, error: RowError) -> None:
+        if self._writer is None:
+            self._file = self.path.open("w", encoding="utf-8-sig", newline="")
+            self._writer = csv.writer(self._file, delimiter=";")
+            self._writer.writerow(self.headings)
+        text = self.describe(error)
+        self._writer.writerow([error.row, error.column, error.value, text])
+        self.count += 1
+        if len(self.shown) < SHOWN_ERRORS:
+            self.shown.append((error, text))
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+def _remove_old_reports(folder: Path) -> None:
+    """Error lists hold participant codes: keep them a week, not for ever."""
+    cutoff = time.time() - KEEP_REPORTS_SECONDS
+    for old in folder.glob("*.csv"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+        except FileNotFoundError:  # removed by another worker at the same moment
+            pass

@@ -1,0 +1,147 @@
+"""Spreadsheet import: the template download, the upload page and the error report download."""
+
+from __future__ import annotations
+
+import shutil
+
+from pyramid.httpexceptions import HTTPNotFound
+from pyramid.response import FileResponse, Response
+from pyramid.view import view_config
+from sqlalchemy.exc import IntegrityError
+
+from evalsys import audit
+from evalsys.i18n import _
+from evalsys.imports.blank_forms import template_csv, template_xlsx
+from evalsys.imports.importer import FileProblem, Importer
+from evalsys.imports.reports import ErrorReport, report_path, upload_path
+from evalsys.imports.spreadsheets import SpreadsheetError, kind_of, open_table
+from evalsys.programme import questionnaires
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@view_config(route_name="questionnaire.template", request_method="GET", permission="view")
+def template(request):
+    intervention = request.context.intervention
+    ext = request.matchdict["ext"]
+    if intervention.questionnaire is None or ext not in ("csv", "xlsx"):
+        raise HTTPNotFound()
+    questionnaire = questionnaires.load(intervention.questionnaire)
+    if ext == "csv":
+        body, content_type = template_csv(questionnaire), "text/csv"
+    else:
+        body = template_xlsx(questionnaire, intervention, request.locale_name)
+        content_type = XLSX_TYPE
+    response = Response(body=body, content_type=content_type)
+    response.content_disposition = f'attachment; filename="{intervention.slug}-template.{ext}"'
+    return response
+
+
+def max_upload_bytes(settings) -> int:
+    return int(float(settings.get("evalsys.max_upload_mb", 50)) * 1024 * 1024)
+
+
+@view_config(route_name="site.import", renderer="import.jinja2", permission="collect")
+def upload(request):
+    intervention, site = request.context.intervention, request.context.site
+    page = {"intervention": intervention, "site": site, "problem": None, "result": None}
+    if request.method != "POST":
+        return page
+    settings = request.registry.settings
+    limit = max_upload_bytes(settings)
+    too_large = _(
+        "The file is larger than ${mb} MB. Split it into smaller files and upload them one by one.",
+        mapping={"mb": settings.get("evalsys.max_upload_mb", 50)},
+    )
+    if (request.content_length or 0) > limit + 64 * 1024:
+        return _refuse(request, page, too_large, 413)
+    upload = request.POST.get("file")
+    if not hasattr(upload, "file") or not getattr(upload, "filename", ""):
+        return _refuse(request, page, _("Choose a file to upload."))
+    path = upload_path(settings, ".upload")
+    try:
+        with path.open("wb") as out:
+            shutil.copyfileobj(upload.file, out, 1024 * 1024)
+        if path.stat().st_size > limit:
+            return _refuse(request, page, too_large, 413)
+        return _import(request, page, path, upload.filename)
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _import(request, page, path, filename):
+    intervention, site = page["intervention"], page["site"]
+    language = request.locale_name
+    report = ErrorReport(
+        request.registry.settings,
+        site.id,
+        lambda error: error.text(request.translate, language),
+        (
+            request.translate("row"),
+            request.translate("column"),
+            request.translate("value"),
+            request.translate("problem"),
+        ),
+    )
+    try:
+        table = open_table(path, kind_of(filename, path))
+        importer = Importer(request.dbsession, intervention, site, request.identity)
+        result = importer.run(table, report.add)
+    except (SpreadsheetError, FileProblem) as error:
+        request.tm.doom()  # a file that breaks half-way stores nothing
+        return _refuse(request, page, error.problem)
+    except IntegrityError:
+        # Someone stored a response for one of these participants between check and store.
+        request.tm.doom()
+        return _refuse(
+            request,
+            page,
+            _(
+                "Answers for some of these participants were stored at the same moment by "
+                "someone else. Nothing was stored from your file: upload it again."
+            ),
+            409,
+        )
+    finally:
+        report.close()
+    page["result"] = result
+    if result.errors:
+        request.response.status_int = 400
+        page["errors"] = report.shown
+        page["report_url"] = request.route_url(
+            "site.import_report", slug=intervention.slug, site=site.slug, report=report.report_id
+        )
+        return page
+    audit.record(
+        request.dbsession,
+        "responses_imported",
+        actor=request.identity,
+        request=request,
+        target_type="site",
+        target_id=site.id,
+        intervention_id=intervention.id,
+        site_id=site.id,
+        rows=result.rows,
+        stored=result.stored,
+        already_stored=result.already_stored,
+    )
+    return page
+
+
+def _refuse(request, page, problem, status: int = 400):
+    request.response.status_int = status
+    page["problem"] = request.translate(problem)
+    return page
+
+
+@view_config(route_name="site.import_report", request_method="GET", permission="collect")
+def report(request):
+    path = report_path(
+        request.registry.settings, request.context.site.id, request.matchdict["report"]
+    )
+    if path is None:
+        raise HTTPNotFound()
+    response = FileResponse(str(path), request=request, content_type="text/csv")
+    response.content_disposition = 'attachment; filename="import-errors.csv"'
+    response.cache_control = "private, no-store"
+    return response

@@ -1,0 +1,34 @@
+"""Every table of evalsys, each from the capability that owns it, loaded together so that the
+relationships between capabilities resolve (Alembic, the app and the commands import this)."""
+
+from sqlalchemy.orm import configure_mappers
+
+from evalsys.accounts.models import ApiToken, Membership, PasswordReset, RecoveryCode, User
+from evalsys.audit.models import AuditEvent
+from evalsys.collection.models import Participant, Response, Score, SurveyLink
+from evalsys.db.meta import Base, metadata
+from evalsys.programme.models import InstrumentDefinition, Intervention, Questionnaire, Site, Wave
+from evalsys.results.models import ReportVersion
+
+configure_mappers()
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Base",
+    "InstrumentDefinition",
+    "Intervention",
+    "Membership",
+    "Participant",
+    "PasswordReset",
+    "Questionnaire",
+    "RecoveryCode",
+    "ReportVersion",
+    "Response",
+    "Score",
+    "Site",
+    "SurveyLink",
+    "User",
+    "Wave",
+    "metadata",
+]

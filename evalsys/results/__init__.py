@@ -1,0 +1,1 @@
+"""Results: an intervention's evaluation, charts, exports, PDF reports and published versions."""

@@ -1,0 +1,1 @@
+"""The pages of results: the results page, published reports, and exports."""

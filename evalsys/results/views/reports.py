@@ -1,0 +1,103 @@
+"""Publishing report versions, and the published reports the ministry and evaluators read."""
+
+from __future__ import annotations
+
+from pyramid.httpexceptions import HTTPSeeOther, HTTPServiceUnavailable
+from pyramid.response import Response
+from pyramid.view import view_config
+
+from evalsys.programme.models import Intervention
+from evalsys.results import evaluation, reports
+from evalsys.results.contexts import context_for
+
+
+@view_config(route_name="intervention.publish", permission="manage", request_method="POST")
+def publish(context, request):
+    """Make the PDF of the current data and store it as the next, unchangeable version."""
+    intervention = context.intervention
+    language = request.POST.get("language", "nl")
+    if language not in reports.LANGUAGES:
+        language = "nl"
+    try:
+        found = evaluation.evaluate_intervention(
+            request.dbsession, intervention, request.registry.settings, language=language
+        )
+        row = reports.publish(
+            request.dbsession,
+            intervention,
+            found,
+            user=request.identity,
+            language=language,
+            note=request.POST.get("note", ""),
+            request=request,
+        )
+    except evaluation.NoResults:
+        return HTTPSeeOther(request.route_url("intervention.results", slug=intervention.slug))
+    except reports.ReportUnavailable as error:
+        raise HTTPServiceUnavailable(str(error)) from None
+    return HTTPSeeOther(request.route_url("report.list", _anchor=f"report-{row.id}"))
+
+
+@view_config(
+    route_name="report.list", permission="view", request_method="GET", renderer="reports.jinja2"
+)
+def report_list(request):
+    """Published versions this user may read: all for the ministry, their own for evaluators."""
+    rows = reports.published_reports(request.dbsession)
+    ids = {row.intervention_id for row in rows}
+    interventions = {
+        i.id: i
+        for i in request.dbsession.query(Intervention).filter(Intervention.id.in_(ids)).all()
+    }
+    visible = [
+        (row, interventions[row.intervention_id])
+        for row in rows
+        if request.has_permission(
+            "view_published", context_for(row, interventions[row.intervention_id])
+        )
+    ]
+    return {"reports": visible}
+
+
+@view_config(route_name="report.download", permission="view_published", request_method="GET")
+def download(context, request):
+    """The PDF exactly as it was published, with its checksum as the ETag."""
+    report = context.report
+    response = Response(
+        body=report.pdf,
+        content_type="application/pdf",
+        content_disposition=(
+            f'attachment; filename="{context.intervention.slug}-v{report.version}.pdf"'
+        ),
+        cache_control="private, max-age=3600",
+    )
+    response.etag = report.checksum
+    return _conditional(request, response)
+
+
+@view_config(
+    route_name="report.aggregates",
+    permission="view_published",
+    request_method="GET",
+    renderer="json",
+)
+def aggregates(context, request):
+    """The aggregate figures of a published version, as stored beside its PDF."""
+    report = context.report
+    return {
+        "intervention": context.intervention.slug,
+        "version": report.version,
+        "language": report.language,
+        "published_at": report.published_at.isoformat(),
+        "data_taken_at": report.data_taken_at.isoformat(),
+        "checksum_sha256": report.checksum,
+        "result": report.aggregates,
+    }
+
+
+def _conditional(request, response: Response) -> Response:
+    if request.if_none_match and response.etag in request.if_none_match:
+        not_modified = Response(status=304)
+        not_modified.etag = response.etag
+        return not_modified
+    return response

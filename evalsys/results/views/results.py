@@ -1,0 +1,217 @@
+"""The evaluator's results page and the PDF made from the current data."""
+
+from __future__ import annotations
+
+import re
+
+from pyramid.httpexceptions import HTTPSeeOther, HTTPServiceUnavailable
+from pyramid.response import Response
+from pyramid.view import view_config
+
+from analysis.charts.frame import hidden_because
+from analysis.charts.numbers import count, interval, number, p_value, percent, suppressed
+from evalsys.results import evaluation, reports
+from evalsys.results.chart_markup import inline_svg
+
+CHART_NAMES = ("forest", "bars")
+
+
+def _language(request) -> str:
+    lang = request.params.get("lang") or request.locale_name
+    return lang if lang in reports.LANGUAGES else "nl"
+
+
+@view_config(
+    route_name="intervention.results",
+    permission="view_participants",
+    request_method="GET",
+    renderer="results.jinja2",
+)
+def results(context, request):
+    intervention = context.intervention
+    page = {
+        "intervention": intervention,
+        "can_manage": request.has_permission("manage", context),
+        "can_export": request.has_permission("export", context),
+        "exports": ("csv_long", "csv_wide", "xlsx", "sav"),
+    }
+    try:
+        found = evaluation.evaluate_intervention(
+            request.dbsession, intervention, request.registry.settings
+        )
+    except evaluation.NoResults as error:
+        return {**page, "found": None, "reason": str(error)}
+    return {**page, "found": found, **ResultsPage(found, request).build()}
+
+
+class ResultsPage:
+    """The disclosed result, filtered by scale, pair of waves and site, formatted for print."""
+
+    def __init__(self, found: evaluation.Evaluation, request):
+        self.found, self.result, self.request = found, found.result, request
+        self.language = "en" if request.locale_name == "en" else "nl"
+        self.site_names = {s.id: s.name for s in found.meta.sites}
+        effects = self.result.site_effects
+        self.pairs = [
+            f"{a}-{b}"
+            for a, b in dict.fromkeys(zip(effects["wave_from"], effects["wave_to"], strict=True))
+        ] or ["-".join(self.result.waves[:2])]
+        self.scales = list(self.result.scales)
+        params = request.GET
+        self.scale = params.get("scale") if params.get("scale") in self.scales else self.scales[0]
+        self.pair = params.get("pair") if params.get("pair") in self.pairs else self.pairs[0]
+        self.site = params.get("site") if params.get("site") in self.site_names else ""
+
+    def build(self) -> dict:
+        wave_from, wave_to = self.pair.split("-", 1)
+        return {
+            "claim": self.result.claim.text_en
+            if self.language == "en"
+            else self.result.claim.text_nl,
+            "notes": list(self.result.notes) + list(self.found.notes),
+            "scales": [(key, label) for key, label in self.result.scales.items()],
+            "pairs": self.pairs,
+            "sites": sorted(self.site_names.items(), key=lambda s: s[1]),
+            "chosen": {"scale": self.scale, "pair": self.pair, "site": self.site},
+            "pooled": self._pooled(wave_from, wave_to),
+            "site_rows": self._site_rows(wave_from, wave_to),
+            "comparison": self._comparison(wave_from, wave_to),
+            "attrition": self._attrition(),
+            "charts": self._charts(wave_from, wave_to),
+            "reference_source": self.found.scale_infos[self.scale].reference_source,
+            "min_cell": self.result.min_cell,
+            "n_participants": count(self.result.n_participants),
+            "data_taken_at": self.found.data_taken_at,
+        }
+
+    def _rows(self, frame, wave_from: str, wave_to: str):
+        keep = (
+            (frame["scale"] == self.scale)
+            & (frame["wave_from"] == wave_from)
+            & (frame["wave_to"] == wave_to)
+        )
+        return frame[keep]
+
+    def _num(self, value, decimals: int = 2) -> str:
+        return number(value, decimals, self.language)
+
+    def _pooled(self, wave_from: str, wave_to: str) -> list[dict]:
+        rows = []
+        for row in self._rows(self.result.pooled, wave_from, wave_to).itertuples():
+            rows.append(
+                {
+                    "group": row.group,
+                    "k": count(row.k),
+                    "n": count(row.n),
+                    "estimate": self._num(row.estimate),
+                    "ci": interval(row.ci_low, row.ci_high, 2, self.language),
+                    "p": p_value(row.p_adjusted, self.language),
+                    "i2": percent(row.i2, self.language),
+                }
+            )
+        return rows
+
+    def _site_rows(self, wave_from: str, wave_to: str) -> list[dict]:
+        frame = self._rows(self.result.site_effects, wave_from, wave_to)
+        if self.site:
+            frame = frame[frame["site"] == self.site]
+        rows, blank = [], suppressed(self.result.min_cell)
+        for _, row in frame.iterrows():
+            hidden = row[["n", "mean_diff"]].isna().all()
+            rows.append(
+                {
+                    "site": self.site_names.get(row["site"], row["site"]),
+                    "group": row["group"],
+                    "hidden": hidden_because(self.result, row) if hidden else "",
+                    "n": count(row["n"]),
+                    "mean_pre": self._num(row["mean_pre"]),
+                    "mean_post": self._num(row["mean_post"]),
+                    "mean_diff": self._num(row["mean_diff"]),
+                    "d_z": self._num(row["d_z"]),
+                    "ci": interval(row["d_z_low"], row["d_z_high"], 2, self.language),
+                    "g_av": self._num(row["g_av"]),
+                    "p": p_value(row["p_adjusted"], self.language),
+                    # a blank count in a shown row was suppressed: say "< 10", not "–"
+                    "improved": count(row["improved"], empty=blank),
+                    "unchanged": count(row["unchanged"], empty=blank),
+                    "deteriorated": count(row["deteriorated"], empty=blank),
+                }
+            )
+        return rows
+
+    def _comparison(self, wave_from: str, wave_to: str) -> list[dict]:
+        frame = self.result.comparison
+        if frame.empty:
+            return []
+        frame = self._rows(frame, wave_from, wave_to)
+        return [
+            {
+                "site": self.site_names.get(row.site, row.site),
+                "n_intervention": count(row.n_intervention),
+                "n_comparison": count(row.n_comparison),
+                "ancova_d": self._num(row.ancova_d),
+                "ancova_ci": interval(row.ancova_low, row.ancova_high, 2, self.language),
+                "ancova_p": p_value(row.ancova_p, self.language),
+                "did_d": self._num(row.did_d),
+            }
+            for row in frame.itertuples()
+            if not self.site or row.site in (self.site, "all")
+        ]
+
+    def _attrition(self) -> list[dict]:
+        frame = self.result.attrition
+        if self.site:
+            frame = frame[frame["site"] == self.site]
+        return [
+            {
+                "site": self.site_names.get(row.site, row.site),
+                "group": row.group,
+                "wave": row.wave,
+                "n_baseline": count(row.n_baseline),
+                "n_retained": count(row.n_retained),
+                "retention": percent(row.retention, self.language),
+            }
+            for row in frame.itertuples()
+        ]
+
+    def _charts(self, wave_from: str, wave_to: str) -> list[str]:
+        try:
+            from analysis.charts import change_bars, forest_plot, to_svg
+        except ImportError:  # the charts module ships separately; the tables still show
+            return []
+        charts = []
+        for name, draw in zip(CHART_NAMES, (forest_plot, change_bars), strict=True):
+            drawing = draw(
+                self.result,
+                self.scale,
+                (wave_from, wave_to),
+                language=self.language,
+                site_names=self.site_names,
+            )
+            prefix = re.sub(r"[^\w-]", "-", f"{name}-{self.scale}")
+            charts.append(inline_svg(to_svg(drawing, id_prefix=prefix)))
+        return charts
+
+
+@view_config(route_name="intervention.report_pdf", permission="export", request_method="GET")
+def report_pdf(context, request):
+    """The PDF of the current data (not published); audited as an export by its permission."""
+    intervention = context.intervention
+    language = _language(request)
+    try:
+        found = evaluation.evaluate_intervention(
+            request.dbsession, intervention, request.registry.settings, language=language
+        )
+        pdf = reports.make_pdf(found, language)
+    except evaluation.NoResults:
+        # the results page says what is missing
+        return HTTPSeeOther(request.route_url("intervention.results", slug=intervention.slug))
+    except reports.ReportUnavailable as error:
+        raise HTTPServiceUnavailable(str(error)) from None
+    stamp = found.data_taken_at.strftime("%Y%m%d-%H%M")
+    return Response(
+        body=pdf,
+        content_type="application/pdf",
+        content_disposition=f'attachment; filename="{intervention.slug}-{stamp}-{language}.pdf"',
+        cache_control="no-store",
+    )

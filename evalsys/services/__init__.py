@@ -1,1 +1,0 @@
-"""Plain services: the logic behind views and commands, tested without HTTP."""

@@ -1,0 +1,282 @@
+"""Evaluators set up an intervention: description, questionnaire, rounds, sites, coordinators.
+
+The forms call the same services as the JSON API (services/setup.py), so both enforce the same
+rules, e.g. that a questionnaire with responses is never changed in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.view import view_config
+
+from evalsys import setup
+from evalsys.accounts.models import User
+from evalsys.i18n import _
+from evalsys.setup import SetupError, instruments
+
+MAX_INSTRUMENTS = 6
+
+
+def parse_date(value: str, field: str) -> dt.date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise SetupError(field, "invalid_date", _("Use a date like 2026-09-01.")) from None
+
+
+def lines(value: str) -> list[str]:
+    return [line.strip() for line in (value or "").replace(",", "\n").splitlines() if line.strip()]
+
+
+def choice_value(ref) -> str:
+    """The form value of one instrument choice: ``id@version`` (parsed in save_questionnaire)."""
+    return f"{ref['id']}@{ref['version']}"
+
+
+def setup_page(context, request, error: SetupError | None = None, section: str = ""):
+    intervention = context.intervention
+    current = intervention.questionnaire
+    chosen = []
+    if current is not None:
+        # "id@version", the value of the form's options: with two versions of one instrument
+        # in the library, the stored version stays selected, so re-saving keeps it.
+        chosen = [choice_value(ref) for ref in current.definition.get("instruments", [])]
+    coordinators = {
+        site.id: sorted(m.user.username for m in site_memberships(request, site.id))
+        for site in intervention.sites
+    }
+    values = dict(request.POST) if error is not None else {}
+    if error is not None:
+        request.response.status_int = 409 if error.conflict else 400
+    return {
+        "error_text": request.localizer.translate(error.args[0]) if error else "",
+        "messages": request.session.pop_flash(),
+        "import_problems": [],
+        "intervention": intervention,
+        "library": [i for i in setup.library(request.dbsession) if i.kind != "demographics"],
+        "chosen": chosen + [""] * (MAX_INSTRUMENTS - len(chosen)),
+        "has_demographics": current is None or current.definition.get("demographics"),
+        "coordinators": coordinators,
+        "error": error,
+        "section": section,
+        "values": values,
+    }
+
+
+def site_memberships(request, site_id: int):
+    from evalsys.accounts.models import Membership
+
+    return request.dbsession.query(Membership).filter_by(site_id=site_id).all()
+
+
+@view_config(
+    route_name="intervention.setup",
+    permission="manage",
+    renderer="setup.jinja2",
+    request_method="GET",
+)
+def show(context, request):
+    return setup_page(context, request)
+
+
+@view_config(
+    route_name="intervention.setup",
+    permission="manage",
+    renderer="setup.jinja2",
+    request_method="POST",
+)
+def change(context, request):
+    action = request.POST.get("action", "")
+    handler = ACTIONS.get(action)
+    if handler is None:
+        return setup_page(context, request)
+    try:
+        handler(context, request)
+    except SetupError as error:
+        return setup_page(context, request, error, section=action)
+    anchor = {"details": "details", "questionnaire": "questionnaire"}.get(action, action + "s")
+    return HTTPSeeOther(
+        location=request.route_url(
+            "intervention.setup", slug=context.intervention.slug, _anchor=anchor
+        )
+    )
+
+
+def save_details(context, request):
+    post = request.POST
+    intervention = context.intervention
+    setup.update_intervention(
+        request.dbsession,
+        intervention,
+        {
+            "name": post.get("name", ""),
+            "description": post.get("description", ""),
+            "target_group": post.get("target_group", ""),
+            "protective_factors": lines(post.get("protective_factors", "")),
+            "design": post.get("design", intervention.design),
+        },
+        actor=request.identity,
+    )
+    consent = {lang: post.get(f"consent_{lang}", "").strip() for lang in ("nl", "en")}
+    consent = {lang: text for lang, text in consent.items() if text}
+    if consent != (intervention.consent_text or {}):
+        intervention.consent_text = consent
+
+
+def save_questionnaire(context, request):
+    refs = []
+    for index in range(MAX_INSTRUMENTS):
+        choice = request.POST.get(f"instrument_{index}", "")
+        if choice:
+            instrument_id, _, version = choice.partition("@")
+            refs.append((instrument_id, version or None))
+    setup.set_questionnaire(
+        request.dbsession,
+        context.intervention,
+        refs,
+        demographics=request.POST.get("demographics") == "yes",
+        actor=request.identity,
+    )
+
+
+def add_wave(context, request):
+    post = request.POST
+    setup.add_wave(
+        request.dbsession,
+        context.intervention,
+        label=post.get("label", ""),
+        name=post.get("wave_name", ""),
+        opens_on=parse_date(post.get("opens_on"), "opens_on"),
+        closes_on=parse_date(post.get("closes_on"), "closes_on"),
+        participant_code=post.get("participant_code", "assigned"),
+        actor=request.identity,
+    )
+
+
+def change_wave(context, request):
+    post = request.POST
+    wave = next((w for w in context.intervention.waves if w.label == post.get("label")), None)
+    if wave is None:
+        raise SetupError("label", "unknown", _("This round does not exist."))
+    setup.update_wave(
+        request.dbsession,
+        wave,
+        {
+            "opens_on": parse_date(post.get("opens_on"), "opens_on"),
+            "closes_on": parse_date(post.get("closes_on"), "closes_on"),
+            "participant_code": post.get("participant_code", "assigned"),
+        },
+        actor=request.identity,
+    )
+
+
+def add_site(context, request):
+    post = request.POST
+    setup.add_site(
+        request.dbsession,
+        context.intervention,
+        slug=post.get("slug", ""),
+        name=post.get("site_name", ""),
+        municipality=post.get("municipality", ""),
+        area=post.get("area", ""),
+        organisation=post.get("organisation", ""),
+        actor=request.identity,
+    )
+
+
+def assign_coordinator(context, request):
+    post = request.POST
+    site = next((s for s in context.intervention.sites if s.slug == post.get("site")), None)
+    if site is None:
+        raise SetupError("site", "unknown", _("This site does not exist."))
+    user = request.dbsession.query(User).filter_by(username=post.get("username", "").strip())
+    user = user.one_or_none()
+    if user is None:
+        raise SetupError(
+            "username",
+            "unknown",
+            "there is no user with this name; an administrator makes the account first",
+        )
+    setup.assign_coordinator(request.dbsession, site, user, actor=request.identity)
+
+
+ACTIONS = {
+    "details": save_details,
+    "questionnaire": save_questionnaire,
+    "wave": add_wave,
+    "wave_change": change_wave,
+    "site": add_site,
+    "coordinator": assign_coordinator,
+}
+
+
+@view_config(
+    route_name="intervention.new",
+    permission="create_intervention",
+    renderer="intervention_new.jinja2",
+)
+def new_intervention(context, request):
+    error = None
+    if request.method == "POST":
+        post = request.POST
+        try:
+            intervention = setup.create_intervention(
+                request.dbsession,
+                slug=post.get("slug", ""),
+                name=post.get("name", ""),
+                design=post.get("design", "pre_post"),
+                description=post.get("description", ""),
+                target_group=post.get("target_group", ""),
+                protective_factors=lines(post.get("protective_factors", "")),
+                creator=request.identity,
+            )
+        except SetupError as caught:
+            error = caught
+            request.response.status_int = 409 if caught.conflict else 400
+        else:
+            return HTTPSeeOther(
+                location=request.route_url("intervention.setup", slug=intervention.slug)
+            )
+    return {
+        "error": error,
+        "error_text": request.localizer.translate(error.args[0]) if error else "",
+        "values": dict(request.POST),
+    }
+
+
+@view_config(
+    route_name="intervention.instrument_import",
+    permission="manage",
+    request_method="POST",
+    renderer="setup.jinja2",
+)
+def import_instrument(context, request):
+    """Upload an XLSForm: its questions become instruments the evaluator can choose."""
+    upload = request.POST.get("xlsform")
+    if upload is None or not hasattr(upload, "file"):
+        error = SetupError("xlsform", "required", _("Choose an XLSForm file (.xlsx) to upload."))
+        return setup_page(context, request, error, section="import")
+    try:
+        imported = instruments.import_xlsform(
+            request.dbsession, upload.file.read(), upload.filename, actor=request.identity
+        )
+    except instruments.InstrumentImportError as problem:
+        page = setup_page(
+            context, request, SetupError("xlsform", "invalid", problem.args[0]), section="import"
+        )
+        page["import_problems"] = problem.problems
+        return page
+    names = ", ".join(f"{i.id} {i.version}" for i in imported)
+    request.session.flash(
+        request.translate(_("Imported: ${names}. Choose them below.", mapping={"names": names}))
+    )
+    return HTTPSeeOther(
+        location=request.route_url(
+            "intervention.setup", slug=context.intervention.slug, _anchor="questionnaire"
+        )
+    )

@@ -1,1 +1,0 @@
-"""Views: parse the request, call a service, pick a template or JSON."""
