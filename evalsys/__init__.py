@@ -23,12 +23,13 @@ def main(global_config, **settings):
     # Every table, so that relationships between capabilities resolve. Here, not at the top: the
     # `evalsys` command imports this package and must start without the models.
     import evalsys.models  # noqa: F401
+
     settings = apply_environment(settings)
     with Configurator(settings=settings) as config:
         # database session per request, transactions (pyramid_tm), retries (pyramid_retry)
         config.include(".db")
         # Jinja2 templates: the base layout and each capability's own pages
-        config.include(".web.templates")
+        config.include(".web.rendering")
         # language: the user's choice, then Accept-Language; Dutch by default
         config.include(".i18n")
         # signed session cookie, CSRF, who the user is and what they may do

@@ -1,15 +1,8 @@
-"""Who is asking (session cookie or API token) and what they may do (ACLs on contexts).
+"""The security policy: who is asking (session cookie or API token), sessions and CSRF, the second
+login step, and the audit of every view that shows participant-level data.
 
-Principals (what ACLs grant to):
-
-- ``system.Everyone``; for a logged-in person also ``system.Authenticated``, ``user:{id}`` and
-  ``role:{role}``;
-- an evaluator's whole intervention: ``intervention:{id}``; a coordinator's site: ``site:{id}`` and
-  ``intervention-site:{intervention id}`` (they may open the intervention, and see only their sites
-  inside it);
-- a request with ``Authorization: Bearer <token>`` gets ``api-token`` and ``token-user:{id}``, plus
-  ``token-read:...`` / ``token-submit:...`` for what the token's scope covers and its user may still
-  see. A token never carries its user's role: an admin's token is no admin.
+What the request may do is :class:`evalsys.accounts.access.Access`, worked out once per request
+as ``request.access``; the ACLs of the route contexts grant to its principals.
 """
 
 from __future__ import annotations
@@ -17,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import time
 
-from pyramid.authorization import ACLHelper, Authenticated, Everyone
+from pyramid.authorization import ACLHelper
 from pyramid.csrf import SessionCSRFStoragePolicy
 from pyramid.session import SignedCookieSessionFactory
 
 from evalsys import audit
-from evalsys.accounts.models import ApiToken, User
-from evalsys.accounts.tokens import Grant, covers, find_token, user_may_see
+from evalsys.accounts.access import Access
+from evalsys.accounts.models import User
+from evalsys.accounts.tokens import Grant, find_token
 from evalsys.db.recent import recent
 from evalsys.settings import as_bool
 
@@ -78,56 +72,10 @@ def _identity(request) -> User | None:
     return user
 
 
-def principals_for(user: User | None, token: ApiToken | Grant | None = None) -> list[str]:
-    """The principals ACLs grant to: role, user, and each intervention or site the user works on.
-
-    With a token, only the token counts (``user`` is not read, so it may be None).
-    """
-    principals = [Everyone]
-    if token is not None:
-        if not token.user.active:
-            return principals
-        return principals + ["api-token", f"token-user:{token.user_id}", *_token_principals(token)]
-    if user is None or not user.active:
-        return principals
-    principals += [Authenticated, f"user:{user.id}", f"role:{user.role}"]
-    for membership in user.memberships:
-        # Only the memberships that fit the role count (a role change never widens access).
-        if user.role == "evaluator" and membership.site_id is None:
-            principals.append(f"intervention:{membership.intervention_id}")
-        elif user.role == "coordinator" and membership.site_id is not None:
-            principals.append(f"site:{membership.site_id}")
-            principals.append(f"intervention-site:{membership.intervention_id}")
-    return principals
-
-
-def request_principals(request) -> list[str]:
-    """The principals of this request; a token request never loads its user."""
+def request_access(request) -> Access:
+    """What this request may reach (``request.access``); a token request never loads its user."""
     token = request.api_token
-    return principals_for(None if token is not None else request.identity, token)
-
-
-def _token_principals(token: ApiToken | Grant) -> list[str]:
-    kind = f"token-{token.permission}"
-    if token.site_id is None:
-        if user_may_see(token.user, token.intervention_id, None):
-            return [f"{kind}:intervention:{token.intervention_id}"]
-        return []
-    if user_may_see(token.user, token.intervention_id, token.site_id):
-        return [f"{kind}:site:{token.site_id}"]
-    return []
-
-
-def token_allows(request, permission: str, *, intervention_id: int, site_id: int | None) -> bool:
-    """Does the request's API token allow ``permission`` ("read" or "submit") here?
-
-    ``site_id`` None asks for the whole intervention, which a single-site token does not cover.
-    The token's user must still be allowed to see it (membership, or admin).
-    """
-    token = request.api_token
-    if token is None:
-        return False
-    return covers(token, permission, intervention_id, site_id)
+    return Access(None if token is not None else request.identity, token)
 
 
 class SecurityPolicy:
@@ -141,8 +89,7 @@ class SecurityPolicy:
         return None if user is None else user.id
 
     def permits(self, request, context, permission):
-        principals = request_principals(request)
-        return ACLHelper().permits(context, principals, permission)
+        return ACLHelper().permits(context, request.access.principals, permission)
 
     def remember(self, request, userid, **kw):
         user = request.dbsession.get(User, userid)
@@ -240,6 +187,7 @@ def includeme(config) -> None:
     config.set_default_csrf_options(require_csrf=True, callback=_check_csrf)
     config.add_request_method(_api_token, "api_token", reify=True)
     config.add_request_method(_identity, "evalsys_identity", reify=True)
+    config.add_request_method(request_access, "access", reify=True)
     config.set_security_policy(SecurityPolicy())
     config.set_root_factory("evalsys.principals.Root")
     config.add_view_deriver(audited_view)
@@ -248,8 +196,6 @@ def includeme(config) -> None:
 __all__ = [
     "SecurityPolicy",
     "pending_user",
-    "principals_for",
-    "request_principals",
+    "request_access",
     "start_second_step",
-    "token_allows",
 ]

@@ -11,13 +11,12 @@ from evalsys.api.representations import (
     library_instrument,
 )
 from evalsys.api.requests import json_body
-from evalsys.api.scope import scope_for
 from evalsys.programme.models import Intervention
 
 
 def visible_sites(request, intervention: Intervention) -> list:
-    scope = scope_for(request, "structure")
-    return [s for s in intervention.sites if scope.covers_site(intervention.id, s.id)]
+    scope = request.access.scope("structure")
+    return [s for s in intervention.sites if scope.covers(intervention.id, s.id)]
 
 
 @view_config(route_name="api.instruments", request_method="GET", renderer="json", permission="api")
@@ -29,7 +28,7 @@ def list_instruments(request):
     route_name="api.interventions", request_method="GET", renderer="json", permission="api"
 )
 def list_interventions(request):
-    scope = scope_for(request, "structure")
+    scope = request.access.scope("structure")
     interventions = request.dbsession.query(Intervention).order_by(Intervention.slug).all()
     return {"items": [intervention_summary(i) for i in interventions if scope.touches(i.id)]}
 

@@ -13,7 +13,6 @@ from evalsys import audit
 from evalsys.api.errors import ApiError, ErrorCode, detail
 from evalsys.api.representations import response_body, stored_response
 from evalsys.api.requests import json_body
-from evalsys.api.scope import allows, scope_for
 from evalsys.collection import ratelimit
 from evalsys.collection.models import Participant, Response, SurveyLink
 from evalsys.collection.submissions import (
@@ -118,7 +117,9 @@ def submit_response(request):
             "no survey behind this link",
             [detail("link", "unknown_link", "check the link token")],
         )
-    if not allows(request, "submit", intervention_id=link.intervention_id, site_id=link.site_id):
+    if not request.access.allows(
+        "submit", intervention_id=link.intervention_id, site_id=link.site_id
+    ):
         raise ApiError(ErrorCode.forbidden, "this token may not submit for this link's site")
     _check_open(link)
     # On PostgreSQL the response is stored by one statement in autocommit: no transaction.
@@ -236,7 +237,7 @@ def list_responses(request):
     limit = _int_param(request, "limit", DEFAULT_PAGE, 1, MAX_PAGE)
     cursor = _int_param(request, "cursor", 0, 0, None)
     query = _responses_query(request).filter(Response.superseded_at.is_(None))
-    clause = scope_for(request, "read").clause(Response.intervention_id, Participant.site_id)
+    clause = request.access.scope("read").clause(Response.intervention_id, Participant.site_id)
     if clause is not None:
         query = query.filter(clause)
     if request.GET.get("intervention"):
@@ -278,7 +279,7 @@ def get_response(request):
         raise ApiError(ErrorCode.not_found, "no such response")
     response, slug, version = row
     site_id = response.participant.site_id
-    if not allows(request, "read", intervention_id=response.intervention_id, site_id=site_id):
+    if not request.access.allows("read", intervention_id=response.intervention_id, site_id=site_id):
         # Outside the scope looks exactly like not there.
         raise ApiError(ErrorCode.not_found, "no such response")
     audit.record_request(

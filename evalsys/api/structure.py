@@ -12,7 +12,6 @@ from evalsys.api.errors import ApiError, ErrorCode, detail
 from evalsys.api.interventions import visible_sites
 from evalsys.api.representations import link_body, questionnaire_body, site_body, wave_body
 from evalsys.api.requests import json_body
-from evalsys.api.scope import scope_for
 from evalsys.collection.models import SurveyLink
 from evalsys.programme import questionnaires
 
@@ -164,7 +163,7 @@ def _dates(body: dict) -> dict:
 def list_links(context, request):
     """The survey links within the scope: the ``link`` a submission names."""
     intervention = context.intervention
-    scope = scope_for(request, "structure")
+    scope = request.access.scope("structure")
     rows = (
         request.dbsession.query(SurveyLink)
         .filter_by(intervention_id=intervention.id)
@@ -173,8 +172,6 @@ def list_links(context, request):
     )
     return {
         "items": [
-            link_body(request, link)
-            for link in rows
-            if scope.covers_site(intervention.id, link.site_id)
+            link_body(request, link) for link in rows if scope.covers(intervention.id, link.site_id)
         ]
     }

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import surveys
-from evalsys.imports.spreadsheets import cell_text
 from surveys.validation import is_missing
+
+
+def cell_text(cell: Any) -> str:
+    """A cell as text, the way a person reads it: 1234.0 from Excel is ``1234``."""
+    if type(cell) is str:
+        return cell.strip()
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, dt.datetime | dt.date):
+        return cell.isoformat()
+    return str(cell).strip()
 
 
 def items_of(questionnaire: surveys.Questionnaire) -> dict[str, surveys.Item]:

@@ -27,7 +27,7 @@ from sqlalchemy import bindparam, insert, select
 
 import surveys
 from evalsys.accounts.models import User
-from evalsys.collection.cells import coerce_cell, items_of
+from evalsys.collection.cells import cell_text, coerce_cell, items_of
 from evalsys.collection.models import GROUPS, Participant, Response, Score
 from evalsys.collection.participant_codes import CodeError, clean_code
 from evalsys.collection.submissions import (
@@ -38,7 +38,7 @@ from evalsys.collection.submissions import (
 )
 from evalsys.db.meta import utcnow
 from evalsys.i18n import _
-from evalsys.imports.spreadsheets import Table, cell_text
+from evalsys.imports.spreadsheets import Table
 from evalsys.programme import questionnaires
 from evalsys.programme.models import Intervention, Site
 from surveys.validation import is_missing

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
 import zipfile
 from collections.abc import Iterator
@@ -12,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from evalsys.collection.cells import cell_text
 from evalsys.i18n import _
 
 KINDS = ("csv", "xlsx")
@@ -84,7 +84,7 @@ def open_table(path: Path, kind: str) -> Table:
         raise SpreadsheetError(
             _("The file is empty. The first row must hold the column names of the template.")
         )
-    names = [_text(c) for c in header]
+    names = [cell_text(c) for c in header]
     while names and names[-1] == "":
         names.pop()  # spreadsheets often carry empty trailing columns
     if "" in names:
@@ -156,23 +156,6 @@ def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
 
 def _blank(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and cell.strip() == "")
-
-
-def _text(cell: Any) -> str:
-    """A cell as text, the way a person reads it: 1234.0 from Excel is ``1234``."""
-    if type(cell) is str:
-        return cell.strip()
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    if isinstance(cell, dt.datetime | dt.date):
-        return cell.isoformat()
-    return str(cell).strip()
-
-
-def cell_text(cell: Any) -> str:
-    return _text(cell)
 
 
 def csv_bytes(header: list[str], rows: list[list[Any]], delimiter: str = ";") -> bytes:

@@ -11,7 +11,6 @@ import pytest
 from pyramid.request import Request, apply_request_extensions
 
 from evalsys.accounts.models import ApiToken, Membership
-from evalsys.accounts.policy import principals_for, token_allows
 from evalsys.accounts.tokens import create_token, find_token, scopes_for
 from evalsys.accounts.users import UserError
 from evalsys.audit.models import AuditEvent
@@ -135,17 +134,17 @@ def test_token_scope_read_or_submit_site_or_intervention(app, dbsession, tm):
     a1, a2 = world.a.sites
     _, site_read = world.tokens["coordinator-a"]
     request = api_request(app, dbsession, site_read)
-    assert token_allows(request, "read", intervention_id=world.a.id, site_id=a1.id)
-    assert not token_allows(request, "submit", intervention_id=world.a.id, site_id=a1.id)
-    assert not token_allows(request, "read", intervention_id=world.a.id, site_id=a2.id)
-    assert not token_allows(request, "read", intervention_id=world.a.id, site_id=None)
-    assert not token_allows(request, "read", intervention_id=world.b.id, site_id=None)
+    assert request.access.allows("read", intervention_id=world.a.id, site_id=a1.id)
+    assert not request.access.allows("submit", intervention_id=world.a.id, site_id=a1.id)
+    assert not request.access.allows("read", intervention_id=world.a.id, site_id=a2.id)
+    assert not request.access.allows("read", intervention_id=world.a.id, site_id=None)
+    assert not request.access.allows("read", intervention_id=world.b.id, site_id=None)
 
     _, whole_read = world.tokens["evaluator-a"]
     request = api_request(app, dbsession, whole_read)
-    assert token_allows(request, "read", intervention_id=world.a.id, site_id=a2.id)
-    assert token_allows(request, "read", intervention_id=world.a.id, site_id=None)
-    assert not token_allows(request, "read", intervention_id=world.b.id, site_id=None)
+    assert request.access.allows("read", intervention_id=world.a.id, site_id=a2.id)
+    assert request.access.allows("read", intervention_id=world.a.id, site_id=None)
+    assert not request.access.allows("read", intervention_id=world.b.id, site_id=None)
 
 
 def test_a_token_loses_what_its_user_loses(app, dbsession, tm):
@@ -157,17 +156,17 @@ def test_a_token_loses_what_its_user_loses(app, dbsession, tm):
     dbsession.expire_all()
     request = api_request(app, dbsession, secret)
     assert request.identity is not None  # the token still works ...
-    assert not token_allows(
-        request, "read", intervention_id=world.a.id, site_id=a1.id
+    assert not request.access.allows(
+        "read", intervention_id=world.a.id, site_id=a1.id
     )  # ... for nothing
-    assert not [p for p in principals_for(request.identity, request.api_token) if "site" in p]
+    assert not [p for p in request.access.principals if "site" in p]
 
 
 def test_a_token_never_carries_its_users_role(app, dbsession, tm):
     world = worlds.build(dbsession, tm)
     _, secret = world.tokens["admin-a"]
     request = api_request(app, dbsession, secret)
-    principals = principals_for(request.identity, request.api_token)
+    principals = request.access.principals
     assert "role:admin" not in principals
     assert "system.Authenticated" not in principals
     assert f"token-read:intervention:{world.a.id}" in principals
