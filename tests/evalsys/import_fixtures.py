@@ -9,7 +9,7 @@ from evalsys.accounts.models import Membership, User
 from evalsys.accounts.passwords import hash_password
 
 from . import builders
-from .web import login
+from .web_session import login
 
 PASSWORD = "een-lang-wachtwoord"
 INSTRUMENTS = (("brs", None), ("gse", None))

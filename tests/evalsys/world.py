@@ -22,7 +22,7 @@ from evalsys.db.transactions import get_tm_session
 from evalsys.programme.models import Intervention, Site
 
 from . import builders
-from .web import csrf_token
+from .web_session import csrf_token
 
 PASSWORD = "wachtwoord-voor-tests"
 # Tests only: the cost parameters travel inside the hash, so verifying this one is instant.
