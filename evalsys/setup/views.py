@@ -1,6 +1,6 @@
 """Evaluators set up an intervention: description, questionnaire, rounds, sites, coordinators.
 
-The forms call the same services as the JSON API (services/setup.py), so both enforce the same
+The forms call the same services as the JSON API (evalsys/setup), so both enforce the same
 rules, e.g. that a questionnaire with responses is never changed in place.
 """
 

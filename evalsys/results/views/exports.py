@@ -1,7 +1,7 @@
 """Participant-level exports for evaluators: CSV (long, wide), XLSX with codebook, SPSS .sav.
 
 The ``export`` permission (evaluators and admins; never the ministry) records every download in
-the audit log (the view deriver in evalsys/security.py).
+the audit log (the view deriver in evalsys/accounts/policy.py).
 """
 
 from __future__ import annotations
