@@ -26,6 +26,7 @@ class PairedEffect:
     r: float
     d_z: float
     d_z_ci: tuple[float, float]
+    g_z: float
     d_av: float
     g_av: float
     t: float
@@ -53,6 +54,27 @@ class IndependentEffect:
     df: int
     p: float
     confidence: float
+
+
+def g_av_correction(n: np.ndarray | float, r: np.ndarray | float) -> np.ndarray:
+    """Hedges' exact bias correction for d_av: ``J(2 (n - 1) / (1 + r^2))``.
+
+    Notes
+    -----
+    d_av divides by the mean of two SDs of the same people, correlated ``r``; their
+    average variance has Satterthwaite's ``2 (n - 1) / (1 + r^2)`` df: ``2 (n - 1)`` for
+    uncorrelated scores, ``n - 1`` at ``r = 1`` (Cousineau 2020, eq. 2; metafor's
+    ``escalc(measure = "SMCRP")``). ``J`` is the gamma-function correction of Hedges
+    (1981). The ``2 (n - 1)`` of two independent groups (Lakens 2013, eq. 4 with
+    ``n1 = n2 = n``) under-corrects at high ``r``: by 2.8% at ``r = .7``, 10 pairs; with the
+    sample ``r`` plugged in, 0.5% remains there (simulation in the tests). Where ``r`` is
+    undefined (one SD is 0) only the other SD varies: ``n - 1`` df.
+    """
+    n = np.asarray(n, dtype=float)
+    r = np.asarray(r, dtype=float)
+    with np.errstate(invalid="ignore"):
+        df = np.where(np.isfinite(r), 2 * (n - 1) / (1 + r**2), n - 1)
+    return hedges_correction(df)
 
 
 def paired_moments(
@@ -89,11 +111,12 @@ def paired_moments(
         t = d_z * np.sqrt(n)
         p = 2 * stats.t.sf(np.abs(t), df)
         nc_low, nc_high = noncentrality_limits(t, df, confidence)
+        # d_z sqrt(n) is noncentral t on n - 1 df, so J(n - 1) d_z is unbiased (Hedges 1981)
+        g_z = d_z * hedges_correction(df)
         # Lakens (2013), eq. 10: d_av uses the mean of the two SDs
         sd_av = (sd_pre + sd_post) / 2
         d_av = np.where(sd_av > 0, mean_diff / sd_av, np.nan)
-        # Hedges correction with the df of two groups of n (Lakens 2013, eq. 4 with n1 = n2 = n)
-        g_av = d_av * hedges_correction(2 * (n - 1))
+        g_av = d_av * g_av_correction(n, r)
     small = n < 2
     return {
         "n": n,
@@ -107,6 +130,7 @@ def paired_moments(
         "d_z": np.where(small, np.nan, d_z),
         "d_z_low": nc_low / np.sqrt(n),
         "d_z_high": nc_high / np.sqrt(n),
+        "g_z": np.where(small, np.nan, g_z),
         "d_av": np.where(small, np.nan, d_av),
         "g_av": np.where(small, np.nan, g_av),
         "t": np.where(small, np.nan, t),
@@ -155,7 +179,8 @@ def paired_effect(pre: ArrayLike, post: ArrayLike, *, confidence: float = 0.95) 
     PairedEffect
         ``n`` complete pairs; means and SDs at both measurements; ``mean_diff`` (post -
         pre), ``sd_diff`` and the pre-post correlation ``r``; ``d_z`` with its exact
-        interval ``d_z_ci``; ``d_av`` and ``g_av``; the paired t-test (``t``, ``df``,
+        interval ``d_z_ci`` and its bias-corrected ``g_z``; ``d_av`` and ``g_av``; the
+        paired t-test (``t``, ``df``,
         two-sided ``p``) and the two-sided Wilcoxon signed-rank ``wilcoxon_p``.
 
     Raises
@@ -168,10 +193,13 @@ def paired_effect(pre: ArrayLike, post: ArrayLike, *, confidence: float = 0.95) 
     ``d_z = mean_diff / sd_diff`` (Lakens 2013, eq. 8) is the standardised mean change
     the paired t-test tests: ``t = d_z * sqrt(n)``. Its interval is exact: the
     noncentral t limits for ``t`` divided by ``sqrt(n)`` (Cumming & Finch 2001;
-    Algina & Keselman 2003). ``d_av = mean_diff / ((sd_pre + sd_post) / 2)`` (Lakens
-    2013, eq. 10; Cumming 2012) is on the scale of the scores' SD, and so comparable
-    with between-group effects; ``g_av`` multiplies it by Hedges' exact correction
-    ``J(2(n - 1))``. The Wilcoxon p drops zero differences, and is exact below 50
+    Algina & Keselman 2003). d_z overestimates in small samples (by 9% at 10 pairs):
+    ``g_z = J(n - 1) d_z`` with Hedges' (1981) gamma-function ``J`` is unbiased.
+    ``d_av = mean_diff / ((sd_pre + sd_post) / 2)`` (Lakens 2013, eq. 10; Cumming 2012)
+    is on the scale of the scores' SD, and so comparable with between-group effects;
+    ``g_av`` multiplies it by ``J(2 (n - 1) / (1 + r^2))`` (:func:`g_av_correction`;
+    Cousineau 2020), not Lakens' ``J(2 (n - 1))``, which under-corrects when pre and post
+    scores correlate. The Wilcoxon p drops zero differences, and is exact below 50
     pairs without ties, otherwise normal with continuity correction (as R's
     ``wilcox.test``).
 
@@ -182,6 +210,10 @@ def paired_effect(pre: ArrayLike, post: ArrayLike, *, confidence: float = 0.95) 
     Cumming, G., & Finch, S. (2001). *Educational and Psychological Measurement*, 61, 532-574.
     Algina, J., & Keselman, H. J. (2003). Approximate confidence intervals for effect sizes.
     *Educational and Psychological Measurement*, 63, 537-553.
+    Hedges, L. V. (1981). Distribution theory for Glass's estimator of effect size and
+    related estimators. *Journal of Educational Statistics*, 6, 107-128.
+    Cousineau, D. (2020). Approximating the distribution of Cohen's d_p in within-subject
+    designs. *The Quantitative Methods for Psychology*, 16(4), 418-421.
 
     Examples
     --------
@@ -190,8 +222,8 @@ def paired_effect(pre: ArrayLike, post: ArrayLike, *, confidence: float = 0.95) 
     >>> movie_1 = [9, 7, 8, 9, 8, 9, 9, 10, 9, 9]
     >>> movie_2 = [9, 6, 7, 8, 7, 9, 8, 8, 8, 7]
     >>> effect = paired_effect(movie_2, movie_1)
-    >>> round(effect.d_z, 2), round(effect.t, 2), round(effect.g_av, 2)
-    (1.5, 4.74, 1.08)
+    >>> round(effect.d_z, 2), round(effect.t, 2), round(effect.g_z, 2), round(effect.d_av, 2)
+    (1.5, 4.74, 1.37, 1.13)
     """
     check_confidence(confidence)
     pre_arr = as_float_array(pre, "pre")
@@ -222,6 +254,7 @@ def paired_effect(pre: ArrayLike, post: ArrayLike, *, confidence: float = 0.95) 
         r=float(m["r"]),
         d_z=float(m["d_z"]),
         d_z_ci=(float(m["d_z_low"]), float(m["d_z_high"])),
+        g_z=float(m["g_z"]),
         d_av=float(m["d_av"]),
         g_av=float(m["g_av"]),
         t=float(m["t"]),
