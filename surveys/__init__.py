@@ -39,7 +39,8 @@ which reports unconvertible cells instead of dropping them.
 
 ``instrument.validate(answers) -> list[FieldError]``
     ``FieldError(field, code, message, message_nl, value)``; ``code`` is one of
-    'unknown_item', 'required', 'out_of_range', 'wrong_type', 'too_long', 'invalid_option';
+    'unknown_item', 'required', 'out_of_range', 'wrong_type', 'too_long', 'invalid_option',
+    'invalid_characters' (a control character such as NUL in a text);
     ``error.text("nl")`` picks the language.
 ``instrument.score(answers) -> {scale_id: ScaleScore(value, items_answered, band)}``
     ``value`` is None when fewer than ``min_items`` are answered; sums are prorated.

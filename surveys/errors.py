@@ -15,6 +15,7 @@ FIELD_ERROR_CODES = (
     "wrong_type",
     "too_long",
     "invalid_option",
+    "invalid_characters",
 )
 
 #: ``<language>/LC_MESSAGES/surveys.po``, one folder per language; see docs/translating.md.

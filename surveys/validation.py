@@ -11,7 +11,8 @@ Typing is strict: answers are never silently coerced or dropped.
 - Multiple choice takes a list (or tuple) of distinct option values; an empty list is missing.
 - Number takes an int or a finite float; year takes a whole number. Outside min..max is
   ``out_of_range``.
-- Text takes a ``str``; longer than ``max_length`` is ``too_long``.
+- Text takes a ``str``; longer than ``max_length`` is ``too_long``; a control character other
+  than tab, line feed and carriage return (NUL and the like) is ``invalid_characters``.
 
 Text cells from a spreadsheet or CSV go through :func:`coerce_answers` first, which converts
 ``"3"`` to ``3`` and ``"1;3"`` to ``[1, 3]`` for the item's type and reports what it cannot
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,6 +31,31 @@ from surveys.errors import FieldError, make_field_error
 from surveys.model import CHOICE_TYPES, InstrumentDefinition, Item
 
 Problem = tuple[str, str, dict[str, Any]]  # (code, wording detail, message parameters)
+
+# The C0 control characters (U+0000 to U+001F) but tab, line feed and carriage return: nobody
+# types them, PostgreSQL refuses NUL in text and in JSON, and the rest break exports and
+# reports. One line of text (a name, a code) takes none of them.
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL_IN_LINE = re.compile(r"[\x00-\x1f]")
+
+
+def has_control_characters(text: str, *, multiline: bool = True) -> bool:
+    r"""Whether ``text`` holds a character no answer, code or name may hold.
+
+    Parameters
+    ----------
+    text : str
+    multiline : bool
+        True for free text, which may hold tabs and line breaks; False for one line (a name).
+
+    Examples
+    --------
+    >>> has_control_characters("twee\nregels"), has_control_characters("a\x00b")
+    (False, True)
+    >>> has_control_characters("twee\nregels", multiline=False)
+    True
+    """
+    return (_CONTROL_IN_TEXT if multiline else _CONTROL_IN_LINE).search(text) is not None
 
 
 def is_missing(value: Any) -> bool:
@@ -106,6 +133,8 @@ def check_value(item: Item, value: Any) -> Problem | None:
         return ("wrong_type", "text", {})
     if len(value) > item.max_length:  # type: ignore[operator]
         return ("too_long", "", {"max_length": item.max_length})
+    if _CONTROL_IN_TEXT.search(value) is not None:
+        return ("invalid_characters", "", {})
     return None
 
 
@@ -221,4 +250,11 @@ def coerce_answers(
     return out, problems
 
 
-__all__ = ["coerce_answers", "coerce_value", "check_value", "is_missing", "validate_answers"]
+__all__ = [
+    "coerce_answers",
+    "coerce_value",
+    "check_value",
+    "has_control_characters",
+    "is_missing",
+    "validate_answers",
+]

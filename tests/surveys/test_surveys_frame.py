@@ -21,7 +21,7 @@ def messy_frame() -> pd.DataFrame:
             "born": [1980, 1919, 2020.5, np.nan, 1950, 2000, 1999, 2021],
             "ok": pd.array([1, 0, 2, None, 1, 0, 1, 0], dtype="Int64"),
             "pick": [[1, 2], [1, 1], 3, None, [9], (2, 4), [], "1;2"],
-            "note": ["kort", "veel te lange tekst", 5, None, "", "precies10!", "x", np.nan],
+            "note": ["kort", "veel te lange tekst", 5, None, "", "precies10!", "x\x00y", np.nan],
             "extra": [None, 1, np.nan, "x", "", None, None, 0],
             "participant": ["p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8"],
         },

@@ -77,7 +77,9 @@ def valid_answers(instrument):
         elif item.type == "year":
             strategy = st.integers(min_value=int(item.min), max_value=int(item.max))
         else:
-            strategy = st.text(min_size=1, max_size=item.max_length)
+            # No control characters: a text with one is invalid_characters.
+            typed = st.characters(blacklist_categories=("Cc",))
+            strategy = st.text(typed, min_size=1, max_size=item.max_length)
         fields[item.id] = strategy if item.required else st.none() | strategy
     return st.fixed_dictionaries(fields)
 

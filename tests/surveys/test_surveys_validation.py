@@ -55,10 +55,22 @@ def test_a_complete_valid_response_has_no_errors(toolkit):
         ({**COMPLETE, "pick": [1, 9]}, [("pick", "invalid_option")]),
         ({**COMPLETE, "note": "elf tekens!"}, [("note", "too_long")]),
         ({**COMPLETE, "note": 12}, [("note", "wrong_type")]),
+        ({**COMPLETE, "note": "a\x00b"}, [("note", "invalid_characters")]),
+        ({**COMPLETE, "note": "\x1b[2J"}, [("note", "invalid_characters")]),
     ],
 )
 def test_each_kind_of_wrong_answer_gives_its_code(toolkit, answers, expected):
     assert codes(toolkit.validate(answers)) == expected
+
+
+def test_a_text_may_hold_tabs_and_line_breaks_but_no_other_control_character(toolkit):
+    # PostgreSQL refuses NUL in text and JSON: the answer must be refused before it is stored.
+    assert toolkit.validate({**COMPLETE, "note": "a\tb\r\nc"}) == []
+    for code in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)):
+        (error,) = toolkit.validate({**COMPLETE, "note": f"a{chr(code)}"})
+        assert error.code == "invalid_characters"
+    (error,) = toolkit.validate({**COMPLETE, "note": "\x00"})
+    assert "control character" in error.message and "stuurteken" in error.message_nl
 
 
 def test_whole_floats_are_accepted_for_choice_items(toolkit):
@@ -104,6 +116,7 @@ def test_every_code_is_documented():
         "wrong_type",
         "too_long",
         "invalid_option",
+        "invalid_characters",
     }
 
 
