@@ -36,6 +36,9 @@ class User(Base):
     totp_last_step: Mapped[int | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None]
+    # Raised at logout, password change, blocking and role change: every session cookie issued
+    # before then names an older generation and identifies nobody (accounts.sessions).
+    session_generation: Mapped[int] = mapped_column(default=0, server_default=text("0"))
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

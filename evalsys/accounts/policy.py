@@ -1,5 +1,7 @@
-"""The security policy: who is asking (session cookie or API token), sessions and CSRF, the second
-login step, and the audit of every view that shows participant-level data.
+"""The security policy: who is asking (session cookie or API token), CSRF, the second login step,
+and the audit of every view that shows participant-level data.
+
+When a session cookie stops identifying its user is :mod:`evalsys.accounts.sessions`.
 
 What the request may do is :class:`evalsys.accounts.access.Access`, worked out once per request
 as ``request.access``; the ACLs of the route contexts grant to its principals.
@@ -7,22 +9,23 @@ as ``request.access``; the ACLs of the route contexts grant to its principals.
 
 from __future__ import annotations
 
-import hashlib
 import time
 
 from pyramid.authorization import ACLHelper
 from pyramid.csrf import SessionCSRFStoragePolicy
-from pyramid.session import SignedCookieSessionFactory
 
 from evalsys import audit
 from evalsys.accounts.access import Access
 from evalsys.accounts.models import User
+from evalsys.accounts.sessions import (
+    session_factory,
+    session_fingerprint,
+    session_user,
+    start_session,
+)
 from evalsys.accounts.tokens import Grant, find_token
 from evalsys.db.recent import recent
-from evalsys.settings import as_bool
 
-SESSION_USER_KEY = "user_id"
-SESSION_FINGERPRINT_KEY = "auth_fp"
 PENDING_USER_KEY = "pending_user_id"
 PENDING_SINCE_KEY = "pending_since"
 PENDING_FINGERPRINT_KEY = "pending_fp"
@@ -31,12 +34,6 @@ PENDING_SECONDS = 10 * 60
 
 # Views with these permissions show participant-level data: every call is audited.
 PARTICIPANT_PERMISSIONS = {"view_participants": "participant_data_viewed", "export": "export"}
-
-
-def session_fingerprint(user: User) -> str:
-    """Changes when the password or the authenticator changes, ending every other session."""
-    material = f"{user.password_hash or ''}|{user.totp_secret or ''}|{user.role}"
-    return hashlib.sha256(material.encode()).hexdigest()[:24]
 
 
 def bearer_token(request) -> str | None:
@@ -61,15 +58,7 @@ def _identity(request) -> User | None:
         # Bearer requests never use the session cookie, whatever the token's fate.
         token = request.api_token
         return None if token is None else request.dbsession.get(User, token.user_id)
-    user_id = request.session.get(SESSION_USER_KEY)
-    if user_id is None:
-        return None
-    user = request.dbsession.get(User, user_id)
-    if user is None or not user.active:
-        return None
-    if request.session.get(SESSION_FINGERPRINT_KEY) != session_fingerprint(user):
-        return None
-    return user
+    return session_user(request)
 
 
 def request_access(request) -> Access:
@@ -94,8 +83,7 @@ class SecurityPolicy:
     def remember(self, request, userid, **kw):
         user = request.dbsession.get(User, userid)
         request.session.invalidate()  # a new session on login: no fixation
-        request.session[SESSION_USER_KEY] = userid
-        request.session[SESSION_FINGERPRINT_KEY] = session_fingerprint(user)
+        start_session(request.session, user)
         request.session.new_csrf_token()
         request.__dict__.pop("evalsys_identity", None)
         return []
@@ -134,26 +122,6 @@ def _check_csrf(request) -> bool:
     return bearer_token(request) is None
 
 
-def _session_factory(settings):
-    options = dict(
-        cookie_name="evalsys_session",
-        httponly=True,
-        samesite="Lax",
-        timeout=int(settings.get("evalsys.session_timeout", 8 * 3600)),
-        reissue_time=600,
-    )
-    secret = settings["evalsys.session_secret"]
-    always_secure = as_bool(settings.get("evalsys.secure_cookies", False))
-    plain = SignedCookieSessionFactory(secret, secure=always_secure, **options)
-    secure = SignedCookieSessionFactory(secret, secure=True, **options)
-
-    def session_factory(request):
-        # Secure whenever the request came over https (directly, or through a trusted proxy).
-        return (secure if request.scheme == "https" else plain)(request)
-
-    return session_factory
-
-
 def audited_view(view, info):
     """Record every successful call of a view that shows participant-level data."""
     action = PARTICIPANT_PERMISSIONS.get(info.options.get("permission"))
@@ -182,7 +150,7 @@ def audited_view(view, info):
 
 def includeme(config) -> None:
     settings = config.get_settings()
-    config.set_session_factory(_session_factory(settings))
+    config.set_session_factory(session_factory(settings))
     config.set_csrf_storage_policy(SessionCSRFStoragePolicy())
     config.set_default_csrf_options(require_csrf=True, callback=_check_csrf)
     config.add_request_method(_api_token, "api_token", reify=True)

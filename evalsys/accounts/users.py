@@ -8,6 +8,7 @@ import secrets
 
 from evalsys.accounts.models import ROLES, Membership, PasswordReset, User
 from evalsys.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from evalsys.accounts.sessions import end_sessions
 from evalsys.db.meta import utcnow
 from evalsys.i18n import _
 from evalsys.programme.models import Intervention, Site
@@ -76,10 +77,11 @@ RESET_LINK_LIFETIME = dt.timedelta(hours=24)
 
 
 def set_password(user: User, password: str) -> None:
-    """Set a new password (argon2id); raises UserError when it is too short."""
+    """Set a new password (argon2id) and end the user's sessions; UserError when it is too short."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(_("A password needs at least 10 characters."))
     user.password_hash = hash_password(password)
+    end_sessions(user)
 
 
 def change_password(user: User, current: str, new: str, repeated: str) -> None:
@@ -130,6 +132,7 @@ def update_user(user: User, *, role: str, display_name: str, active: bool) -> di
 
     A new role drops the memberships that do not fit it (an evaluator's whole interventions are
     no coordinator's sites): access is never carried over silently from one role to another.
+    Blocking and a new role end the user's sessions (unblocking never revives them).
     """
     if role not in ROLES:
         raise UserError(_("Choose one of the roles."))
@@ -141,6 +144,8 @@ def update_user(user: User, *, role: str, display_name: str, active: bool) -> di
             setattr(user, field, value)
     if "role" in changes:
         user.memberships[:] = [m for m in user.memberships if _fits(user.role, m)]
+    if "role" in changes or ("active" in changes and not active):
+        end_sessions(user)
     return changes
 
 

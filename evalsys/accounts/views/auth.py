@@ -12,6 +12,7 @@ from evalsys.accounts import totp
 from evalsys.accounts.models import User
 from evalsys.accounts.passwords import hash_password, verify_password
 from evalsys.accounts.policy import pending_user, start_second_step
+from evalsys.accounts.sessions import end_sessions
 from evalsys.accounts.throttle import ThrottleRules, is_throttled
 from evalsys.accounts.users import UserError, find_reset_link, use_reset_link
 from evalsys.db.meta import utcnow
@@ -199,7 +200,9 @@ def enrol(request):
 
 @view_config(route_name="auth.logout", request_method="POST", permission="public")
 def logout(request):
+    """End the session here and every copy of it: all of the user's sessions, on every device."""
     if request.identity is not None:
+        end_sessions(request.identity)
         audit.record(
             request.dbsession,
             "logout",
