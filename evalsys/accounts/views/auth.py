@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.i18n import TranslationString
 from pyramid.security import forget, remember
@@ -13,7 +15,7 @@ from evalsys.accounts.models import User
 from evalsys.accounts.passwords import hash_password, verify_password
 from evalsys.accounts.policy import pending_user, start_second_step
 from evalsys.accounts.sessions import end_sessions
-from evalsys.accounts.throttle import ThrottleRules, is_throttled
+from evalsys.accounts.throttle import ThrottleRules, wait_seconds
 from evalsys.accounts.users import UserError, find_reset_link, use_reset_link
 from evalsys.db.meta import utcnow
 
@@ -36,10 +38,12 @@ def local_path(value: str | None) -> str | None:
     return value
 
 
-def throttled(request, username: str) -> bool:
+def throttled(request, username: str) -> int:
+    """Seconds this attempt must wait (0: go on); a waiting attempt answers 429 with Retry-After."""
     rules = ThrottleRules.from_settings(request.registry.settings)
-    if not is_throttled(request.dbsession, rules, username, request.client_addr or ""):
-        return False
+    wait = wait_seconds(request.dbsession, rules, username, request.client_addr or "")
+    if not wait:
+        return 0
     audit.record(
         request.dbsession,
         "login_throttled",
@@ -47,14 +51,23 @@ def throttled(request, username: str) -> bool:
         target_type="user",
         target_id=username,
         username=username,
+        retry_after=wait,
     )
     request.response.status_int = 429
-    return True
+    request.response.headers["Retry-After"] = str(wait)
+    return wait
 
 
-def too_many_attempts(request) -> str:
+def too_many_attempts(request, wait: int) -> str:
+    if wait <= 90:
+        return request.translate(
+            "Too many failed attempts. Wait ${seconds} seconds and try again.",
+            mapping={"seconds": wait},
+        )
     return request.translate(
-        "Too many failed attempts. Wait 15 minutes and try again, or ask your administrator."
+        "Too many failed attempts. Wait ${minutes} minutes and try again, "
+        "or ask your administrator.",
+        mapping={"minutes": math.ceil(wait / 60)},
     )
 
 
@@ -95,8 +108,9 @@ def login(request):
     if request.method == "POST":
         username = request.POST.get("username", "").strip()[:100]
         password = request.POST.get("password", "")
-        if throttled(request, username):
-            return {"error": too_many_attempts(request), "username": username, "next": next_path}
+        if wait := throttled(request, username):
+            error = too_many_attempts(request, wait)
+            return {"error": error, "username": username, "next": next_path}
         user = request.dbsession.query(User).filter_by(username=username).one_or_none()
         if user is None:
             verify_password(_DUMMY_HASH, password)
@@ -123,8 +137,8 @@ def second_step(request):
         return HTTPFound(location=request.route_url("auth.login"))
     error = None
     if request.method == "POST":
-        if throttled(request, user.username):
-            return {"error": too_many_attempts(request)}
+        if wait := throttled(request, user.username):
+            return {"error": too_many_attempts(request, wait)}
         code = request.POST.get("code", "").strip()
         if totp.verify_totp(user, code):
             return complete_login(request, user, "totp")
@@ -184,8 +198,8 @@ def enrol(request):
         return HTTPFound(location=request.route_url("auth.second_step"))
     error = None
     if request.method == "POST":
-        if throttled(request, user.username):
-            return {**enrolment(request, user), "error": too_many_attempts(request)}
+        if wait := throttled(request, user.username):
+            return {**enrolment(request, user), "error": too_many_attempts(request, wait)}
         codes = confirm_enrolment(request, user)
         if codes is not None:
             # The session cookie rides on this page; the codes are shown once, then never again.

@@ -12,7 +12,6 @@ import pytest
 from evalsys.accounts import totp
 from evalsys.accounts.models import PasswordReset, RecoveryCode, User
 from evalsys.accounts.passwords import verify_password
-from evalsys.accounts.throttle import ThrottleRules, is_throttled
 from evalsys.audit.models import AuditEvent
 
 from .. import world as worlds
@@ -188,64 +187,6 @@ def test_new_recovery_codes_replace_the_old_ones(testapp, dbsession, tm):
     dbsession.expire_all()
     assert not totp.use_recovery_code(dbsession, user, old[0])
     assert totp.use_recovery_code(dbsession, user, new[0])
-
-
-def test_too_many_wrong_passwords_lock_the_account_for_a_while(testapp, dbsession, tm):
-    make_user(dbsession, "cor", "coordinator")
-    worlds.builders.commit(tm)
-    for _ in range(5):
-        post_login(testapp, "cor", "fout wachtwoord", status=400)
-    refused = post_login(testapp, "cor", PASSWORD, status=429)  # even the right password
-    assert "Too many failed attempts" in refused.text
-    assert actions(dbsession, action="login_throttled") == ["login_throttled"]
-    assert "login" not in actions(dbsession, action="login")
-
-
-def test_wrong_codes_count_towards_the_account_lock(testapp, dbsession, tm):
-    user = make_user(dbsession, "eva", "evaluator")
-    worlds.builders.commit(tm)
-    post_login(testapp, "eva", PASSWORD, status=302)
-    for _ in range(5):
-        post_code(testapp, "000000", status=400)
-    post_code(testapp, totp_code(user), status=429)
-
-
-def test_the_lock_ends_after_the_window_and_a_success_resets_the_account_count(dbsession):
-    user = make_user(dbsession, "cor", "coordinator")
-    rules = ThrottleRules(per_account=3, per_address=100, window=dt.timedelta(minutes=15))
-    start = dt.datetime.now(dt.UTC)
-    for minute in range(3):
-        dbsession.add(
-            AuditEvent(
-                action="login_failed",
-                target_id="cor",
-                client_addr="10.0.0.1",
-                occurred_at=start + dt.timedelta(minutes=minute),
-            )
-        )
-    dbsession.flush()
-    assert is_throttled(dbsession, rules, "cor", "10.0.0.2", now=start + dt.timedelta(minutes=3))
-    assert not is_throttled(
-        dbsession, rules, "cor", "10.0.0.2", now=start + dt.timedelta(minutes=20)
-    )
-    user.last_login_at = start + dt.timedelta(minutes=2, seconds=30)
-    dbsession.flush()
-    assert not is_throttled(
-        dbsession, rules, "cor", "10.0.0.2", now=start + dt.timedelta(minutes=3)
-    )
-
-
-def test_many_failures_from_one_address_lock_every_account_from_there(dbsession):
-    make_user(dbsession, "cor", "coordinator")
-    rules = ThrottleRules(per_account=5, per_address=4)
-    now = dt.datetime.now(dt.UTC)
-    for n in range(4):
-        dbsession.add(
-            AuditEvent(action="login_failed", target_id=f"guess{n}", client_addr="10.9.9.9")
-        )
-    dbsession.flush()
-    assert is_throttled(dbsession, rules, "cor", "10.9.9.9", now=now)
-    assert not is_throttled(dbsession, rules, "cor", "10.1.1.1", now=now)
 
 
 def test_unknown_user_is_refused_like_a_wrong_password(testapp):
