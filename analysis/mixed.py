@@ -10,7 +10,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis._checks import check_confidence, warn
-from analysis.nested_reml import fit_nested_reml
+from analysis.nested_reml import NestedLikelihood, fit_nested_reml, satterthwaite_df
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def mixed_model(
     reference_group : str, default "comparison"
         Reference level of ``group``.
     confidence : float, default 0.95
-        Level of the Wald intervals of the fixed effects.
+        Level of the intervals of the fixed effects.
     engine : {"closed_form", "statsmodels"}, default "closed_form"
         ``"closed_form"`` maximises the restricted likelihood with sums per participant
         and site (:func:`analysis.nested_reml.fit_nested_reml`): seconds for a million
@@ -66,7 +66,7 @@ def mixed_model(
     Returns
     -------
     MixedModelResult
-        ``fixed``: one row per term (``term, estimate, se, ci_low, ci_high, z, p``);
+        ``fixed``: one row per term (``term, estimate, se, df, ci_low, ci_high, t, p``);
         ``variance_components``: ``site``, ``participant`` and ``residual`` variances;
         counts, the formula and whether the optimiser converged.
 
@@ -83,8 +83,13 @@ def mixed_model(
     Fixed effects are treatment-coded: the first wave and the reference group are the
     baseline, so ``wave[T1]:group[intervention]`` is the extra change of the intervention
     group. The model uses every available score, so participants who missed a wave still
-    count (valid if scores are missing at random). Intervals are Wald ``estimate +- z se``.
-    Both engines agree with R's lme4 on its ``Pastes`` example (see the tests).
+    count (valid if scores are missing at random). Intervals and p-values use t with
+    Satterthwaite's df per term (:func:`analysis.nested_reml.satterthwaite_df`; the
+    method of lmerTest), not the normal distribution: with few sites a term that varies
+    between sites (the intercept, or a group that differs by site) has few df, and a z
+    interval would be too narrow; terms that vary within participants (the waves and their
+    interaction with group) keep many df. Both engines agree with R's lme4 on its
+    ``Pastes`` example (see the tests).
 
     References
     ----------
@@ -92,6 +97,10 @@ def mixed_model(
     *Biometrics*, 38, 963-974.
     Seabold, S., & Perktold, J. (2010). statsmodels: econometric and statistical modeling
     with Python. *Proceedings of the 9th Python in Science Conference*.
+    Satterthwaite, F. E. (1946). An approximate distribution of estimates of variance
+    components. *Biometrics Bulletin*, 2, 110-114.
+    Kuznetsova, A., Brockhoff, P. B., & Christensen, R. H. B. (2017). lmerTest package:
+    tests in linear mixed effects models. *Journal of Statistical Software*, 82(13).
 
     Examples
     --------
@@ -191,9 +200,10 @@ def fit_coded(
         t for t, used in (("wave", bool(wave_dummies)), ("group", treated is not None)) if used
     )
     formula = f"{score_name} ~ {rhs or '1'}"
+    sites = site_code if n_sites > 1 else None
     if engine == "closed_form":
-        fit = fit_nested_reml(x, y, participant_code, site_code if n_sites > 1 else None)
-        estimate, covariance = fit.beta, fit.covariance
+        fit = fit_nested_reml(x, y, participant_code, sites)
+        estimate, covariance, df = fit.beta, fit.covariance, fit.df
         components = {
             "site": fit.site_variance,
             "participant": fit.participant_variance,
@@ -202,21 +212,26 @@ def fit_coded(
         converged = fit.converged
     else:
         estimate, covariance, components, converged = _fit_statsmodels(
-            x, y, participant_code, site_code if n_sites > 1 else None
+            x, y, participant_code, sites
         )
+        theta = [components["residual"], components["participant"]]
+        theta += [components["site"]] if sites is not None else []
+        likelihood = NestedLikelihood(x, y, participant_code, sites)
+        df = satterthwaite_df(likelihood, np.array(theta))
     if not converged:
         warn("The mixed model did not converge; read its estimates with care.")
     se = np.sqrt(np.diag(covariance))
-    crit = stats.norm.ppf(0.5 + confidence / 2)
+    crit = stats.t.ppf(0.5 + confidence / 2, df)
     fixed = pd.DataFrame(
         {
             "term": names,
             "estimate": estimate,
             "se": se,
+            "df": df,
             "ci_low": estimate - crit * se,
             "ci_high": estimate + crit * se,
-            "z": estimate / se,
-            "p": 2 * stats.norm.sf(np.abs(estimate / se)),
+            "t": estimate / se,
+            "p": 2 * stats.t.sf(np.abs(estimate / se), df),
         }
     )
     variance = pd.DataFrame({"component": list(components), "variance": list(components.values())})

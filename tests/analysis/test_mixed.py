@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.regression.tests as statsmodels_tests
+from scipy import stats
 
 from analysis import mixed_model
 
@@ -55,6 +56,67 @@ def test_closed_form_reaches_the_exact_reml_optimum_on_balanced_data():
     result = mixed_model(pastes, score="strength", wave=None, participant="sample", site="batch")
     variance = result.variance_components["variance"].to_numpy()
     np.testing.assert_allclose(variance, anova_components(pastes), rtol=1e-5)
+
+
+@pytest.mark.parametrize("engine", ["closed_form", "statsmodels"])
+def test_pastes_mean_has_the_anova_df_and_a_t_interval(engine):
+    """Balanced nested data: the mean's variance is MS_batch / 60, a mean square on
+    10 - 1 = 9 df, so Satterthwaite's df are exactly 9 (Satterthwaite 1946; Searle,
+    Casella & McCulloch 1992, ch. 3) and the 95% interval is estimate +- t_9 se with
+    t_9 = 2.2622, not +- 1.96 se."""
+    pastes = pd.read_csv(DATA / "pastes.csv")
+    result = mixed_model(
+        pastes, score="strength", wave=None, participant="sample", site="batch", engine=engine
+    )
+    row = result.fixed.set_index("term").loc["Intercept"]
+    assert row["df"] == pytest.approx(9, rel=1e-3)  # statsmodels stops short of the optimum
+    half = stats.t.ppf(0.975, row["df"]) * row["se"]
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx(
+        (row["estimate"] - half, row["estimate"] + half), rel=1e-12
+    )
+    assert round(stats.t.ppf(0.975, 9), 4) == 2.2622
+    assert row["p"] == pytest.approx(2 * stats.t.sf(row["t"], row["df"]), rel=1e-12)
+
+
+def balanced_cluster_trial(seed=1, sites=6, people=8):
+    """Two waves; the first half of the sites are intervention sites."""
+    rng = np.random.default_rng(seed)
+    participant = np.repeat(np.arange(sites * people), 2)
+    site = participant // people
+    group = np.where(site < sites // 2, "intervention", "comparison")
+    wave = np.tile(["T0", "T1"], sites * people)
+    score = (
+        10
+        + rng.normal(0, 1, sites)[site]
+        + rng.normal(0, 1.5, sites * people)[participant]
+        + rng.normal(0, 1, participant.size)
+        + 0.5 * (wave == "T1") * (group == "intervention")
+    )
+    return pd.DataFrame(
+        {"participant": participant, "site": site, "group": group, "wave": wave, "score": score}
+    )
+
+
+def test_satterthwaite_df_match_the_mean_squares_of_a_balanced_cluster_trial():
+    """Independent computation from the classical ANOVA of a balanced design with the
+    group at site level (6 sites of 8, 2 waves): the wave terms lie in the within-person
+    stratum, 48 - 2 = 46 df. The group effect at T0 has variance 2 (MS_site + MS_within)
+    / 48, so Satterthwaite's (1946) df from the mean squares are
+    (MS_site + MS_within)^2 / (MS_site^2 / 4 + MS_within^2 / 46), with MS_site on
+    6 - 2 = 4 df."""
+    frame = balanced_cluster_trial()
+    result = mixed_model(frame, group="group")
+    fixed = result.fixed.set_index("term")
+    variance = result.variance_components.set_index("component")["variance"]
+    ms_within = variance["residual"]
+    ms_site = variance["residual"] + 2 * variance["participant"] + 16 * variance["site"]
+    expected = (ms_site + ms_within) ** 2 / (ms_site**2 / 4 + ms_within**2 / 46)
+    assert fixed.loc["group[intervention]", "df"] == pytest.approx(expected, rel=1e-3)
+    assert fixed.loc["wave[T1]", "df"] == pytest.approx(46, rel=1e-3)
+    assert fixed.loc["wave[T1]:group[intervention]", "df"] == pytest.approx(46, rel=1e-3)
+    # with few sites the between-site term's interval is far wider than a z interval
+    row = fixed.loc["group[intervention]"]
+    assert (row["ci_high"] - row["ci_low"]) / (2 * 1.96 * row["se"]) > 1.2
 
 
 def test_random_intercepts_without_sites_match_lme4_dietox():
