@@ -6,7 +6,7 @@ import io
 
 import surveys
 from evalsys.collection.models import GROUPS
-from evalsys.imports.importer import META_COLUMNS
+from evalsys.imports.columns import META_COLUMNS
 from evalsys.imports.spreadsheets import csv_bytes
 from evalsys.programme.models import Intervention
 

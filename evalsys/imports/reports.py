@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from evalsys.imports.importer import RowError
+from evalsys.imports.problems import RowError
 
 REPORT_ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 SHOWN_ERRORS = 200

@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from evalsys import audit
 from evalsys.i18n import _
 from evalsys.imports.blank_forms import template_csv, template_xlsx
-from evalsys.imports.importer import FileProblem, Importer
+from evalsys.imports.importer import Importer
+from evalsys.imports.problems import FileProblem
 from evalsys.imports.reports import ErrorReport, report_path, upload_path
 from evalsys.imports.spreadsheets import SpreadsheetError, kind_of, open_table
 from evalsys.programme import questionnaires

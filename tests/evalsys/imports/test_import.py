@@ -13,7 +13,9 @@ from evalsys.accounts.models import User
 from evalsys.audit.models import AuditEvent
 from evalsys.collection.models import Participant, Response, Score
 from evalsys.collection.submissions import Submission, submit
-from evalsys.imports.importer import SUBMISSION_NAMESPACE, Importer, RowError, derived_submission_id
+from evalsys.imports.checking import SUBMISSION_NAMESPACE, derived_submission_id
+from evalsys.imports.importer import Importer
+from evalsys.imports.problems import RowError
 from evalsys.imports.spreadsheets import open_table
 
 from ..import_fixtures import ANSWERS, make_setup
@@ -501,7 +503,7 @@ def test_post_without_csrf_token_is_refused(testapp, setup, dbsession):
 
 def test_template_needs_access_to_the_intervention(testapp, setup, dbsession, tm):
     assert testapp.get(f"/i/{setup.slug}/import-template.csv").status_int == 302
-    from .builders import user
+    from ..builders import user
 
     user(dbsession, username="buiten", role="coordinator", password="een-lang-wachtwoord")
     tm.commit()

@@ -1,0 +1,188 @@
+"""Storing checked rows: a bulk insert per chunk, and ``submit()`` where only it can decide.
+
+Pass 2 of an import, run only when pass 1 found no problem in any row. The bulk insert stores
+exactly what :func:`evalsys.collection.submissions.submit` stores for the same answers (scores,
+quality flags, instrument versions); rows with a new self-generated participant code go through
+``submit()`` itself, one by one, because only it links a code with one misremembered element to
+an earlier participant.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sqlalchemy import insert
+
+import surveys
+from evalsys.accounts.models import User
+from evalsys.collection.models import Participant, Response, Score
+from evalsys.collection.submissions import Submission, submit
+from evalsys.db.meta import utcnow
+from evalsys.imports.columns import Chunk, RowMeta
+from evalsys.programme.models import Intervention, Questionnaire, Site
+from surveys.validation import is_missing
+
+
+class RowStore:
+    """Stores the checked rows of one file for one site of an intervention, a chunk at a time."""
+
+    def __init__(
+        self,
+        dbsession,
+        intervention: Intervention,
+        site: Site,
+        questionnaire_row: Questionnaire,
+        questionnaire: surveys.Questionnaire,
+        items: dict[str, surveys.Item],
+        participants: dict[str, tuple[int, int]],
+        already: set[int],
+        submitted_by: User | None = None,
+    ):
+        self.dbsession = dbsession
+        self.intervention = intervention
+        self.site = site
+        self.questionnaire_row = questionnaire_row
+        self.questionnaire = questionnaire
+        self.items = items
+        self.participants = participants  # code -> (id, site id), shared with the checker
+        self.already = already  # rows whose submission id is stored, found by the checker
+        self.submitted_by = submitted_by
+        self.self_codes = {
+            w.id
+            for w in intervention.waves
+            if (w.settings or {}).get("participant_code") == "self_generated"
+        }
+
+    def store(self, chunk: Chunk, submitted_at) -> int:
+        """Store the chunk's rows not stored before; returns how many were stored."""
+        positions = {number: k for k, number in enumerate(chunk.numbers)}
+        metas = [m for m in chunk.metas if m is not None and m.number not in self.already]
+        # A new self-generated code may belong to an earlier participant with one element
+        # misremembered; submit() decides that, so those rows take the one-by-one path.
+        one_by_one = [
+            m for m in metas if m.code not in self.participants and m.wave_id in self.self_codes
+        ]
+        for m in one_by_one:
+            self._submit_one(chunk, positions[m.number], m)
+        metas = [
+            m for m in metas if m.code in self.participants or m.wave_id not in self.self_codes
+        ]
+        if not metas:
+            return len(one_by_one)
+        self._create_participants(metas)
+        frame = chunk.frame(self.items, [m.number for m in metas])
+        scores = self.questionnaire.score_frame(frame)
+        flags = self.questionnaire.quality_frame(frame)
+        scales = [
+            (
+                block.id,
+                scale.id,
+                scores[f"{block.id}.{scale.id}"].to_numpy(),
+                scores[f"{block.id}.{scale.id}__items_answered"].to_numpy(),
+                scores[f"{block.id}.{scale.id}__band"].to_numpy(),
+            )
+            for block in self.questionnaire.blocks
+            for scale in block.scales
+        ]
+        flag_columns = [
+            (name.replace(".", ":", 1), flags[name].to_numpy()) for name in flags.columns
+        ]
+        instruments = {b.id: b.version for b in self.questionnaire.blocks}
+        user_id = getattr(self.submitted_by, "id", None)
+        intervention_id, questionnaire_id = self.intervention.id, self.questionnaire_row.id
+        responses = []
+        for k, m in enumerate(metas):
+            at = positions[m.number]
+            # Converted cells are None when missing (see coerce_cell), never "" or NaN.
+            answers = {
+                item_id: values[at]
+                for item_id, values in chunk.answers.items()
+                if values[at] is not None
+            }
+            responses.append(
+                {
+                    "submission_id": m.submission_id,
+                    "intervention_id": intervention_id,
+                    "participant_id": self.participants[m.code][0],
+                    "wave_id": m.wave_id,
+                    "questionnaire_id": questionnaire_id,
+                    "answers": answers,
+                    "instruments": instruments,
+                    "language": m.language,
+                    "mode": "import",
+                    "duration_seconds": None,
+                    "quality_flags": sorted({name for name, on in flag_columns if on[k]}),
+                    "submitted_at": submitted_at,
+                    "submitted_by_id": user_id,
+                }
+            )
+        # Core inserts, batched into multi-row INSERT ... RETURNING by SQLAlchemy; rows come
+        # back in any order, so they are matched by their unique submission id.
+        table = Response.__table__
+        returned = dict(
+            self.dbsession.execute(
+                insert(table).returning(table.c.submission_id, table.c.id), responses
+            ).all()
+        )
+        ids = [returned[r["submission_id"]] for r in responses]
+        score_rows = [
+            {
+                "response_id": response_id,
+                "instrument_key": block_id,
+                "scale": scale_id,
+                "value": None if np.isnan(values[k]) else float(values[k]),
+                "items_answered": int(answered[k]),
+                "band": bands[k],
+            }
+            for k, response_id in enumerate(ids)
+            for block_id, scale_id, values, answered, bands in scales
+        ]
+        if score_rows:
+            self.dbsession.execute(insert(Score.__table__), score_rows)
+        return len(responses) + len(one_by_one)
+
+    def _submit_one(self, chunk: Chunk, at: int, m: RowMeta) -> None:
+        answers = {
+            item_id: values[at]
+            for item_id, values in chunk.answers.items()
+            if not is_missing(values[at])
+        }
+        submit(
+            self.dbsession,
+            Submission(
+                submission_id=m.submission_id,
+                intervention=self.intervention,
+                site=self.site,
+                wave=m.wave,
+                participant_code=m.code,
+                answers=answers,
+                language=m.language,
+                mode="import",
+                group=m.group,
+                submitted_by=self.submitted_by,
+                code_elements=True,
+            ),
+        )
+
+    def _create_participants(self, metas: list[RowMeta]) -> None:
+        new: dict[str, RowMeta] = {}
+        for m in metas:
+            if m.code not in self.participants and m.code not in new:
+                new[m.code] = m
+        if not new:
+            return
+        rows = [
+            {
+                "intervention_id": self.intervention.id,
+                "site_id": self.site.id,
+                "code": code,
+                "group_name": m.group,
+                "created_at": utcnow(),
+            }
+            for code, m in new.items()
+        ]
+        table = Participant.__table__
+        created = self.dbsession.execute(
+            insert(table).returning(table.c.id, table.c.code), rows
+        ).all()
+        for pid, code in created:
+            self.participants[code] = (pid, self.site.id)
