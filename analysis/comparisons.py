@@ -9,12 +9,17 @@ import pandas as pd
 
 from analysis.frames import CodedScores
 from analysis.groups import comparison_table
+from analysis.multiplicity import adjust_p
 
 
 def empty_comparison() -> pd.DataFrame:
+    """The comparison table of a design without a comparison (no rows)."""
     return pd.DataFrame(
-        columns=["scale", "wave_from", "wave_to", "site", *COMPARISON_COLUMNS, "site_adjusted"]
-    )
+        columns=[
+            "scale", "wave_from", "wave_to", "site", *COMPARISON_COLUMNS, "site_adjusted",
+            "p_adjusted", "did_p_adjusted",
+        ]
+    )  # fmt: skip
 
 
 COMPARISON_COLUMNS = (
@@ -33,14 +38,48 @@ COMPARISON_COLUMNS = (
     "did_p",
     "did_d",
     "sd_pre_pooled",
+    "baseline_diff",
+    "baseline_d",
     "df_ancova",
     "df_did",
 )
 
 
+def comparison_step(
+    coded: CodedScores,
+    pairs: list[tuple[int, int]],
+    confidence: float,
+    p_adjust: str,
+    notes: list[str],
+) -> pd.DataFrame:
+    """ANCOVA and DiD per site and across sites (``site == "all"``), p adjusted on "all" rows.
+
+    ``p_adjusted`` (ANCOVA) and ``did_p_adjusted`` are each adjusted over the "all" rows of
+    every scale x wave pair, as the claim reads them; per-site rows keep NaN there.
+    """
+    table = comparison_rows(coded, pairs, confidence)
+    overall = (table["site"] == "all").to_numpy()
+    for column, source in (("p_adjusted", "ancova_p"), ("did_p_adjusted", "did_p")):
+        table[column] = np.nan
+        table.loc[overall, column] = adjust_p(table.loc[overall, source].to_numpy(), p_adjust)
+    both = (table["n_intervention"] >= 2) & (table["n_comparison"] >= 2)
+    flat = table[both & table["sd_pre_pooled"].isna()]
+    for (scale, wave_from, wave_to), part in flat.groupby(
+        ["scale", "wave_from", "wave_to"], sort=False
+    ):
+        where = ", ".join(str(site) for site in part["site"])
+        notes.append(
+            f"Scale {scale}, {wave_from}-{wave_to} ({where}): every participant has the same "
+            "baseline score within each group, so the ANCOVA and the standardised effects "
+            "are left empty (NaN) instead of infinite."
+        )
+    return table
+
+
 def comparison_rows(
     coded: CodedScores, pairs: list[tuple[int, int]], confidence: float
 ) -> pd.DataFrame:
+    """The comparison table before p-values are adjusted (see :func:`comparison_step`)."""
     frames = []
     n_sites = len(coded.sites)
     for s, scale in enumerate(coded.scales):

@@ -12,7 +12,7 @@ import pandas as pd
 from analysis._checks import check_confidence
 from analysis.attrition import attrition_tables
 from analysis.claims import make_claim
-from analysis.comparisons import comparison_rows, empty_comparison
+from analysis.comparisons import comparison_step, empty_comparison
 from analysis.frames import CodedScores, code_scores
 from analysis.mixed import fit_coded
 from analysis.multiplicity import METHODS as ADJUST_METHODS
@@ -20,7 +20,8 @@ from analysis.multiplicity import adjust_p
 from analysis.pooling import METHODS as POOL_METHODS
 from analysis.reliable_change import check_reliability
 from analysis.results import DESIGN_CEILING, EvaluationResult, ScaleInfo
-from analysis.site_effects import pooled_sites, site_effects
+from analysis.site_effects import site_effects
+from analysis.site_pooling import pooled_sites
 
 WAVE_PAIRS = ("baseline", "consecutive", "all")
 
@@ -90,33 +91,39 @@ def evaluate(
     1985, p. 80 for a one-sample standardised mean). Designs with a comparison group add
     ANCOVA and difference-in-differences per site and across sites (site fixed effects;
     :func:`analysis.compare_groups`). The claim follows the evidence levels of the
-    Erkenningscommissie Interventies and never exceeds what the design supports:
+    Erkenningscommissie Interventies, never exceeds what the design supports, and rests
+    only on wave pairs from the baseline (:func:`analysis.claims.make_claim`):
 
     * ``first_indication``: the pooled change of the intervention group is in the good
-      direction with adjusted p < ``alpha`` (pre/post designs; the ceiling of ``pre_post``);
-    * ``good_indication``: the site-adjusted ANCOVA effect is in the good direction with
-      adjusted p < ``alpha`` (``pre_post_comparison``, or ``randomised`` without follow-up);
-    * ``strong_indication``: as good, in a ``randomised`` design, and also at the last of
-      three or more waves (follow-up);
-    * otherwise ``no_indication``. With a comparison group, a within-group change alone
-      is not enough: the comparison decides.
+      direction with adjusted p < ``alpha`` (the ceiling of ``pre_post``; also where a
+      quasi-experimental comparison favours the intervention but fails a check below);
+    * ``good_indication``: ``randomised``: the site-adjusted ANCOVA effect is in the good
+      direction with adjusted p < ``alpha``. ``pre_post_comparison`` (quasi-experimental):
+      ANCOVA and difference-in-differences both are, and the groups' standardised
+      baseline difference is at most 0.25 (:func:`analysis.claims.comparison_verdicts`);
+    * ``strong_indication``: as good, in a ``randomised`` design, and also from the
+      baseline to the last of three or more waves (follow-up);
+    * otherwise ``no_indication``, saying whether both groups improved alike or nobody
+      did. With a comparison group, a within-group change alone is not enough.
 
     References
     ----------
     Erkenningscommissie Interventies (Movisie, NJi): *Erkenningscriteria* (niveaus
     "eerste", "goede" en "sterke aanwijzingen voor effectiviteit").
     Hedges, L. V., & Olkin, I. (1985). *Statistical methods for meta-analysis*. Academic Press.
+    Lord, F. M. (1967). A paradox in the interpretation of group comparisons.
+    *Psychological Bulletin*, 68, 304-305.
 
     Examples
     --------
     >>> import numpy as np, pandas as pd
     >>> rng = np.random.default_rng(1)
-    >>> people = np.arange(60)
-    >>> base = rng.normal(3, 0.6, 60)
+    >>> people = np.arange(120)
+    >>> base = rng.normal(3, 0.6, 120)
     >>> frame = pd.DataFrame({"participant": np.tile(people, 2),
-    ...     "site": np.tile(people % 3, 2), "group": "intervention",
-    ...     "wave": np.repeat(["T0", "T1"], 60), "scale": "brs",
-    ...     "score": np.r_[base, base + 0.4 + rng.normal(0, 0.3, 60)]})
+    ...     "site": np.tile(people % 4, 2), "group": "intervention",
+    ...     "wave": np.repeat(["T0", "T1"], 120), "scale": "brs",
+    ...     "score": np.r_[base, base + 0.4 + rng.normal(0, 0.3, 120)]})
     >>> info = {"brs": ScaleInfo("Brief Resilience Scale", True, 0.7, 0.8)}
     >>> result = evaluate(frame, "pre_post", info)
     >>> result.claim.level
@@ -132,26 +139,20 @@ def evaluate(
         raise ValueError(f"p_adjust must be 'holm' or 'fdr_bh'; got {p_adjust!r}.")
     check_confidence(confidence)
     coded = code_scores(scores, waves)
-    notes: list[str] = []
+    notes: list[str] = _dropped_scores(coded)
     infos = _scale_infos(coded, scales, notes)
     pairs = _pairs(len(coded.waves), wave_pairs)
 
-    effects = site_effects(coded, infos, pairs, confidence)
+    effects = site_effects(coded, infos, pairs, confidence, notes)
     effects["p_adjusted"] = adjust_p(effects["p"].to_numpy(), p_adjust)
     pooled = pooled_sites(effects, pooling, confidence, notes)
-    if len(pooled):
-        pooled["p_adjusted"] = adjust_p(pooled["p"].to_numpy(), p_adjust)
+    pooled["p_adjusted"] = adjust_p(pooled["p"].to_numpy(dtype=float), p_adjust)
 
     has_comparison = bool((coded.group_of == 1).any()) and bool((coded.group_of == 0).any())
     comparison = empty_comparison()
     if design != "pre_post":
         if has_comparison:
-            comparison = comparison_rows(coded, pairs, confidence)
-            overall = comparison["site"] == "all"
-            comparison["p_adjusted"] = np.nan
-            comparison.loc[overall, "p_adjusted"] = adjust_p(
-                comparison.loc[overall, "ancova_p"].to_numpy(), p_adjust
-            )
+            comparison = comparison_step(coded, pairs, confidence, p_adjust, notes)
         else:
             notes.append(
                 "The design has a comparison group, but the data hold no scores of both "
@@ -167,7 +168,9 @@ def evaluate(
     mixed_fixed, mixed_variance = _mixed(
         coded, design, has_comparison, mixed, mixed_max_participants, confidence, notes
     )
-    claim = make_claim(design, coded, infos, pooled, comparison, alpha, has_comparison)
+    claim = make_claim(
+        design, coded.waves, infos, pooled, comparison, effects, alpha, has_comparison
+    )
     present = np.isfinite(coded.wide).any(axis=(0, 2))
     return EvaluationResult(
         design=design,
@@ -185,6 +188,21 @@ def evaluate(
         notes=tuple(notes),
         confidence=confidence,
     )
+
+
+def _dropped_scores(coded: CodedScores) -> list[str]:
+    notes = []
+    if coded.dropped_non_numeric:
+        notes.append(
+            f"{coded.dropped_non_numeric} score(s) were not numbers and were treated as missing."
+        )
+    if coded.dropped_infinite:
+        notes.append(
+            f"{coded.dropped_infinite} score(s) were infinite and were treated as missing."
+        )
+    for note in notes:
+        warnings.warn(note, UserWarning, stacklevel=3)
+    return notes
 
 
 def _scale_infos(
@@ -224,7 +242,7 @@ def _mixed(
     confidence: float,
     notes: list[str],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    fixed_columns = ["scale", "term", "estimate", "se", "ci_low", "ci_high", "z", "p"]
+    fixed_columns = ["scale", "term", "estimate", "se", "df", "ci_low", "ci_high", "t", "p"]
     empty = (
         pd.DataFrame(columns=fixed_columns),
         pd.DataFrame(columns=["scale", "component", "variance"]),
@@ -264,7 +282,8 @@ def _mixed(
             continue
         if not result.converged:
             notes.append(f"The mixed model for scale {scale} did not converge.")
-        fixed_frames.append(result.fixed.assign(scale=scale)[fixed_columns])
+        # the fit's own columns (z or t and df, as mixed.py reports them), scale first
+        fixed_frames.append(result.fixed.assign(scale=scale)[["scale", *result.fixed.columns]])
         variance_frames.append(
             result.variance_components.assign(scale=scale)[["scale", "component", "variance"]]
         )

@@ -23,6 +23,8 @@ class CodedScores:
     waves: tuple[str, ...]
     site_of: np.ndarray
     group_of: np.ndarray  # 0 intervention, 1 comparison
+    dropped_non_numeric: int = 0  # scores given but not numbers, kept as missing
+    dropped_infinite: int = 0  # scores of +-inf, kept as missing
 
 
 def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -40,7 +42,10 @@ def code_scores(scores: pd.DataFrame, waves: Sequence[str] | None = None) -> Cod
             f"The score table lacks the column(s) {', '.join(missing)}; it needs "
             f"{', '.join(COLUMNS)}."
         )
-    score = pd.to_numeric(scores["score"], errors="coerce").to_numpy(dtype=float)
+    score = pd.to_numeric(scores["score"], errors="coerce").to_numpy(dtype=float, copy=True)
+    non_numeric = int((np.isnan(score) & scores["score"].notna().to_numpy()).sum())
+    infinite = np.isinf(score)
+    score[infinite] = np.nan
     if scores[["participant", "site", "group", "wave", "scale"]].isna().any().any():
         raise ValueError(
             "Every row needs a participant, site, group, wave and scale; some are empty."
@@ -106,4 +111,6 @@ def code_scores(scores: pd.DataFrame, waves: Sequence[str] | None = None) -> Cod
         waves=order,
         site_of=site_of,
         group_of=group_of,
+        dropped_non_numeric=non_numeric,
+        dropped_infinite=int(infinite.sum()),
     )

@@ -32,6 +32,9 @@ class GroupComparison:
     df_did: int
     site_adjusted: bool
     confidence: float
+    baseline_diff: float = float("nan")
+    baseline_d: float = float("nan")
+    notes: tuple[str, ...] = ()
 
 
 def _group_sums(key: np.ndarray, n_keys: int, *columns: np.ndarray) -> list[np.ndarray]:
@@ -61,7 +64,13 @@ def comparison_table(
     ``(post - pre) ~ 1 + treated``, from sums of cross-products. ``absorb`` (integer
     codes, e.g. sites) adds fixed effects by demeaning within its levels first
     (Frisch-Waugh-Lovell); the residual degrees of freedom then also lose one per
-    extra level within each key.
+    extra level within each key. ``baseline_diff`` is the fit of ``pre ~ 1 + treated``
+    (within the levels of ``absorb`` when given): the groups' difference at baseline.
+
+    A baseline without variation (within the levels of ``absorb``) leaves the ANCOVA
+    undefined, and a pooled baseline SD of 0 the standardised effects: those are NaN,
+    never +-inf. "Without variation" allows for rounding: a sum of squares below 1e-10
+    of the raw one is noise of the cancellation in ``sum(x^2) - sum(x)^2 / n``.
     """
     treated = treated.astype(float)
     change = post - pre
@@ -93,8 +102,14 @@ def comparison_table(
     syy = centered(post_c, post_c)
     scc = centered(change_c, change_c)
     s2c = centered(treated_c, change_c)
+    s2x = centered(treated_c, pre_c)
+    (raw_pre2,) = _group_sums(key, n_keys, pre**2)
     with np.errstate(invalid="ignore", divide="ignore"):
         det = s11 * s22 - s12**2
+        # A constant baseline, or one that is a copy of the group: no ANCOVA. The limit is
+        # paired_moments': cancellation leaves about 1e-16 of the raw sum, not exactly 0.
+        singular = (s11 <= 1e-10 * raw_pre2) | (det <= 1e-10 * s11 * s22)
+        det = np.where(singular, np.nan, det)
         b_pre = (s22 * s1y - s12 * s2y) / det
         b_treat = (s11 * s2y - s12 * s1y) / det
         df_a = n - 3 - extra_levels
@@ -110,7 +125,9 @@ def comparison_table(
         n_c = n - n_treated
         ss_t = pre2_t - pre_t**2 / n_treated
         ss_c = (pre2_all - pre2_t) - (pre_all - pre_t) ** 2 / n_c
-        sd_pre = np.sqrt((ss_t + ss_c) / (n - 2))
+        ss_within = ss_t + ss_c
+        sd_pre = np.where(ss_within > 1e-10 * pre2_all, np.sqrt(ss_within / (n - 2)), np.nan)
+        baseline_diff = s2x / s22
     crit_a = stats.t.ppf(0.5 + confidence / 2, df_a)
     crit_d = stats.t.ppf(0.5 + confidence / 2, df_d)
     return {
@@ -129,6 +146,8 @@ def comparison_table(
         "did_p": 2 * stats.t.sf(np.abs(did / se_d), df_d),
         "did_d": did / sd_pre,
         "sd_pre_pooled": sd_pre,
+        "baseline_diff": baseline_diff,
+        "baseline_d": baseline_diff / sd_pre,
         "df_ancova": df_a,
         "df_did": df_d,
     }
@@ -167,6 +186,10 @@ def compare_groups(
         comparison), with ``ancova_se``, ``ancova_ci`` and ``ancova_p``; ``did``: the
         difference in mean change, with ``did_se``, ``did_ci`` and ``did_p``; both also
         standardised (``ancova_d``, ``did_d``) by the pooled within-group SD at baseline.
+        ``baseline_diff`` and ``baseline_d``: the groups' difference at baseline, raw and
+        standardised the same way (a check of balance). ``notes``: what could not be
+        computed and why (a constant baseline leaves ANCOVA and every standardised
+        figure NaN).
 
     Raises
     ------
@@ -182,7 +205,9 @@ def compare_groups(
     equals the difference in mean change and its test Student's t-test on change scores.
     In non-randomised designs the two can differ (Lord's paradox): ANCOVA assumes groups
     that would have been equal given baseline, DiD assumes parallel trends. The
-    standardised versions divide by the pooled baseline SD (Morris 2008).
+    standardised versions divide by the pooled baseline SD (Morris 2008). When the
+    groups differ at baseline, ANCOVA on a baseline measured with error under-adjusts
+    (Lord 1967; Van Breukelen 2006): ``baseline_d`` shows how far apart they started.
 
     References
     ----------
@@ -190,6 +215,11 @@ def compare_groups(
     follow up measurements. *BMJ*, 323, 1123-1124.
     Morris, S. B. (2008). Estimating effect sizes from pretest-posttest-control group
     designs. *Organizational Research Methods*, 11, 364-386.
+    Lord, F. M. (1967). A paradox in the interpretation of group comparisons.
+    *Psychological Bulletin*, 68, 304-305.
+    Van Breukelen, G. J. P. (2006). ANCOVA versus change from baseline had more power in
+    randomized studies and more bias in nonrandomized studies. *Journal of Clinical
+    Epidemiology*, 59, 920-925.
 
     Examples
     --------
@@ -229,6 +259,21 @@ def compare_groups(
     def one(name: str) -> float:
         return float(m[name][0])
 
+    notes = []
+    if not np.isfinite(one("sd_pre_pooled")):
+        notes.append(
+            "Every participant has the same baseline score (within each group): the ANCOVA "
+            "cannot be fitted and the standardised effects (over the baseline SD) are "
+            "undefined, so they are NaN; the raw difference-in-differences stands."
+        )
+    elif not np.isfinite(one("ancova_se")):
+        notes.append(
+            "The baseline scores carry no information beyond the group (and site): the "
+            "ANCOVA cannot be fitted, so it is NaN."
+        )
+    for note in notes:
+        warn(note)
+
     return GroupComparison(
         n_intervention=n_t,
         n_comparison=n_c,
@@ -247,4 +292,7 @@ def compare_groups(
         df_did=int(one("df_did")),
         site_adjusted=site is not None,
         confidence=confidence,
+        baseline_diff=one("baseline_diff"),
+        baseline_d=one("baseline_d"),
+        notes=tuple(notes),
     )

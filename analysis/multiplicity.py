@@ -33,8 +33,10 @@ def adjust_p(pvalues: ArrayLike, method: str = "holm") -> np.ndarray:
 
     Notes
     -----
-    Computed by ``statsmodels.stats.multitest.multipletests``. Holm (1979):
-    ``p_(i) * (m - i + 1)``, made monotone from the smallest up. Benjamini & Hochberg
+    Benjamini-Hochberg is computed by ``statsmodels.stats.multitest.multipletests``;
+    Holm here, with the same result, because statsmodels' Holm branch runs a full garbage
+    collection on every call (about 50 ms in a large process, three times per evaluation).
+    Holm (1979): ``p_(i) * (m - i + 1)``, made monotone from the smallest up. Benjamini & Hochberg
     (1995): ``p_(i) * m / i``, made monotone from the largest down. These are the
     adjustments of R's ``p.adjust(method = "holm" | "BH")``.
 
@@ -57,6 +59,18 @@ def adjust_p(pvalues: ArrayLike, method: str = "holm") -> np.ndarray:
     if np.any((p[present] < 0) | (p[present] > 1)):
         raise ValueError("Every p-value must lie between 0 and 1.")
     adjusted = np.full(p.shape, np.nan)
-    if present.any():
+    if present.any() and method == "holm":
+        adjusted[present] = _holm(p[present])
+    elif present.any():
         adjusted[present] = multipletests(p[present], method=METHODS[method])[1]
+    return adjusted
+
+
+def _holm(p: np.ndarray) -> np.ndarray:
+    order = np.argsort(p, kind="stable")
+    m = p.size
+    # Holm (1979): the i-th smallest times (m - i + 1), never below an earlier one
+    stepped = np.maximum.accumulate(p[order] * (m - np.arange(m)))
+    adjusted = np.empty(m)
+    adjusted[order] = np.minimum(stepped, 1.0)
     return adjusted

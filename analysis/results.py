@@ -23,33 +23,6 @@ DESIGN_CEILING: dict[str, str] = {
     "randomised": "strong_indication",
 }
 
-CLAIM_TEXT: dict[str, tuple[str, str]] = {
-    "no_indication": (
-        "The data do not show that the intervention works: no scale improved reliably.",
-        "De gegevens laten niet zien dat de interventie werkt: geen schaal verbeterde aantoonbaar.",
-    ),
-    "first_indication": (
-        "First indications of effectiveness: participants improved between the measurements. "
-        "Without a comparison group this change cannot be attributed to the intervention "
-        "with certainty.",
-        "Eerste aanwijzingen voor effectiviteit: deelnemers gingen vooruit tussen de "
-        "metingen. Zonder vergelijkingsgroep is niet zeker dat dit door de interventie komt.",
-    ),
-    "good_indication": (
-        "Good indications of effectiveness: participants improved more than a comparison group.",
-        "Goede aanwijzingen voor effectiviteit: deelnemers gingen meer vooruit dan een "
-        "vergelijkingsgroep.",
-    ),
-    "strong_indication": (
-        "Strong indications of effectiveness: in a randomised design participants improved "
-        "more than the control group, and the difference lasted until the follow-up "
-        "measurement.",
-        "Sterke aanwijzingen voor effectiviteit: in een gerandomiseerd onderzoek gingen "
-        "deelnemers meer vooruit dan de controlegroep, en het verschil hield stand tot de "
-        "vervolgmeting.",
-    ),
-}
-
 
 @dataclass(frozen=True)
 class ScaleInfo:
@@ -81,24 +54,27 @@ class ScaleInfo:
 
 @dataclass(frozen=True)
 class Claim:
-    """The strongest claim the data and the design support."""
+    """The strongest claim the data and the design support (see :mod:`analysis.claims`).
+
+    Attributes
+    ----------
+    level : str
+        One of :data:`EVIDENCE_LEVELS`.
+    design_ceiling : str
+        The strongest level the design could support.
+    text_en, text_nl : str
+        The claim in plain words: the level, the design (quasi-experimental or
+        randomised where there is a comparison group), and why the claim stepped down or
+        what happened when there is no indication.
+    basis : str
+        The rule and the figures behind it, for an expert (English).
+    """
 
     level: str
     design_ceiling: str
     text_en: str
     text_nl: str
     basis: str
-
-    @classmethod
-    def for_level(cls, level: str, design: str, basis: str) -> Claim:
-        text_en, text_nl = CLAIM_TEXT[level]
-        return cls(
-            level=level,
-            design_ceiling=DESIGN_CEILING[design],
-            text_en=text_en,
-            text_nl=text_nl,
-            basis=basis,
-        )
 
 
 TABLES: tuple[str, ...] = (

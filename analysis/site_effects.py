@@ -1,4 +1,4 @@
-"""Change within each group per site, and its pooling across sites: steps of evaluate()."""
+"""Change within each group per site: a step of evaluate() (pooling: analysis.site_pooling)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pandas as pd
 
 from analysis.effects import paired_moments, wilcoxon_signed_rank_p
 from analysis.frames import GROUPS, CodedScores
-from analysis.pooling import pooled_table
 from analysis.reliable_change import CATEGORIES, classify_change, standard_error_of_difference
 from analysis.results import ScaleInfo
 
@@ -19,7 +18,16 @@ def site_effects(
     infos: Mapping[str, ScaleInfo],
     pairs: list[tuple[int, int]],
     confidence: float,
+    notes: list[str],
 ) -> pd.DataFrame:
+    """Paired effect and reliable-change counts per scale x site x group x wave pair.
+
+    ``constant_change`` marks rows where every participant changed by the same amount:
+    the SD of the differences is 0, so d_z, t and p are undefined (NaN) and the row
+    cannot be pooled, while reliable change still classifies everyone. Each such row
+    gets a sentence in ``notes``, as does an SD of the differences that came out of the
+    sums as rounding noise and was treated as 0.
+    """
     n_sites = len(coded.sites)
     n_keys = n_sites * 2
     key_all = coded.site_of * 2 + coded.group_of
@@ -47,6 +55,10 @@ def site_effects(
                 cov = (sxy - n * mx * my) / (n - 1)
             var_x, var_y = np.maximum(var_x, 0.0), np.maximum(var_y, 0.0)
             m = paired_moments(n, mx + pre.mean(), my + pre.mean(), var_x, var_y, cov, confidence)
+            with np.errstate(invalid="ignore"):
+                constant = (n >= 2) & (m["sd_diff"] == 0)
+            # what the sums gave before paired_moments called it rounding noise
+            raw_sd_diff = np.sqrt(np.abs(var_x + var_y - 2 * cov))
             _, code = classify_change(
                 pre,
                 post,
@@ -71,8 +83,12 @@ def site_effects(
                     "wilcoxon_p": wilcoxon,
                     **{name: counts[:, i] for i, name in enumerate(CATEGORIES)},
                     "improvement": sign * m["d_z"],
+                    "constant_change": constant,
                 }
             )
+            if constant.any():
+                spread = _spread_by_key(post - pre, key, n_keys)
+                _note_constant(table[constant], raw_sd_diff[constant], spread[constant], notes)
             frames.append(table[n > 0])
     if not frames:
         raise ValueError("No participant has scores at both waves of any pair of waves.")
@@ -80,6 +96,42 @@ def site_effects(
     table["n"] = table["n"].astype(int)
     table["df"] = table["df"].astype(int)
     return table
+
+
+def _spread_by_key(differences: np.ndarray, key: np.ndarray, n_keys: int) -> np.ndarray:
+    high = np.full(n_keys, -np.inf)
+    low = np.full(n_keys, np.inf)
+    np.maximum.at(high, key, differences)
+    np.minimum.at(low, key, differences)
+    return high - low
+
+
+def _note_constant(
+    rows: pd.DataFrame, raw_sd_diff: np.ndarray, spread: np.ndarray, notes: list[str]
+) -> None:
+    for row, raw, width in zip(rows.itertuples(index=False), raw_sd_diff, spread, strict=True):
+        where = (
+            f"Scale {row.scale}, {row.wave_from}-{row.wave_to}, site {row.site} ({row.group} "
+            f"group, {int(row.n)} pairs)"
+        )
+        if width == 0:
+            what = f"every participant changed by the same amount ({row.mean_diff:+.4g})"
+        else:
+            what = (
+                f"the participants' changes (about {row.mean_diff:+.4g}) differ by at most "
+                f"{width:.1e}"
+            )
+        sentence = (
+            f"{where}: {what}. The SD of the differences is taken as 0, so d_z, t and p are "
+            "undefined and this site is left out of the pooled d_z; reliable change counts "
+            f"{int(row.improved + row.recovered)} of the {int(row.n)} as improved."
+        )
+        if raw > 0:
+            sentence += (
+                f" (From the sums the SD of the differences came out as {raw:.1e}: below the "
+                "rounding noise of the sums, so it was treated as 0.)"
+            )
+        notes.append(sentence)
 
 
 PAIRED_COLUMNS = (
@@ -94,6 +146,7 @@ PAIRED_COLUMNS = (
     "d_z",
     "d_z_low",
     "d_z_high",
+    "g_z",
     "d_av",
     "g_av",
     "t",
@@ -112,55 +165,3 @@ def _wilcoxon_by_key(differences: np.ndarray, key: np.ndarray, n_keys: int) -> n
         if chunk.size:
             result[k] = wilcoxon_signed_rank_p(chunk)
     return result
-
-
-def pooled_sites(
-    site_effects: pd.DataFrame, method: str, confidence: float, notes: list[str]
-) -> pd.DataFrame:
-    rows = []
-    usable = site_effects[(site_effects["n"] >= 2) & np.isfinite(site_effects["d_z"])]
-    for (scale, group, wave_from, wave_to), part in usable.groupby(
-        ["scale", "group", "wave_from", "wave_to"], sort=False
-    ):
-        n = part["n"].to_numpy(dtype=float)
-        d = part["d_z"].to_numpy()
-        # Hedges & Olkin (1985, p. 80): Var(d) of a one-sample standardised mean
-        variance = 1 / n + d**2 / (2 * n)
-        row = {
-            "scale": scale,
-            "group": group,
-            "wave_from": wave_from,
-            "wave_to": wave_to,
-            "k": len(part),
-            "n": int(n.sum()),
-            "method": method,
-        }
-        if len(part) >= 2:
-            table = pooled_table(
-                d[None, :], variance[None, :], method=method, confidence=confidence
-            )
-            row.update({name: float(values[0]) for name, values in table.items()})
-            row["converged"] = bool(table["converged"][0])
-        else:
-            only = part.iloc[0]
-            row.update(
-                estimate=only["d_z"],
-                se=float(np.sqrt(variance[0])),
-                ci_low=only["d_z_low"],
-                ci_high=only["d_z_high"],
-                p=only["p"],
-                converged=True,
-            )
-            notes.append(
-                f"Scale {scale}, {group} group, {wave_from}-{wave_to}: only one site has "
-                "data, so the 'pooled' row is that site's effect."
-            )
-        for name in CATEGORIES:
-            row[name] = int(part[name].sum())
-        rows.append(row)
-    columns = [
-        "scale", "group", "wave_from", "wave_to", "k", "n", "estimate", "se", "ci_low",
-        "ci_high", "z", "p", "tau2", "i2", "h2", "q", "q_p", "pi_low", "pi_high",
-        "converged", "method", *CATEGORIES,
-    ]  # fmt: skip
-    return pd.DataFrame(rows).reindex(columns=columns)

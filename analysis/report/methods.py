@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable
 
+from analysis.claims import BALANCE_LIMIT
 from analysis.report.context import Context, overall_retention
 from analysis.report.document import Heading, Para, table, text
 
@@ -12,11 +13,15 @@ ANALYSES: tuple[tuple[str, str], ...] = (
     ("method_change", "Lakens (2013); Cumming & Finch (2001); Steiger & Fouladi (1997)"),
     ("method_reliable", "Jacobson & Truax (1991)"),
     ("method_pooling", "Viechtbauer (2005); Higgins & Thompson (2002); Hedges & Olkin (1985)"),
-    ("method_comparison", "Vickers & Altman (2001); Morris (2008)"),
+    ("method_comparison", "Vickers & Altman (2001); Morris (2008); Lord (1967)"),
     ("method_mixed", "Laird & Ware (1982); Harville (1977)"),
     ("method_multiplicity", "Holm (1979)"),
     ("method_attrition", "Shadish, Cook & Campbell (2002)"),
-    ("method_level", "Erkenningscommissie Interventies (Movisie, NJi)"),
+    (
+        "method_level",
+        "Erkenningscommissie Interventies (Movisie, NJi); What Works Clearinghouse (2022); "
+        "Van Breukelen (2006); Angrist & Pischke (2009); Senn (1994)",
+    ),
 )
 
 
@@ -45,6 +50,7 @@ def methods_section(ctx: Context) -> list[Flowable]:
     rows = [[t("analysis_methods"), t("citation")]]
     rows += [[t(key), reference] for key, reference in ANALYSES]
     story.append(table(rows, [340, 141], s))
+    story += design_rule(ctx)
     story.append(Heading(t("suppression"), s.h2, 1, ctx.key()))
     count = 0 if ctx.result.suppressed is None else len(ctx.result.suppressed)
     story.append(Para(text(t("suppression_text", min_cell=ctx.min_cell, count=count)), s.body))
@@ -52,6 +58,24 @@ def methods_section(ctx: Context) -> list[Flowable]:
         story.append(Heading(t("notes"), s.h2, 1, ctx.key()))
         story += [Para("• " + text(note), s.small) for note in ctx.result.notes]
     return story
+
+
+def design_rule(ctx: Context) -> list[Flowable]:
+    """The design, named (quasi-experimental without randomisation), and its claim rule."""
+    t, s, design = ctx.texts, ctx.styles, ctx.result.design
+    rule = t(
+        "rule_quasi"
+        if design == "pre_post_comparison"
+        else "rule_randomised"
+        if design == "randomised"
+        else "rule_pre_post",
+        limit=ctx.num(BALANCE_LIMIT, hidden=False),
+    )
+    return [
+        Heading(t("design_rule_head"), s.h2, 1, ctx.key()),
+        Para(text(t("design_rule_design", design=t(f"design_{design}"))), s.body),
+        Para(text(rule), s.body),
+    ]
 
 
 def limitations_section(ctx: Context) -> list[Flowable]:

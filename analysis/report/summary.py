@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from analysis.charts.numbers import is_missing
+from analysis.claims import BALANCE_LIMIT
 from analysis.report.context import Context, intervention_pooled, overall_retention
 from analysis.report.document import Heading, Para, table, text
 
@@ -158,10 +160,40 @@ def _compared(ctx: Context) -> list[str]:
                 high=ctx.num(row.ancova_high / sd),
             )
         )
-    return [
+    lines = [
         t("compare_scale", scale=ctx.scale_name(scale), parts="; ".join(lines))
         for scale, lines in parts.items()
     ]
+    if ctx.result.design == "pre_post_comparison":
+        lines += _baseline_balance(ctx, comparison)
+    return lines
+
+
+def _baseline_balance(ctx: Context, comparison: pd.DataFrame) -> list[str]:
+    """Quasi-experimental designs: where the groups started too far apart (first wave pair).
+
+    The claim needs |d| <= BALANCE_LIMIT (analysis.claims); the reader sees the same figure.
+    """
+    t = ctx.texts
+    if "baseline_d" not in comparison or not ctx.result.waves:
+        return []
+    first = ctx.result.waves[0]
+    rows = comparison[(comparison["site"] == "all") & (comparison["wave_from"] == first)]
+    lines = []
+    for scale, part in rows.groupby("scale", sort=False):
+        d = part["baseline_d"].iloc[0]
+        if is_missing(d):
+            continue
+        if abs(d) > BALANCE_LIMIT:  # groups that started alike need no sentence here
+            lines.append(
+                t(
+                    "compare_baseline_apart",
+                    scale=ctx.scale_name(scale),
+                    d=ctx.num(d),
+                    limit=ctx.num(BALANCE_LIMIT),
+                )
+            )
+    return lines
 
 
 def key_figures(ctx: Context) -> list[Flowable]:
