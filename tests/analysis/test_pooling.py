@@ -1,12 +1,16 @@
-"""Random-effects pooling against metafor: the BCG vaccine trials and the Pygmalion studies."""
+"""Random-effects pooling against metafor (BCG trials, Pygmalion studies); the rules for sites."""
+
+import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 from statsmodels.stats.meta_analysis import combine_effects
 
-from analysis import pool_effects
+from analysis import ScaleInfo, evaluate, pool_effects
 from analysis.pooling import pooled_table
+from analysis.site_pooling import d_z_variance
 
 # metafor::dat.bcg (Colditz et al. 1994): tpos, tneg, cpos, cneg of 13 trials.
 BCG = np.array([
@@ -213,3 +217,49 @@ def test_bad_input_raises():
         pool_effects([0.1, 0.2], [0.01, 0.02], method="PM")
     with pytest.raises(ValueError, match="ci_method"):
         pool_effects([0.1, 0.2], [0.01, 0.02], ci_method="knha")
+
+
+def scores_with_tiny_sites(sizes=(30, 30, 25, 3, 2), seed=5):
+    """A pre/post table, one scale, sites of the given numbers of participants."""
+    rng = np.random.default_rng(seed)
+    site = np.repeat([f"site-{i}" for i in range(len(sizes))], sizes)
+    people = site.size
+    pre = rng.normal(3, 0.6, people)
+    post = pre + 0.3 + rng.normal(0, 0.4, people)
+    return pd.DataFrame(
+        {
+            "participant": np.tile(np.arange(people), 2),
+            "site": np.tile(site, 2),
+            "group": "intervention",
+            "wave": np.repeat(["T0", "T1"], people),
+            "scale": "brs",
+            "score": np.r_[pre, post],
+        }
+    )
+
+
+def test_sites_with_fewer_than_4_pairs_are_left_out_and_say_so():
+    """Issue 24: below 4 complete pairs the large-sample variance of d_z does not hold
+    (its exact noncentral-t variance is infinite there), so such sites are left out of
+    pooling; the site table says which, the pooled row counts them, a note explains."""
+    info = {"brs": ScaleInfo("Brief Resilience Scale", True, 0.7, 0.8)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = evaluate(scores_with_tiny_sites(), "pre_post", info, mixed=False)
+    sites = result.site_effects.set_index("site")
+    assert list(sites["pooling"]) == ["pooled"] * 3 + ["fewer_than_4_pairs"] * 2
+    row = result.pooled.iloc[0]
+    assert (row["k"], row["k_small"], row["n"]) == (3, 2, 85)
+    assert row["ci_method"] == "hksj" and row["df"] == 2
+    big = sites[sites["pooling"] == "pooled"]
+    n, d = big["n"].to_numpy(float), big["d_z"].to_numpy()
+    with pytest.warns(UserWarning, match="Only 3 effects"):
+        single = pool_effects(d, d_z_variance(n, d))
+    assert row["estimate"] == pytest.approx(single.estimate, rel=1e-12)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx(single.ci, rel=1e-12)
+    assert any("2 site(s) with fewer than 4 complete pairs" in note for note in result.notes)
+
+
+def test_d_z_variance_is_hedges_and_olkins():
+    """Hedges & Olkin (1985, p. 80): Var(d) = 1/n + d^2 / (2n); 1/20 + 0.25/40 at n = 20."""
+    assert d_z_variance(20, 0.5) == pytest.approx(0.05625, rel=1e-15)
