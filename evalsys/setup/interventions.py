@@ -1,0 +1,115 @@
+"""Creating an intervention and changing what describes it: name, target group, factors, design."""
+
+from __future__ import annotations
+
+from evalsys.accounts.models import User
+from evalsys.accounts.users import add_membership
+from evalsys.collection.models import Response
+from evalsys.i18n import _
+from evalsys.programme.models import DESIGNS, Intervention
+from evalsys.setup.fields import (
+    NOT_CHANGEABLE,
+    SLUG_PATTERN,
+    SLUG_RULE,
+    SetupError,
+    checked_name,
+    record_change,
+)
+
+INTERVENTION_FIELDS = ("name", "description", "target_group", "protective_factors", "design")
+
+
+def create_intervention(
+    dbsession,
+    *,
+    slug: str,
+    name: str,
+    design: str = "pre_post",
+    description: str = "",
+    target_group: str = "",
+    protective_factors: list[str] = (),
+    creator: User | None = None,
+) -> Intervention:
+    """Create an intervention; an evaluator who creates it becomes its evaluator (a membership)."""
+    slug = (slug or "").strip()
+    if not SLUG_PATTERN.match(slug):
+        raise SetupError("slug", "invalid_format", SLUG_RULE)
+    if dbsession.query(Intervention).filter_by(slug=slug).count():
+        message = _(
+            "An intervention with the short name ${slug} already exists.", mapping={"slug": slug}
+        )
+        raise SetupError("slug", "taken", message, conflict=True)
+    intervention = Intervention(slug=slug, name=checked_name(name), design=_design(design))
+    intervention.description = description or ""
+    intervention.target_group = target_group or ""
+    intervention.protective_factors = _factors(protective_factors)
+    dbsession.add(intervention)
+    dbsession.flush()
+    if creator is not None and creator.role == "evaluator":
+        add_membership(dbsession, creator, intervention, None)
+    record_change(dbsession, creator, "intervention_created", intervention, slug=slug)
+    return intervention
+
+
+def update_intervention(
+    dbsession, intervention: Intervention, changes: dict, *, actor: User | None = None
+) -> dict:
+    """Change name, description, target group, protective factors or design; returns what changed.
+
+    The design can change only while there are no responses: it decides how they are analysed.
+    """
+    unknown = set(changes) - set(INTERVENTION_FIELDS)
+    if unknown:
+        field = sorted(unknown)[0]
+        raise SetupError(field, "unknown_field", NOT_CHANGEABLE)
+    cleaners = {
+        "name": checked_name,
+        "design": _design,
+        "description": lambda v: v or "",
+        "target_group": lambda v: v or "",
+        "protective_factors": _factors,
+    }
+    changed = {}
+    for field, value in changes.items():
+        value = cleaners[field](value)
+        if getattr(intervention, field) != value:
+            changed[field] = value
+    if "design" in changed and _has_responses(dbsession, intervention):
+        raise SetupError(
+            "design",
+            "has_responses",
+            _("The design cannot change once responses are in. Create a new intervention."),
+            conflict=True,
+        )
+    for field, value in changed.items():
+        setattr(intervention, field, value)
+    if changed:
+        record_change(
+            dbsession, actor, "intervention_changed", intervention, fields=sorted(changed)
+        )
+    dbsession.flush()
+    return changed
+
+
+def _has_responses(dbsession, intervention: Intervention) -> bool:
+    return bool(
+        dbsession.query(Response.id).filter_by(intervention_id=intervention.id).limit(1).count()
+    )
+
+
+def _design(value) -> str:
+    if value not in DESIGNS:
+        message = _(
+            "Choose one of the designs: ${designs}.", mapping={"designs": ", ".join(DESIGNS)}
+        )
+        raise SetupError("design", "invalid_option", message)
+    return value
+
+
+def _factors(values) -> list[str]:
+    out = []
+    for value in values or ():
+        value = str(value).strip()
+        if value and value not in out:
+            out.append(value)
+    return out

@@ -1,0 +1,149 @@
+"""Where and when an intervention measures: its sites and its waves."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from evalsys.accounts.models import User
+from evalsys.collection import links
+from evalsys.i18n import _
+from evalsys.programme.models import Intervention, Site, Wave
+from evalsys.setup.fields import (
+    NOT_CHANGEABLE,
+    SLUG_PATTERN,
+    SLUG_RULE,
+    SetupError,
+    checked_name,
+    record_change,
+)
+
+WAVE_LABEL_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
+CODE_MODES = ("assigned", "self_generated")
+
+
+def add_site(
+    dbsession,
+    intervention: Intervention,
+    *,
+    slug: str,
+    name: str,
+    municipality: str = "",
+    area: str = "",
+    organisation: str = "",
+    actor: User | None = None,
+) -> Site:
+    slug = (slug or "").strip()
+    if not SLUG_PATTERN.match(slug):
+        raise SetupError("slug", "invalid_format", SLUG_RULE)
+    if any(site.slug == slug for site in intervention.sites):
+        message = _(
+            "This intervention already has a site with the short name ${slug}.",
+            mapping={"slug": slug},
+        )
+        raise SetupError("slug", "taken", message, conflict=True)
+    site = Site(
+        slug=slug,
+        name=checked_name(name),
+        municipality=(municipality or "").strip(),
+        area=(area or "").strip(),
+        organisation=(organisation or "").strip(),
+    )
+    intervention.sites.append(site)
+    dbsession.flush()
+    links.ensure_links(dbsession, intervention)  # every site x round x group gets its link
+    record_change(dbsession, actor, "site_added", intervention, site_id=site.id, slug=slug)
+    return site
+
+
+def add_wave(
+    dbsession,
+    intervention: Intervention,
+    *,
+    label: str,
+    name: str,
+    position: int | None = None,
+    opens_on: dt.date | None = None,
+    closes_on: dt.date | None = None,
+    participant_code: str = "assigned",
+    actor: User | None = None,
+) -> Wave:
+    """Add a measurement occasion; ``position`` None puts it after the last wave."""
+    label = (label or "").strip()
+    if not WAVE_LABEL_PATTERN.match(label):
+        message = _("Use 1 to 16 letters, digits, dashes or underscores, like T0.")
+        raise SetupError("label", "invalid_format", message)
+    if any(wave.label == label for wave in intervention.waves):
+        message = _("This intervention already has a wave ${label}.", mapping={"label": label})
+        raise SetupError("label", "taken", message, conflict=True)
+    if position is None:
+        position = max((w.position for w in intervention.waves), default=-1) + 1
+    elif any(wave.position == position for wave in intervention.waves):
+        message = _(
+            "Another wave already has position ${position}.", mapping={"position": position}
+        )
+        raise SetupError("position", "taken", message, conflict=True)
+    _check_dates(opens_on, closes_on)
+    wave = Wave(
+        label=label,
+        name=checked_name(name),
+        position=position,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        settings={"participant_code": _code_mode(participant_code)},
+    )
+    intervention.waves.append(wave)
+    dbsession.flush()
+    links.ensure_links(dbsession, intervention)  # every site x round x group gets its link
+    record_change(dbsession, actor, "wave_added", intervention, label=label)
+    return wave
+
+
+def update_wave(dbsession, wave: Wave, changes: dict, *, actor: User | None = None) -> dict:
+    """Change a wave's name, opening and closing dates or participant code mode."""
+    allowed = ("name", "opens_on", "closes_on", "participant_code")
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise SetupError(sorted(unknown)[0], "unknown_field", NOT_CHANGEABLE)
+    opens_on = changes.get("opens_on", wave.opens_on)
+    closes_on = changes.get("closes_on", wave.closes_on)
+    _check_dates(opens_on, closes_on)
+    changed = {}
+    if "name" in changes and checked_name(changes["name"]) != wave.name:
+        changed["name"] = wave.name = checked_name(changes["name"])
+    if opens_on != wave.opens_on:
+        changed["opens_on"] = wave.opens_on = opens_on
+    if closes_on != wave.closes_on:
+        changed["closes_on"] = wave.closes_on = closes_on
+    if "participant_code" in changes:
+        mode = _code_mode(changes["participant_code"])
+        if (wave.settings or {}).get("participant_code", "assigned") != mode:
+            wave.settings = {**(wave.settings or {}), "participant_code": mode}
+            changed["participant_code"] = mode
+    if changed:
+        record_change(
+            dbsession,
+            actor,
+            "wave_changed",
+            wave.intervention,
+            label=wave.label,
+            fields=sorted(changed),
+        )
+    dbsession.flush()
+    return changed
+
+
+def _check_dates(opens_on, closes_on) -> None:
+    if opens_on is not None and closes_on is not None and closes_on < opens_on:
+        message = _("The closing date is before the opening date.")
+        raise SetupError("closes_on", "before_opening", message)
+
+
+def _code_mode(value) -> str:
+    if value not in CODE_MODES:
+        message = _(
+            "Choose how participants give their code: ${modes}.",
+            mapping={"modes": ", ".join(CODE_MODES)},
+        )
+        raise SetupError("participant_code", "invalid_option", message)
+    return value
