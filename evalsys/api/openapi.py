@@ -126,7 +126,12 @@ OPERATIONS: dict[str, tuple[str, dict]] = {
                 "summary": "Store one participant's answers (idempotent on submission_id)",
                 "description": "A token with permission `submit` covering the link's site. "
                 "201 when stored, 200 with the same response when this submission_id was "
-                "stored before: a retry never makes a second row.",
+                "stored before with the same answers and participant code for the link's site "
+                "and wave: a retry never makes a second row. The same submission_id with other "
+                "answers or another code is 409 `submission_conflict`; for another site, wave "
+                "or intervention 409 `submission_id_reused`. Neither shows the stored response. "
+                "A text with a control character (NUL and the like; tab and line breaks are "
+                "fine) is 422 with the code `invalid_characters` on its field.",
                 "requestBody": _body("ResponseSubmission"),
                 "responses": {
                     **_ok(201, "StoredResponse", "stored", LOCATION),

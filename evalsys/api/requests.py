@@ -11,6 +11,7 @@ from referencing.jsonschema import DRAFT202012
 
 from evalsys.api.errors import ApiError, ErrorCode, detail
 from evalsys.api.openapi import document
+from evalsys.api.schemas import ONE_LINE
 from evalsys.json_text import decode
 
 DOCUMENT_URI = "urn:evalsys:api:v1"
@@ -85,9 +86,11 @@ def validation_errors(schema: str, data) -> list[dict]:
             for name in extra:
                 out.append(detail(_join(field, name), "unknown_field", "not a known field"))
             continue
-        out.append(
-            detail(field or "(body)", DETAIL_CODES.get(error.validator, "invalid"), error.message)
-        )
+        code, message = DETAIL_CODES.get(error.validator, "invalid"), error.message
+        if error.validator == "pattern" and error.validator_value == ONE_LINE:
+            code = "invalid_characters"  # as surveys calls it in a text answer
+            message = "holds a control character such as NUL; remove it"
+        out.append(detail(field or "(body)", code, message))
     return out
 
 

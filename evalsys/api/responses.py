@@ -19,7 +19,9 @@ from evalsys.collection.submissions import (
     AlreadyAnswered,
     InvalidAnswers,
     Submission,
+    SubmissionConflict,
     SubmissionError,
+    SubmissionIdReused,
     WrongSite,
     submit,
 )
@@ -28,6 +30,7 @@ from evalsys.db.statements import Prepared, execute
 from evalsys.json_text import encode
 from evalsys.programme import questionnaires
 from evalsys.programme.models import Intervention, Questionnaire, Site, Wave
+from surveys.validation import has_control_characters
 
 DEFAULT_SUBMITS_PER_MINUTE = 120
 DEFAULT_PAGE = 100
@@ -157,13 +160,12 @@ def submit_response(request):
         request.response.location = request.route_url("api.response", id=record.id)
         version = stored.questionnaire_version
     else:
-        # A retry: answer exactly as GET /responses/{id} does. The link names the site and
-        # questionnaire version of nearly every retry; otherwise they are read as for GET.
+        # A retry: answer exactly as GET /responses/{id} does. submit() answers a retry only
+        # with a response of the link's site, wave and intervention, which this token may
+        # submit for. The link names the questionnaire version of nearly every retry;
+        # otherwise it is read as for GET.
         request.response.status_int = 200
-        if (record.participant_site_id, record.questionnaire_id) != (
-            link.site_id,
-            link.questionnaire_id,
-        ):
+        if record.questionnaire_id != link.questionnaire_id:
             response, slug, version = (
                 _responses_query(request).filter(Response.id == record.id).one()
             )
@@ -214,8 +216,10 @@ def _submission_error(error: SubmissionError) -> ApiError:
     if isinstance(error, WrongSite):
         field = [detail("participant_code", "other_site", error.message)]
         return ApiError(ErrorCode.participant_at_other_site, error.message, field)
-    if any(d.get("code") == "conflict" for d in error.details):
+    if isinstance(error, SubmissionIdReused):
         return ApiError(ErrorCode.submission_id_reused, error.message, error.details)
+    if isinstance(error, SubmissionConflict):
+        return ApiError(ErrorCode.submission_conflict, error.message, error.details)
     return ApiError(ErrorCode.invalid_submission, error.message, error.details)
 
 
@@ -236,6 +240,14 @@ def _responses_query(request):
 def list_responses(request):
     limit = _int_param(request, "limit", DEFAULT_PAGE, 1, MAX_PAGE)
     cursor = _int_param(request, "cursor", 0, 0, None)
+    for name in ("intervention", "site", "wave"):
+        if has_control_characters(request.GET.get(name, ""), multiline=False):
+            # PostgreSQL refuses NUL even in a look-up: say so instead of failing there.
+            raise ApiError(
+                ErrorCode.validation_failed,
+                f"{name} holds a control character such as NUL",
+                [detail(name, "invalid_characters", "remove the control character")],
+            )
     query = _responses_query(request).filter(Response.superseded_at.is_(None))
     clause = request.access.scope("read").clause(Response.intervention_id, Participant.site_id)
     if clause is not None:

@@ -14,6 +14,9 @@ DATE_OR_NULL = {"type": ["string", "null"], "format": "date"}
 LANGUAGE = {"type": "string", "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$", "maxLength": 16}
 CODE_MODES = ["assigned", "self_generated"]
 MAX_INTEGER = 2_147_483_647  # the database's integer columns hold no more
+# One line without control characters: PostgreSQL refuses NUL even in a look-up, and no link,
+# code or item id holds one (text answers are judged by surveys.validation, per item).
+ONE_LINE = "^[^\\u0000-\\u001f]*$"
 ANSWER = {
     "description": "An option value, a number, a text, a list of option values, or null (missing).",
     "type": ["integer", "number", "string", "array", "null"],
@@ -59,12 +62,19 @@ SCHEMAS: dict[str, dict] = {
                 "minLength": 1,
                 "maxLength": 64,
                 "description": "the survey link token (the part after /s/)",
+                "pattern": ONE_LINE,
             },
-            "participant_code": {"type": "string", "minLength": 1, "maxLength": 64},
+            "participant_code": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 64,
+                "pattern": ONE_LINE,
+            },
             "language": LANGUAGE,
             "answers": {
                 "type": "object",
                 "description": "item id -> answer",
+                "propertyNames": {"pattern": ONE_LINE},
                 "additionalProperties": ANSWER,
                 "maxProperties": 1000,
             },

@@ -1,8 +1,11 @@
 """The one way answers get in: validate with surveys, store Response + Scores, idempotently.
 
 The participant web survey, paper entry, spreadsheet import and the JSON API all call
-:func:`submit`. A retried submission (same ``submission_id``) returns the stored response and
-never makes a second row, also when two copies arrive at the same moment.
+:func:`submit`. A retried submission (same ``submission_id``, same place, same answers) returns
+the stored response and never makes a second row, also when two copies arrive at the same
+moment. The same ``submission_id`` at another site, wave or intervention is
+:class:`SubmissionIdReused`, with other answers or another participant :class:`SubmissionConflict`:
+neither says anything of the stored response.
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ from evalsys.collection.participant_codes import (
     CodeError,
     Person,
     clean_code,
+    differs_in_one_element,
     participant_values,
     resolve,
 )
 from evalsys.collection.response_inserts import insert_response, insert_with_participant
 from evalsys.db.meta import utcnow
 from evalsys.db.statements import Prepared, dialect_name, execute
+from evalsys.json_text import decode, encode
 from evalsys.programme import questionnaires
 from evalsys.programme.models import Intervention, Site, Wave
 
@@ -58,6 +63,32 @@ class AlreadyAnswered(SubmissionError):
 
 class WrongSite(SubmissionError):
     code = "participant_at_other_site"
+
+
+class SubmissionIdReused(SubmissionError):
+    """The submission_id is stored for another intervention, wave or site."""
+
+    code = "submission_id_reused"
+
+    def __init__(self):
+        super().__init__(
+            "this submission_id was already used for another questionnaire or site; "
+            "use a new UUID for every new submission",
+            [{"field": "submission_id", "code": "conflict", "message": "already used"}],
+        )
+
+
+class SubmissionConflict(SubmissionError):
+    """The submission_id is stored with other answers or for another participant."""
+
+    code = "submission_conflict"
+
+    def __init__(self):
+        super().__init__(
+            "this submission_id was already stored with other answers or another participant "
+            "code; a retry sends exactly the same answers, a new submission a new UUID",
+            [{"field": "submission_id", "code": "conflict", "message": "stored differently"}],
+        )
 
 
 @dataclass
@@ -314,15 +345,38 @@ def stored_response(db, submission_id: str) -> StoredResponse | None:
 
 
 def _replay(db, existing: StoredResponse, submission: Submission) -> Stored:
-    if existing.wave_id != submission.wave.id or existing.intervention_id != (
-        submission.intervention.id
+    """The stored response as the answer to a retry of it; only a retry may read it back.
+
+    Asked only once the INSERT was refused, so the comparisons cost nothing on the way of a
+    new submission.
+    """
+    if (existing.intervention_id, existing.wave_id, existing.participant_site_id) != (
+        submission.intervention.id,
+        submission.wave.id,
+        submission.site.id,
     ):
-        raise SubmissionError(
-            "this submission_id was already used for another questionnaire; "
-            "use a new UUID for every new submission",
-            [{"field": "submission_id", "code": "conflict", "message": "already used"}],
-        )
+        # Whoever may submit for this link's site need not see another site's response.
+        raise SubmissionIdReused()
+    if not _same_submission(existing, submission):
+        raise SubmissionConflict()
     scores: dict[str, dict[str, float | None]] = {}
     for key, scale, value in execute(db, _SCORES_OF, {"response_id": existing.id}):
         scores.setdefault(key, {})[scale] = value
     return Stored(existing, False, scores)
+
+
+def _same_submission(existing: StoredResponse, submission: Submission) -> bool:
+    """Whether ``submission`` carries what was stored: the same answers, the same participant."""
+    # As stored: the JSON column gives back lists for tuples, and drops nothing else.
+    if decode(encode(submission.answers)) != existing.answers:
+        return False
+    try:
+        code = clean_code(submission.participant_code)
+    except CodeError:
+        return False
+    if code == existing.participant_code:
+        return True
+    # A self-generated code that was linked to an earlier participant despite one element.
+    return "code_matched_with_one_difference" in existing.quality_flags and (
+        differs_in_one_element(code, existing.participant_code)
+    )

@@ -12,10 +12,13 @@ from evalsys.collection.submissions import (
     AlreadyAnswered,
     InvalidAnswers,
     Submission,
+    SubmissionConflict,
     SubmissionError,
+    SubmissionIdReused,
     WrongSite,
     submit,
 )
+from evalsys.programme import questionnaires
 
 from .. import builders
 from ..builders import BRS_ANSWERS
@@ -174,28 +177,74 @@ def test_quality_flags_are_stored(dbsession):
     assert "brs:straight_lining" in stored.response.quality_flags
 
 
-def test_a_retry_that_carries_another_new_code_leaves_no_participant_behind(dbsession):
+def test_a_submission_id_sent_again_with_another_new_code_is_a_conflict_and_leaves_nothing(
+    dbsession,
+):
     # The response is refused by its submission_id only after the new code's participant was
     # inserted (the happy path inserts first and asks afterwards): that row must go again.
     iv = builders.intervention(dbsession)
     first = make(iv, code="FIRST1")
-    stored = submit(dbsession, first)
-    again = submit(dbsession, make(iv, code="OTHER2", submission_id=first.submission_id))
-    assert not again.created and again.response.id == stored.response.id
-    assert again.response.participant_code == "FIRST1"
+    submit(dbsession, first)
+    with pytest.raises(SubmissionConflict):
+        submit(dbsession, make(iv, code="OTHER2", submission_id=first.submission_id))
     assert [p.code for p in dbsession.query(Participant)] == ["FIRST1"]
 
 
-def test_a_retry_is_answered_with_the_stored_response_even_if_it_would_not_validate_now(
+def test_a_submission_id_sent_again_with_other_answers_is_a_conflict_not_the_first_version(
     dbsession,
 ):
-    # Whatever made the retry fail (here an answer out of range), a known submission_id means
-    # "already stored": the client gets the stored response, as on the first try.
+    # Also when the other answers would not validate (an answer out of range): a known
+    # submission_id with other content is not a retry, and the client must not be told
+    # "stored" for answers that were not.
+    iv = builders.intervention(dbsession)
+    first = make(iv)
+    submit(dbsession, first)
+    for answers in ({**BRS_ANSWERS, "brs_1": 5}, {**BRS_ANSWERS, "brs_1": 9}):
+        with pytest.raises(SubmissionConflict) as caught:
+            submit(dbsession, make(iv, submission_id=first.submission_id, answers=answers))
+        assert caught.value.details == [
+            {"field": "submission_id", "code": "conflict", "message": "stored differently"}
+        ]
+    assert [r.answers for r in dbsession.query(Response)] == [BRS_ANSWERS]
+
+
+def test_a_retry_with_the_same_answers_is_answered_even_if_it_would_not_validate_now(
+    dbsession,
+):
+    # The questionnaire gained an instrument after the first try: the same answers no longer
+    # validate, yet they are what was stored, so the client gets the stored response.
     iv = builders.intervention(dbsession)
     first = make(iv)
     stored = submit(dbsession, first)
-    broken = make(iv, submission_id=first.submission_id, answers={**BRS_ANSWERS, "brs_1": 9})
-    again = submit(dbsession, broken)
+    questionnaires.save_version(
+        dbsession, iv, questionnaires.build(iv, [("brs", None), ("gse", None)])
+    )
+    again = submit(dbsession, make(iv, submission_id=first.submission_id))
     assert not again.created and again.response.id == stored.response.id
     assert again.scores == stored.scores
     assert dbsession.query(Response).count() == 1
+
+
+def test_a_retry_of_a_self_generated_code_linked_despite_one_element_is_a_retry(dbsession):
+    iv = builders.intervention(dbsession)
+    submit(dbsession, make(iv, code="M-J-17-2", code_elements=True))
+    post = make(iv, code="M-J-17-3", wave=1, code_elements=True)
+    stored = submit(dbsession, post)
+    assert stored.response.participant_code == "M-J-17-2"
+    again = submit(
+        dbsession,
+        make(iv, code="M-J-17-3", wave=1, code_elements=True, submission_id=post.submission_id),
+    )
+    assert not again.created and again.response.id == stored.response.id
+
+
+def test_a_submission_id_of_another_site_is_refused_without_its_response(dbsession):
+    # Whoever may submit at site B must not read site A's response by sending its id.
+    iv = builders.intervention(dbsession)
+    first = make(iv, code="SITEA1", site=0)
+    submit(dbsession, first)
+    for code in ("SITEA1", "SITEB1"):
+        with pytest.raises(SubmissionIdReused) as caught:
+            submit(dbsession, make(iv, code=code, site=1, submission_id=first.submission_id))
+        assert "SITEA1" not in caught.value.message
+    assert [p.code for p in dbsession.query(Participant)] == ["SITEA1"]
