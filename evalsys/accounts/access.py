@@ -105,6 +105,17 @@ class Access:
         """May this request ``purpose`` at this site (``site_id`` None: the whole intervention)?"""
         return self.scope(purpose).covers(intervention_id, site_id)
 
+    def knows(self, intervention_id: int, site_id: int | None = None) -> bool:
+        """May this request learn that this intervention (some site of it) or this site exists?
+
+        Outside this, a refusal answers 404 as for what does not exist (evalsys.web.errors), so a
+        403 never tells anyone that an intervention or a site of someone else is there.
+        """
+        scope = self.scope("structure")  # a token knows what it may read or submit to
+        if site_id is None:
+            return scope.touches(intervention_id)
+        return scope.covers(intervention_id, site_id)
+
     @cached_property
     def _session_scope(self) -> Scope:
         user = self.user
@@ -130,3 +141,18 @@ class Access:
         if grant.site_id is None:
             return Scope(interventions=frozenset({grant.intervention_id}))
         return Scope(sites=frozenset({(grant.intervention_id, grant.site_id)}))
+
+
+def unknown_to(request, context) -> bool:
+    """Is the intervention or site of a refused request one the asker may not know of?
+
+    Both error views (pages and API) then answer 404, the same as for one that does not exist;
+    a refusal inside the asker's scope stays 403, and nobody (not logged in) is not asked here.
+    Contexts name their objects ``intervention`` and ``site`` (evalsys.programme.contexts,
+    evalsys.api.contexts, evalsys.results.contexts).
+    """
+    intervention = getattr(context, "intervention", None)
+    if intervention is None:
+        return False
+    site = getattr(context, "site", None)
+    return not request.access.knows(intervention.id, None if site is None else site.id)

@@ -1,17 +1,17 @@
 """Route contexts of the API: each loads its object and says in an ACL who may read or manage it.
 
-A GET that is denied answers 404 (``hide_when_denied``): the API never tells someone that an
-intervention they may not see exists.
+A GET that is denied answers 404 (``hide_when_denied``), and so does any request for an
+intervention or site outside the asker's scope (evalsys.accounts.access.unknown_to): the API never
+tells someone that an intervention or site they may not see exists.
 """
 
 from __future__ import annotations
 
 from pyramid.authorization import Allow, Authenticated
-from pyramid.httpexceptions import HTTPNotFound
 
 from evalsys.principals import ADMIN
-from evalsys.programme.contexts import intervention_in_url
-from evalsys.programme.models import Site, Wave
+from evalsys.programme.contexts import absent, intervention_in_url, site_in_url
+from evalsys.programme.models import Wave
 
 
 class ApiRoot:
@@ -58,13 +58,7 @@ class ApiSite(ApiIntervention):
 
     def __init__(self, request):
         super().__init__(request)
-        self.site = (
-            request.dbsession.query(Site)
-            .filter_by(intervention_id=self.intervention.id, slug=request.matchdict["site"])
-            .one_or_none()
-        )
-        if self.site is None:
-            raise HTTPNotFound()
+        self.site = site_in_url(request, self.intervention)
 
     @property
     def __acl__(self):
@@ -89,4 +83,4 @@ class ApiWave(ApiIntervention):
             .one_or_none()
         )
         if self.wave is None:
-            raise HTTPNotFound()
+            raise absent(request)

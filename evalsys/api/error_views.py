@@ -9,6 +9,7 @@ from pyramid.httpexceptions import HTTPException
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
 from pyramid_retry import is_error_retryable, is_last_attempt, mark_error_retryable
 
+from evalsys.accounts.access import unknown_to
 from evalsys.api.errors import ApiError, ErrorCode, error_response
 from evalsys.db.availability import RETRY_AFTER_SECONDS, database_unavailable, worth_retrying
 from evalsys.setup import SetupError
@@ -71,9 +72,12 @@ def api_forbidden(exc, request):
             else "send an API token: Authorization: Bearer <token>",
             headers={"WWW-Authenticate": challenge},
         )
-    if request.method in ("GET", "HEAD") and getattr(request.context, "hide_when_denied", False):
+    hidden = request.method in ("GET", "HEAD") and getattr(
+        request.context, "hide_when_denied", False
+    )
+    if hidden or unknown_to(request, request.context):
         # Never reveal that something exists to someone who may not see it.
-        return error_response(ErrorCode.not_found, "nothing here: check the address")
+        return api_not_found(exc, request)
     return error_response(ErrorCode.forbidden, "your account or token may not do this")
 
 

@@ -17,19 +17,44 @@ Ministry users get no participant-level permission anywhere. The principals are 
 from __future__ import annotations
 
 from pyramid.authorization import Allow
-from pyramid.httpexceptions import HTTPNotFound
+from pyramid.httpexceptions import HTTPForbidden, HTTPNotFound
 
 from evalsys.principals import ADMIN
 from evalsys.programme.models import Intervention, Site
 
 
+def absent(request) -> HTTPForbidden | HTTPNotFound:
+    """What to raise when the object the URL names does not exist: the answer for one that
+    exists outside the asker's scope, so no answer tells whether it is there.
+
+    Nobody logged in is asked to log in (the forbidden views do that); anyone else gets the 404
+    that :func:`evalsys.accounts.access.unknown_to` also leads to. Asking for the identity here
+    also gives both answers the same headers (``Cache-Control`` follows the identity).
+    """
+    if request.identity is None:
+        return HTTPForbidden()
+    return HTTPNotFound()
+
+
 def intervention_in_url(request) -> Intervention:
-    """The intervention whose slug the URL names; 404 when there is none."""
+    """The intervention whose slug the URL names (see :func:`absent` when there is none)."""
     slug = request.matchdict["slug"]
     intervention = request.dbsession.query(Intervention).filter_by(slug=slug).one_or_none()
     if intervention is None:
-        raise HTTPNotFound()
+        raise absent(request)
     return intervention
+
+
+def site_in_url(request, intervention: Intervention) -> Site:
+    """The site of ``intervention`` whose slug the URL names (see :func:`absent`)."""
+    site = (
+        request.dbsession.query(Site)
+        .filter_by(intervention_id=intervention.id, slug=request.matchdict["site"])
+        .one_or_none()
+    )
+    if site is None:
+        raise absent(request)
+    return site
 
 
 class InterventionContext:
@@ -61,13 +86,7 @@ class SiteContext:
 
     def __init__(self, request):
         intervention = InterventionContext(request).intervention
-        self.site = (
-            request.dbsession.query(Site)
-            .filter_by(intervention_id=intervention.id, slug=request.matchdict["site"])
-            .one_or_none()
-        )
-        if self.site is None:
-            raise HTTPNotFound()
+        self.site = site_in_url(request, intervention)
         self.intervention = intervention
 
     @property

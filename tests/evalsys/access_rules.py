@@ -6,7 +6,9 @@ one (and for a row whose route is gone).
 A row gives, per role, one letter per target object:
 
     A  allowed (the view ran: 2xx, 3xx other than to the login page, or a 400 for a bad form)
-    D  denied  (403 or 404)
+    D  denied, 403: the person may know the intervention or site, not do this with it
+    N  not found, 404: there is no such object, or it lies outside the person's scope (an
+       intervention or site of someone else gets the very same 404 as one that does not exist)
     L  login needed (redirect to /login?next=..., or 401 for the API)
 
 Targets: a route without placeholders has one target ("own"). A route with placeholders has two,
@@ -48,7 +50,7 @@ RULES: dict[str, dict] = {
     "auth.logout": PUBLIC,
     "auth.second_step": PUBLIC,  # without a pending login it sends you back to /login
     "auth.enrol": PUBLIC,
-    "auth.reset": rule("AD", "AD", "AD", "AD", "AD"),  # own: a live link; other: an unknown one
+    "auth.reset": rule("AN", "AN", "AN", "AN", "AN"),  # own: a live link; other: an unknown one
     "account.home": LOGGED_IN,
     "account.password": LOGGED_IN,
     "account.totp": LOGGED_IN,
@@ -71,42 +73,42 @@ RULES: dict[str, dict] = {
     "survey.thanks": PUBLIC,
     # interventions, set-up and the coordinator's site pages
     "intervention.new": rule("L", "A", "A", "D", "D"),
-    "intervention.overview": rule("L", "AA", "AD", "AD", "D"),
-    "intervention.setup": rule("L", "AA", "AD", "D", "D"),
-    "intervention.instrument_import": rule("L", "AA", "AD", "D", "D"),
-    "site.dashboard": rule("L", "A", "ADA", "ADD", "D"),
-    "site.links": rule("L", "A", "ADA", "ADD", "D"),
-    "site.link_toggle": rule("L", "A", "ADA", "ADD", "D"),
-    "site.link_qr": rule("L", "A", "ADA", "ADD", "D"),
-    "site.link_flyer": rule("L", "A", "ADA", "ADD", "D"),
+    "intervention.overview": rule("L", "AA", "AN", "AN", "N"),
+    "intervention.setup": rule("L", "AA", "AN", "DN", "N"),
+    "intervention.instrument_import": rule("L", "AA", "AN", "DN", "N"),
+    "site.dashboard": rule("L", "A", "ANA", "ANN", "N"),
+    "site.links": rule("L", "A", "ANA", "ANN", "N"),
+    "site.link_toggle": rule("L", "A", "ANA", "ANN", "N"),
+    "site.link_qr": rule("L", "A", "ANA", "ANN", "N"),
+    "site.link_flyer": rule("L", "A", "ANA", "ANN", "N"),
     # paper entry and spreadsheet import: "collect" on the site ("view" for the template)
-    "site.paper": rule("L", "A", "ADA", "ADD", "D"),
-    "site.import": rule("L", "A", "ADA", "ADD", "D"),
-    "site.import_report": rule("L", "D", "D", "D", "D"),  # no report has this id
-    "questionnaire.template": rule("L", "A", "AD", "AD", "D"),
-    # JSON API v1 (issue 4 part 5): 401 is "L"; a denied GET is 404 ("D"), never 403
+    "site.paper": rule("L", "A", "ANA", "ANN", "N"),
+    "site.import": rule("L", "A", "ANA", "ANN", "N"),
+    "site.import_report": rule("L", "N", "N", "N", "N"),  # no report has this id
+    "questionnaire.template": rule("L", "A", "AN", "AN", "N"),
+    # JSON API v1 (issue 4 part 5): 401 is "L"; a denied GET is 404 ("N"), never 403
     "api.openapi": PUBLIC,
     "api.instruments": LOGGED_IN,
     "api.responses": LOGGED_IN,  # a list within the scope (empty for the ministry)
-    "api.response": rule("L", "D", "D", "D", "D"),  # no response has this id
+    "api.response": rule("L", "N", "N", "N", "N"),  # no response has this id
     "api.interventions": LOGGED_IN,  # a list within the scope
-    "api.intervention": rule("L", "AA", "AD", "AD", "D"),
-    "api.sites": rule("L", "AA", "AD", "AD", "D"),
-    "api.site_coordinators": rule("L", "AAA", "ADA", "ADD", "D"),
-    "api.links": rule("L", "AA", "AD", "AD", "D"),
-    "api.waves": rule("L", "AA", "AD", "AD", "D"),
-    "api.wave": rule("L", "AA", "AD", "AD", "D"),
-    "api.questionnaire": rule("L", "AA", "AD", "AD", "D"),
+    "api.intervention": rule("L", "AA", "AN", "AN", "N"),
+    "api.sites": rule("L", "AA", "AN", "AN", "N"),
+    "api.site_coordinators": rule("L", "AAA", "ANA", "ANN", "N"),
+    "api.links": rule("L", "AA", "AN", "AN", "N"),
+    "api.waves": rule("L", "AA", "AN", "AN", "N"),
+    "api.wave": rule("L", "AA", "AN", "AN", "N"),
+    "api.questionnaire": rule("L", "AA", "AN", "AN", "N"),
     # results, reports and exports (issue 7): participant-level for evaluators only; published
     # reports for the intervention's evaluators and every ministry user
-    "intervention.results": rule("L", "AA", "AD", "D", "D"),
-    "intervention.report_pdf": rule("L", "AA", "AD", "D", "D"),
-    "intervention.publish": rule("L", "AA", "AD", "D", "D"),
-    "intervention.export": rule("L", "AA", "AD", "D", "D"),
+    "intervention.results": rule("L", "AA", "AN", "DN", "N"),
+    "intervention.report_pdf": rule("L", "AA", "AN", "DN", "N"),
+    "intervention.publish": rule("L", "AA", "AN", "DN", "N"),
+    "intervention.export": rule("L", "AA", "AN", "DN", "N"),
     "report.list": LOGGED_IN,  # a list of what the user may read
     # no report has this id (who may read a real one: tests/evalsys/test_publish_reports.py)
-    "report.download": rule("D", "D", "D", "D", "D"),
-    "report.aggregates": rule("D", "D", "D", "D", "D"),
+    "report.download": rule("N", "N", "N", "N", "N"),
+    "report.aggregates": rule("N", "N", "N", "N", "N"),
 }
 
 # JSON API views take no CSRF token: a bearer token is never sent by a browser on its own, and a

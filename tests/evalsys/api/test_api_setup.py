@@ -207,7 +207,7 @@ def test_an_evaluator_of_another_intervention_sees_it_as_missing(testapp, evalua
     assert api.get(f"/interventions/{other.slug}", status=404).json["error"] == "not_found"
     api.get(f"/interventions/{other.slug}/waves", status=404)
     api.put(
-        f"/interventions/{other.slug}/questionnaire", {"instruments": [{"id": "brs"}]}, status=403
+        f"/interventions/{other.slug}/questionnaire", {"instruments": [{"id": "brs"}]}, status=404
     )
     assert other.slug not in {i["slug"] for i in api.get("/interventions").json["items"]}
 

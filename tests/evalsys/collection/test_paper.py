@@ -170,10 +170,10 @@ def test_already_answered_and_other_site_are_errors_on_the_code(testapp, setup, 
 
 def test_a_coordinator_of_another_site_cannot_type_in_here(testapp, setup, dbsession):
     login(testapp, "bea")
-    testapp.get(f"{setup.base}/paper", params={"wave": "T0"}, status=403)
+    testapp.get(f"{setup.base}/paper", params={"wave": "T0"}, status=404)
     own = testapp.get(f"/i/{setup.slug}/sites/{setup.other}/paper", params={"wave": "T0"})
     fields = {"csrf_token": csrf_token(own), "participant_code": "X1", **ANSWERS}
-    testapp.post(f"{setup.base}/paper?wave=T0", fields, status=403)
+    testapp.post(f"{setup.base}/paper?wave=T0", fields, status=404)
     assert stored(dbsession) == []
 
 

@@ -86,8 +86,8 @@ def test_closing_and_reopening_a_link(testapp, site_setup, dbsession):
 def test_a_coordinator_never_sees_another_sites_links(testapp, site_setup, dbsession):
     slug, own, other = site_setup
     login(testapp, "coco", PASSWORD)
-    testapp.get(f"/i/{slug}/sites/{other}/links", status=403)
-    testapp.get(f"/i/{slug}/sites/{other}", status=403)
+    testapp.get(f"/i/{slug}/sites/{other}/links", status=404)
+    testapp.get(f"/i/{slug}/sites/{other}", status=404)
     other_token = dbsession.query(SurveyLink).join(SurveyLink.site).filter_by(slug=other).first()
     testapp.get(f"/i/{slug}/sites/{own}/links/{other_token.token}/qr.svg", status=404)
 

@@ -295,9 +295,9 @@ def test_the_report_is_only_for_coordinators_of_that_site(testapp, setup):
     testapp.get("/logout", status="*")
     testapp.reset()
     login(testapp, "bea")
-    testapp.get(href, status=403)
+    testapp.get(href, status=404)
     testapp.get(other_site, status=404)  # reports are kept per site
-    testapp.get(f"{setup.base}/import/reports/not-a-report-id-at-all-xx.csv", status=403)
+    testapp.get(f"{setup.base}/import/reports/not-a-report-id-at-all-xx.csv", status=404)
 
 
 def test_unknown_report_id_is_404(testapp, setup):
@@ -476,13 +476,13 @@ def test_xlsx_upload_with_numbers_as_numbers_and_text_codes(testapp, setup, dbse
 
 def test_a_coordinator_of_another_site_cannot_import_here(testapp, setup, dbsession):
     login(testapp, "bea")
-    testapp.get(f"{setup.base}/import", status=403)
+    testapp.get(f"{setup.base}/import", status=404)
     own = testapp.get(f"/i/{setup.slug}/sites/{setup.other}/import")
     testapp.post(
         f"{setup.base}/import",
         {"csrf_token": csrf_token(own)},
         upload_files=[("file", "a.csv", csv_file([row("H1")]))],
-        status=403,
+        status=404,
     )
     assert count(dbsession, Response) == 0
 
@@ -509,7 +509,7 @@ def test_template_needs_access_to_the_intervention(testapp, setup, dbsession, tm
     tm.commit()
     tm.begin()
     login(testapp, "buiten")
-    testapp.get(f"/i/{setup.slug}/import-template.xlsx", status=403)
+    testapp.get(f"/i/{setup.slug}/import-template.xlsx", status=404)
 
 
 def test_error_reports_older_than_a_week_are_removed(tmp_path):

@@ -149,7 +149,7 @@ def test_ministry_sees_no_unpublished_report_and_no_participant_pages(testapp, w
 
 
 def test_an_evaluator_of_another_intervention_cannot_read_the_report(testapp, world, dbsession, tm):
-    from .world import grant, make_user
+    from ..world import grant, make_user
 
     sign_in(testapp, world.users["evaluator"])
     publish(testapp, world)
@@ -159,5 +159,5 @@ def test_an_evaluator_of_another_intervention_cannot_read_the_report(testapp, wo
     builders.commit(tm)
     testapp.reset()
     sign_in(testapp, other)
-    assert testapp.get(f"/reports/{report.id}.pdf", expect_errors=True).status_int == 403
+    assert testapp.get(f"/reports/{report.id}.pdf", expect_errors=True).status_int == 404
     assert "Veerkracht Test" not in testapp.get("/reports").text
