@@ -36,8 +36,8 @@ CLAIM_TEXTS: dict[str, dict[str, str]] = {
             "Dit was een gerandomiseerd onderzoek: de groepen zijn door loting verdeeld."
         ),
         "quasi_checks_passed": (
-            "De groepen waren bij de start vergelijkbaar, en ANCOVA en verschil-in-verschillen "
-            "zijn het eens."
+            "Het onderzoek was quasi-experimenteel (zonder loting), maar de groepen waren bij de "
+            "start vergelijkbaar en ANCOVA en verschil-in-verschillen zijn het eens."
         ),
         "follow_up_unclear": (
             "Van de voormeting tot de vervolgmeting ({last}) was het verschil niet duidelijk; "
@@ -87,7 +87,7 @@ CLAIM_TEXTS: dict[str, dict[str, str]] = {
         "constant": (
             "Bij {where} veranderde iedere deelnemer precies evenveel. Dan bestaat er geen "
             "effectgrootte of toets, en telt die locatie niet mee in het gepoolde effect; "
-            "betrouwbare verandering telt daar {improved} van de {n} deelnemers als vooruitgegaan."
+            "betrouwbare verandering, die dat niet nodig heeft, staat in de tabel per locatie."
         ),
         "less_than": "< {value}",
     },
@@ -119,8 +119,8 @@ CLAIM_TEXTS: dict[str, dict[str, str]] = {
         ),
         "design_randomised": "This was a randomised study: the groups were assigned by lot.",
         "quasi_checks_passed": (
-            "The groups were comparable at baseline, and ANCOVA and difference-in-differences "
-            "agree."
+            "The study was quasi-experimental (no randomisation), but the groups were comparable "
+            "at baseline and ANCOVA and difference-in-differences agree."
         ),
         "follow_up_unclear": (
             "From baseline to the follow-up ({last}) the difference was not clear; strong "
@@ -168,7 +168,7 @@ CLAIM_TEXTS: dict[str, dict[str, str]] = {
         "constant": (
             "At {where} every participant changed by exactly the same amount. Then there is no "
             "effect size or test, and that site does not count in the pooled effect; reliable "
-            "change counts {improved} of the {n} participants there as improved."
+            "change, which does not need one, is in the table per site."
         ),
         "less_than": "< {value}",
     },

@@ -102,7 +102,9 @@ class EvaluationResult:
         d_z_high, d_av, g_av, t, df, p, p_adjusted, wilcoxon_p``, the reliable-change counts
         ``recovered, improved, unchanged, deteriorated, harmed`` and ``improvement``: the
         change in the scale's good direction in SD units of the differences (``d_z``, sign
-        flipped when lower is better).
+        flipped when lower is better), ``constant_change`` (every participant changed by
+        the same amount: the SD of the differences is 0, d_z is undefined and the row is
+        not pooled; ``notes`` names it).
     ``pooled``
         scale x group x wave pair: random-effects pooling of the sites' ``d_z``: ``k``
         sites, ``n``, ``estimate, se, ci_low, ci_high, z, p, p_adjusted, tau2, i2, h2, q,
@@ -112,9 +114,11 @@ class EvaluationResult:
         ANCOVA and difference-in-differences of intervention versus comparison
         (``n_intervention, n_comparison, ancova_effect, ancova_se, ancova_low, ancova_high,
         ancova_p, ancova_d, did, did_se, did_low, did_high, did_p, did_d, sd_pre_pooled,
-        df_ancova, df_did``), ``site_adjusted`` (site fixed effects were used: only when
-        every site has both groups) and ``p_adjusted`` for the "all" rows. Empty for a
-        pre/post design.
+        baseline_diff, baseline_d, df_ancova, df_did``), ``site_adjusted`` (site fixed
+        effects were used: only when every site has both groups), and for the "all" rows
+        ``p_adjusted`` (ANCOVA) and ``did_p_adjusted``, each adjusted over those rows.
+        ``baseline_d`` is the groups' standardised difference at baseline, which the claim
+        of a quasi-experimental design checks. Empty for a pre/post design.
     ``attrition`` / ``attrition_baseline``
         See :func:`analysis.attrition`.
     ``mixed_model`` / ``variance_components``

@@ -109,22 +109,19 @@ def _spread_by_key(differences: np.ndarray, key: np.ndarray, n_keys: int) -> np.
 def _note_constant(
     rows: pd.DataFrame, raw_sd_diff: np.ndarray, spread: np.ndarray, notes: list[str]
 ) -> None:
+    # No figure of the row goes into the note (not n, the change or the counts): notes are
+    # published as they are, and the row may be one that disclose() blanks.
     for row, raw, width in zip(rows.itertuples(index=False), raw_sd_diff, spread, strict=True):
-        where = (
-            f"Scale {row.scale}, {row.wave_from}-{row.wave_to}, site {row.site} ({row.group} "
-            f"group, {int(row.n)} pairs)"
+        what = (
+            "every participant changed by the same amount"
+            if width == 0
+            else f"the participants' changes differ by at most {width:.1e}"
         )
-        if width == 0:
-            what = f"every participant changed by the same amount ({row.mean_diff:+.4g})"
-        else:
-            what = (
-                f"the participants' changes (about {row.mean_diff:+.4g}) differ by at most "
-                f"{width:.1e}"
-            )
         sentence = (
-            f"{where}: {what}. The SD of the differences is taken as 0, so d_z, t and p are "
-            "undefined and this site is left out of the pooled d_z; reliable change counts "
-            f"{int(row.improved + row.recovered)} of the {int(row.n)} as improved."
+            f"Scale {row.scale}, {row.wave_from}-{row.wave_to}, site {row.site} ({row.group} "
+            f"group): {what}. The SD of the differences is taken as 0, so d_z, t and p are "
+            "undefined and this site is left out of the pooled d_z; its reliable-change "
+            "counts stay in its row (constant_change)."
         )
         if raw > 0:
             sentence += (

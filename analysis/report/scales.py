@@ -44,7 +44,7 @@ def site_table(ctx: Context, scale: str, pair: tuple[str, str], group: str) -> l
                 ctx.count(row.n),
                 ctx.mean_sd(row.mean_pre, row.sd_pre),
                 ctx.mean_sd(row.mean_post, row.sd_post),
-                ctx.estimate_ci(row.d_z, row.d_z_low, row.d_z_high),
+                _d_z(ctx, row),
                 _g_av(ctx, row),
                 ctx.p(row.p),
                 ctx.p(row.p_adjusted),
@@ -52,6 +52,13 @@ def site_table(ctx: Context, scale: str, pair: tuple[str, str], group: str) -> l
         )
     caption = t("site_table", group=t(group), wave_from=pair[0], wave_to=pair[1])
     return [Para(text(caption), s.h3), table(lines, SITE_WIDTHS, s, spans=tuple(spans))]
+
+
+def _d_z(ctx: Context, row: object) -> str:
+    """d_z with its interval; where everyone changed alike (d_z undefined) it says so."""
+    if getattr(row, "constant_change", False) == 1 and not is_missing(row.mean_diff):
+        return ctx.texts("site_same_change", change=ctx.num(row.mean_diff))
+    return ctx.estimate_ci(row.d_z, row.d_z_low, row.d_z_high)
 
 
 def _g_av(ctx: Context, row: object) -> str:
