@@ -8,6 +8,7 @@ from pyramid.authorization import Allow, Everyone
 from pyramid.httpexceptions import HTTPGone, HTTPNotFound
 
 from evalsys.collection.models import SurveyLink
+from surveys.validation import has_control_characters
 
 
 class LinkNotFound(HTTPNotFound):
@@ -28,6 +29,8 @@ class SurveyLinkContext:
 
     def __init__(self, request):
         token = request.matchdict["token"]
+        if has_control_characters(token, multiline=False):
+            raise LinkNotFound()  # no link has one, and PostgreSQL refuses NUL in a look-up
         link = request.dbsession.query(SurveyLink).filter_by(token=token).one_or_none()
         if link is None:
             raise LinkNotFound()

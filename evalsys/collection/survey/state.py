@@ -6,7 +6,10 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
+from evalsys.collection.participant_codes import CODE_PATTERN
 from evalsys.collection.survey.form import ANSWER_PREFIX, hidden_fields, read_answers
+
+CONSENT_BY = ("participant", "parent")
 
 
 @dataclass
@@ -25,17 +28,21 @@ class SurveyState:
 
     @classmethod
     def from_post(cls, post, blocks, language: str) -> SurveyState:
+        """The state the hidden fields carry; a field the survey never wrote so (altered, or
+        with a NUL that the database would refuse) is left empty, which starts afresh."""
         try:
             started = int(post.get("_started", "0"))
             page = int(post.get("_page", "0"))
         except ValueError:
             started, page = 0, 0
+        code = post.get("_code", "")
+        consent_by = post.get("_consent_by", "")
         return cls(
             language=language,
-            submission_id=post.get("_sid", ""),
+            submission_id=_uuid_text(post.get("_sid", "")),
             started=started,
-            consent_by=post.get("_consent_by", ""),
-            code=post.get("_code", ""),
+            consent_by=consent_by if consent_by in CONSENT_BY else "",
+            code=code if CODE_PATTERN.fullmatch(code) else "",
             page=page,
             answers=read_answers(post, blocks, prefix=ANSWER_PREFIX),
         )
@@ -57,3 +64,10 @@ class SurveyState:
         if not self.started:
             return None
         return max(0, int(time.time()) - self.started)
+
+
+def _uuid_text(text: str) -> str:
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        return ""

@@ -10,7 +10,14 @@ from pyramid.view import view_config, view_defaults
 from evalsys.collection import ratelimit
 from evalsys.collection.models import Participant, Response
 from evalsys.collection.participant_codes import CodeError, clean_code, self_generated_code
-from evalsys.collection.submissions import AlreadyAnswered, InvalidAnswers, Submission, submit
+from evalsys.collection.submissions import (
+    AlreadyAnswered,
+    InvalidAnswers,
+    Submission,
+    SubmissionConflict,
+    SubmissionIdReused,
+    submit,
+)
 from evalsys.collection.survey.context import LinkClosed, LinkNotFound
 from evalsys.collection.survey.form import read_answers
 from evalsys.collection.survey.state import SurveyState
@@ -195,7 +202,9 @@ class SurveyViews:
         )
 
     def after_page(self, state: SurveyState):
-        if not 0 <= state.page < len(self.blocks) or not state.code or not state.submission_id:
+        if not 0 <= state.page < len(self.blocks) or not (
+            state.code and state.submission_id and state.consent_by
+        ):
             return self.welcome()
         block = self.blocks[state.page]
         for item in block.items:
@@ -235,7 +244,9 @@ class SurveyViews:
                     code_elements=context.code_mode == "self_generated",
                 ),
             )
-        except AlreadyAnswered:
+        except (AlreadyAnswered, SubmissionConflict, SubmissionIdReused):
+            # The last two: this form was sent before (back, changed, sent again); the first
+            # answers are kept, and a participant cannot change them here.
             return self.render("already", state)
         except InvalidAnswers as invalid:
             # Earlier pages were checked; this only happens when hidden fields were altered.

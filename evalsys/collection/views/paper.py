@@ -12,7 +12,9 @@ from evalsys.collection.submissions import (
     AlreadyAnswered,
     InvalidAnswers,
     Submission,
+    SubmissionConflict,
     SubmissionError,
+    SubmissionIdReused,
     WrongSite,
     submit,
 )
@@ -103,6 +105,15 @@ def _submission_problem(request, error: SubmissionError, values: dict, wave) -> 
             _(
                 "Participant ${code} belongs to another site. Check the code.",
                 mapping={"code": code},
+            )
+        )
+    if isinstance(error, SubmissionConflict | SubmissionIdReused):
+        # The same form saved before (back, changed, saved again): the first version stays.
+        return request.translate(
+            _(
+                "This form was saved before with other answers or another code; that version "
+                "is kept. Start a new form for a new entry; a correction is made by the "
+                "evaluator."
             )
         )
     if any(d.get("field") == "participant_code" for d in error.details):
