@@ -1,58 +1,43 @@
-"""Statistical disclosure control: blank figures about fewer than min_cell participants."""
+"""Statistical disclosure control: no published figure about fewer than min_cell participants,
+not even by subtraction from other published figures.
+
+:func:`disclose` is the one entry point. It works in three steps, one module each:
+:mod:`~analysis.disclosure.ledger` lists every count the result publishes and every linear
+relation between them (totals, sums, the same number in two tables);
+:mod:`~analysis.disclosure.solver` decides which counts to hide (small ones, and enough others
+that no hidden one follows from the published ones); :mod:`~analysis.disclosure.tables` cuts
+every table to that one decision and says why each cell is blank.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 
-import numpy as np
 import pandas as pd
 
-from analysis.reliable_change import CATEGORIES
+from analysis.disclosure.ledger import COUNTS, KEYS, Ledger, build_ledger
+from analysis.disclosure.solver import determined, protect
+from analysis.disclosure.tables import SECONDARY, cell_kinds, cut_tables, suppression_kinds
 from analysis.results import EvaluationResult
+
+__all__ = [
+    "COUNTS",
+    "KEYS",
+    "MIN_CELL_FLOOR",
+    "SECONDARY",
+    "Ledger",
+    "build_ledger",
+    "determined",
+    "disclose",
+    "suppression_kinds",
+]
 
 #: The smallest min_cell allowed (DESIGN.md: "configurable, never below 5").
 MIN_CELL_FLOOR = 5
 
-_KEYS = {
-    "site_effects": ["scale", "site", "group", "wave_from", "wave_to"],
-    "pooled": ["scale", "group", "wave_from", "wave_to"],
-    "comparison": ["scale", "wave_from", "wave_to", "site"],
-    "attrition": ["site", "group", "wave"],
-    "attrition_baseline": ["scale", "group"],
-}
-
-
-class _Suppressor:
-    """Blanks cells of one table and records each blanked row with its reason."""
-
-    def __init__(self, name: str, frame: pd.DataFrame, records: list[dict]):
-        self.name = name
-        self.frame = frame.copy()
-        for column in self.frame.columns:
-            if column not in _KEYS.get(name, []) and self.frame[column].dtype.kind in "iub":
-                self.frame[column] = self.frame[column].astype(float)
-        self.records = records
-
-    def blank(self, rows: np.ndarray, columns: list[str], reason: str) -> None:
-        rows = np.asarray(rows, dtype=bool)
-        if not rows.any():
-            return
-        columns = [c for c in columns if c in self.frame.columns]
-        self.frame.loc[rows, columns] = np.nan
-        keys = _KEYS[self.name]
-        for _, row in self.frame.loc[rows, keys].iterrows():
-            self.records.append(
-                {
-                    "table": self.name,
-                    "row": ", ".join(f"{k}={row[k]}" for k in keys),
-                    "column": ", ".join(columns),
-                    "reason": reason,
-                }
-            )
-
 
 def disclose(result: EvaluationResult, *, min_cell: int = 10) -> EvaluationResult:
-    """A copy of ``result`` fit to publish: figures about fewer than ``min_cell`` blanked.
+    """A copy of ``result`` fit to publish: no count below ``min_cell``, not even by subtraction.
 
     Parameters
     ----------
@@ -65,7 +50,9 @@ def disclose(result: EvaluationResult, *, min_cell: int = 10) -> EvaluationResul
     -------
     EvaluationResult
         The same tables with blanked cells as NaN, ``min_cell`` set, and ``suppressed``
-        listing every blanked row: ``table, row, column, reason``.
+        listing the blank cells of each row with the reason: ``table, row, column, reason``.
+        A reason starting with "secondary" marks a blank that is not itself small;
+        :func:`suppression_kinds` turns the records into "small" / "hidden" per cell.
 
     Raises
     ------
@@ -74,20 +61,33 @@ def disclose(result: EvaluationResult, *, min_cell: int = 10) -> EvaluationResul
 
     Notes
     -----
-    Primary suppression blanks every figure of a row based on fewer than ``min_cell``
-    participants (a site's effects, a per-site comparison, an attrition row, a baseline
-    comparison of dropouts) and every count from 1 to ``min_cell - 1`` (reliable-change
-    categories, dropouts). Secondary suppression then blanks the next smallest figure
-    wherever a blanked one could be recovered by subtraction: within a row (the counts
-    sum to ``n``; retained plus dropped is the baseline), and across the sites of one
-    pooled row (the site ``n`` and counts sum to the pooled ones), until no blanked
-    figure is the only unknown of a published total (Hundepool et al. 2012, ch. 4 and 5).
-    Models fitted on everyone (pooled estimates, the mixed model) stay when their total
-    reaches ``min_cell``.
+    All tables are protected as one problem (linked tables; Hundepool et al. 2012, ch. 4
+    and 5). Every count that any table publishes (a site's ``n`` and reliable-change
+    counts, pooled sums, the comparison table's per-site and "all" ``n``, attrition
+    counts, the completers and dropouts, ``n_participants``) is a quantity; a quantity
+    printed in two places is one quantity. The ledger knows every linear relation between
+    them: counts add up to ``n``, pooled rows and "all" rows sum the sites they cover
+    (only the sites that were pooled), retained plus dropped is the baseline, and the
+    relations that hold when no score is missing (the same ``n`` on every scale, retained
+    at a wave = pairs from the baseline to it, totals of the attrition rows) wherever they
+    hold in the data.
+
+    Primary suppression hides every count from 1 to ``min_cell - 1``. Secondary
+    suppression then hides further counts until no hidden one is determined by the
+    published ones: a hidden count is determined when its unit vector lies in the row
+    space of the relations restricted to the hidden counts (the linear audit of a
+    suppression pattern; Cox 1980). Partners are chosen greedily, cheapest first (a cell
+    of the attrition table before a site's effects, those before a pooled total). A row
+    whose total is hidden is hidden whole (a site's effects, an attrition row); a statistic
+    is hidden when a count it rests on is. Models fitted on everyone (pooled estimates, the
+    mixed model) stay when their total reaches ``min_cell``.
 
     References
     ----------
-    Hundepool, A., et al. (2012). *Statistical disclosure control*. Wiley.
+    Cox, L. H. (1980). Suppression methodology and statistical disclosure control.
+    *Journal of the American Statistical Association*, 75, 377-385.
+    Hundepool, A., Domingo-Ferrer, J., Franconi, L., Giessing, S., Schulte Nordholt, E.,
+    Spicer, K., & de Wolf, P.-P. (2012). *Statistical disclosure control*. Wiley.
 
     Examples
     --------
@@ -113,61 +113,17 @@ def disclose(result: EvaluationResult, *, min_cell: int = 10) -> EvaluationResul
             f"min_cell must be at least {MIN_CELL_FLOOR} (published tables never show "
             f"smaller groups); got {min_cell}."
         )
-    records: list[dict] = []
-
-    def small(values: pd.Series) -> np.ndarray:
-        v = values.to_numpy(dtype=float)
-        return (v > 0) & (v < min_cell)
-
-    sites = _Suppressor("site_effects", result.site_effects, records)
-    pooled = _Suppressor("pooled", result.pooled, records)
-    _site_effects(sites, pooled, min_cell)
-
-    comparison = _Suppressor("comparison", result.comparison, records)
-    frame = comparison.frame
-    if len(frame):
-        few = (frame["n_intervention"].to_numpy(float) < min_cell) | (
-            frame["n_comparison"].to_numpy(float) < min_cell
-        )
-        comparison.blank(
-            few,
-            [c for c in frame.columns if c not in _KEYS["comparison"]],
-            f"a group has fewer than {min_cell} participants",
-        )
-
-    attrition = _Suppressor("attrition", result.attrition, records)
-    frame = attrition.frame
-    if len(frame):
-        tiny = frame["n_baseline"].to_numpy(float) < min_cell
-        attrition.blank(
-            tiny,
-            ["n_baseline", "n_retained", "n_dropped", "retention"],
-            f"fewer than {min_cell} participants at baseline",
-        )
-        partial = ~tiny & (small(frame["n_retained"]) | small(frame["n_dropped"]))
-        attrition.blank(
-            partial,
-            ["n_retained", "n_dropped", "retention"],
-            f"fewer than {min_cell} retained or dropped (each is the baseline minus the other)",
-        )
-
-    baseline = _Suppressor("attrition_baseline", result.attrition_baseline, records)
-    frame = baseline.frame
-    if len(frame):
-        few = (frame["n_completers"].to_numpy(float) < min_cell) | (
-            frame["n_dropouts"].to_numpy(float) < min_cell
-        )
-        baseline.blank(
-            few,
-            [c for c in frame.columns if c not in _KEYS["attrition_baseline"]],
-            f"fewer than {min_cell} completers or dropouts",
-        )
+    ledger = build_ledger(result)
+    primary = ledger.primary(min_cell)
+    _, hidden = protect(
+        ledger.relations, primary, ledger.hidden, ledger.cost, ledger.values, ledger.total
+    )
+    blank, small = cell_kinds(ledger, hidden, primary, min_cell)
+    tables, records, hide_total = cut_tables(result, ledger, blank, small, min_cell)
 
     mixed_model = result.mixed_model.copy()
     variance = result.variance_components.copy()
-    n_participants: int | None = result.n_participants
-    if result.n_participants < min_cell:
-        n_participants = None
+    if result.n_participants is not None and result.n_participants < min_cell:
         mixed_model = mixed_model.iloc[0:0]
         variance = variance.iloc[0:0]
         records.append(
@@ -178,95 +134,12 @@ def disclose(result: EvaluationResult, *, min_cell: int = 10) -> EvaluationResul
                 "reason": f"fewer than {min_cell} participants in total",
             }
         )
-
     return dataclasses.replace(
         result,
-        n_participants=n_participants,
-        site_effects=sites.frame,
-        pooled=pooled.frame,
-        comparison=comparison.frame,
-        attrition=attrition.frame,
-        attrition_baseline=baseline.frame,
+        n_participants=None if hide_total else result.n_participants,
+        **tables,
         mixed_model=mixed_model,
         variance_components=variance,
         suppressed=pd.DataFrame(records, columns=["table", "row", "column", "reason"]),
         min_cell=min_cell,
     )
-
-
-def _site_effects(sites: _Suppressor, pooled: _Suppressor, min_cell: int) -> None:
-    frame = sites.frame
-    if frame.empty:
-        return
-    figures = [c for c in frame.columns if c not in _KEYS["site_effects"]]
-    counts = frame[list(CATEGORIES)].to_numpy(dtype=float)
-    n = frame["n"].to_numpy(dtype=float)
-    row_hidden = n < min_cell
-    cell_hidden = (counts > 0) & (counts < min_cell) & ~row_hidden[:, None]
-    secondary_rows = np.zeros_like(row_hidden)
-    secondary_cells = np.zeros_like(cell_hidden)
-    group_keys = frame[_KEYS["pooled"]].astype(str).agg("|".join, axis=1).to_numpy()
-    groups = [np.flatnonzero(group_keys == g) for g in pd.unique(group_keys)]
-    changed = True
-    while changed:
-        changed = False
-        # across sites: a single hidden site n is the pooled n minus the others
-        for idx in groups:
-            if row_hidden[idx].sum() == 1 and idx.size > 1:
-                candidates = idx[~row_hidden[idx]]
-                pick = candidates[np.argmin(n[candidates])]
-                row_hidden[pick] = secondary_rows[pick] = True
-                cell_hidden[pick] = False
-                changed = True
-        # within a row: a single hidden count is n minus the other counts
-        for i in np.flatnonzero(~row_hidden & (cell_hidden.sum(axis=1) == 1)):
-            open_cells = np.flatnonzero(~cell_hidden[i] & (counts[i] > 0))
-            if open_cells.size:
-                pick = open_cells[np.argmin(counts[i, open_cells])]
-                cell_hidden[i, pick] = secondary_cells[i, pick] = True
-                changed = True
-        # across sites per category: a single unknown is the pooled count minus the others
-        for idx in groups:
-            for c in range(len(CATEGORIES)):
-                unknown = row_hidden[idx] | cell_hidden[idx, c]
-                if unknown.sum() == 1 and idx.size > 1:
-                    open_rows = idx[~unknown & (counts[idx, c] > 0)]
-                    if open_rows.size:
-                        pick = open_rows[np.argmin(counts[open_rows, c])]
-                        cell_hidden[pick, c] = secondary_cells[pick, c] = True
-                        changed = True
-    primary_rows = row_hidden & ~secondary_rows
-    sites.blank(primary_rows, figures, f"fewer than {min_cell} participants")
-    sites.blank(
-        secondary_rows,
-        figures,
-        "secondary: would reveal a suppressed site by subtraction from the pooled total",
-    )
-    for c, name in enumerate(CATEGORIES):
-        primary = cell_hidden[:, c] & ~secondary_cells[:, c]
-        sites.blank(primary, [name], f"fewer than {min_cell} participants in this category")
-        sites.blank(
-            secondary_cells[:, c],
-            [name],
-            "secondary: would reveal a suppressed count by subtraction",
-        )
-
-    frame = pooled.frame
-    if frame.empty:
-        return
-    few = frame["n"].to_numpy(dtype=float) < min_cell
-    pooled.blank(
-        few,
-        [c for c in frame.columns if c not in _KEYS["pooled"]],
-        f"fewer than {min_cell} participants",
-    )
-    counts = frame[list(CATEGORIES)].to_numpy(dtype=float)
-    hidden = (counts > 0) & (counts < min_cell) & ~few[:, None]
-    extra = np.zeros_like(hidden)
-    for i in np.flatnonzero(hidden.sum(axis=1) == 1):
-        open_cells = np.flatnonzero(~hidden[i] & (counts[i] > 0))
-        if open_cells.size:
-            extra[i, open_cells[np.argmin(counts[i, open_cells])]] = True
-    for c, name in enumerate(CATEGORIES):
-        pooled.blank(hidden[:, c], [name], f"fewer than {min_cell} participants in this category")
-        pooled.blank(extra[:, c], [name], "secondary: would reveal a suppressed count")
