@@ -113,6 +113,23 @@ def test_site_fixed_effects_match_statsmodels(trial):
     assert result.ancova_effect == pytest.approx(ancova.params[term], rel=1e-10)
     assert result.ancova_se == pytest.approx(ancova.bse[term], rel=1e-10)
     assert result.df_ancova == int(ancova.df_resid)
+    # the groups' baseline difference within sites: pre ~ group + site (Frisch-Waugh-Lovell)
+    baseline = smf.ols("pre ~ C(group, Treatment('comparison')) + C(site)", trial).fit()
+    assert result.baseline_diff == pytest.approx(baseline.params[term], rel=1e-10)
+    assert result.baseline_d == pytest.approx(result.baseline_diff / result.sd_pre_pooled)
+
+
+def test_baseline_difference_without_sites_is_the_difference_of_means(trial):
+    """Standardised as Morris (2008) standardises the effects: over the pooled baseline SD."""
+    result = compare_groups(trial["pre"], trial["post"], trial["group"])
+    pre = trial.groupby("group")["pre"]
+    assert result.baseline_diff == pytest.approx(
+        pre.mean()["intervention"] - pre.mean()["comparison"], rel=1e-10
+    )
+    n, var = pre.count(), pre.var()
+    pooled = np.sqrt(((n - 1) * var).sum() / (n.sum() - 2))
+    assert result.baseline_d == pytest.approx(result.baseline_diff / pooled, rel=1e-10)
+    assert result.notes == ()
 
 
 def test_a_group_with_fewer_than_two_pairs_raises():
