@@ -12,9 +12,16 @@ from analysis.report.document import Heading, Para, table, text
 ANALYSES: tuple[tuple[str, str], ...] = (
     ("method_change", "Lakens (2013); Cumming & Finch (2001); Steiger & Fouladi (1997)"),
     ("method_reliable", "Jacobson & Truax (1991)"),
-    ("method_pooling", "Viechtbauer (2005); Higgins & Thompson (2002); Hedges & Olkin (1985)"),
+    (
+        "method_pooling",
+        "Viechtbauer (2005); Higgins & Thompson (2002); Hartung & Knapp (2001); "
+        "Sidik & Jonkman (2002); Higgins, Thompson & Spiegelhalter (2009)",
+    ),
     ("method_comparison", "Vickers & Altman (2001); Morris (2008); Lord (1967)"),
-    ("method_mixed", "Laird & Ware (1982); Harville (1977)"),
+    (
+        "method_mixed",
+        "Laird & Ware (1982); Harville (1977); Satterthwaite (1946); Kuznetsova et al. (2017)",
+    ),
     ("method_multiplicity", "Holm (1979)"),
     ("method_attrition", "Shadish, Cook & Campbell (2002)"),
     (
