@@ -44,6 +44,25 @@ def results(context, request):
     return {**page, "found": found, **ResultsPage(found, request).build()}
 
 
+def comparison_cells(row, language: str) -> dict:
+    """One row of the comparison table for print: each estimate with its own interval on its own
+    scale. The standardised effects get the raw interval divided by the same baseline SD (the
+    interval takes that SD as known)."""
+    sd = row.sd_pre_pooled
+    return {
+        "n_intervention": count(row.n_intervention),
+        "n_comparison": count(row.n_comparison),
+        "baseline_d": number(row.baseline_d, 2, language),
+        "ancova_d": number(row.ancova_d, 2, language),
+        "ancova_ci": interval(row.ancova_low / sd, row.ancova_high / sd, 2, language),
+        "ancova_p": p_value(row.ancova_p, language),
+        "ancova_p_adjusted": p_value(row.p_adjusted, language),
+        "did_d": number(row.did_d, 2, language),
+        "did_ci": interval(row.did_low / sd, row.did_high / sd, 2, language),
+        "did_p_adjusted": p_value(row.did_p_adjusted, language),
+    }
+
+
 class ResultsPage:
     """The disclosed result, filtered by scale, pair of waves and site, formatted for print."""
 
@@ -105,6 +124,7 @@ class ResultsPage:
                     "n": count(row.n),
                     "estimate": self._num(row.estimate),
                     "ci": interval(row.ci_low, row.ci_high, 2, self.language),
+                    "p_raw": p_value(row.p, self.language),
                     "p": p_value(row.p_adjusted, self.language),
                     "i2": percent(row.i2, self.language),
                 }
@@ -130,6 +150,7 @@ class ResultsPage:
                     "d_z": self._num(row["d_z"]),
                     "ci": interval(row["d_z_low"], row["d_z_high"], 2, self.language),
                     "g_av": self._num(row["g_av"]),
+                    "p_raw": p_value(row["p"], self.language),
                     "p": p_value(row["p_adjusted"], self.language),
                     # a blank count in a shown row was suppressed: say "< 10", not "–"
                     "improved": count(row["improved"], empty=blank),
@@ -145,15 +166,7 @@ class ResultsPage:
             return []
         frame = self._rows(frame, wave_from, wave_to)
         return [
-            {
-                "site": self.site_names.get(row.site, row.site),
-                "n_intervention": count(row.n_intervention),
-                "n_comparison": count(row.n_comparison),
-                "ancova_d": self._num(row.ancova_d),
-                "ancova_ci": interval(row.ancova_low, row.ancova_high, 2, self.language),
-                "ancova_p": p_value(row.ancova_p, self.language),
-                "did_d": self._num(row.did_d),
-            }
+            self._comparison_row(row)
             for row in frame.itertuples()
             if not self.site or row.site in (self.site, "all")
         ]
