@@ -215,7 +215,8 @@ def enrol(request):
 @view_config(route_name="auth.logout", request_method="POST", permission="public")
 def logout(request):
     """End the session here and every copy of it: all of the user's sessions, on every device."""
-    if request.identity is not None:
+    # A bearer token has no session to end, and must not end its user's sessions either.
+    if request.identity is not None and request.api_token is None:
         end_sessions(request.identity)
         audit.record(
             request.dbsession,

@@ -79,6 +79,39 @@ def test_a_password_change_ends_a_copied_cookie_but_not_the_changing_session(
     assert testapp.get("/account").status_int == 200
 
 
+def test_a_password_set_with_a_one_time_link_ends_the_running_sessions(
+    app, testapp, dbsession, tm, coordinator
+):
+    from evalsys.accounts.users import create_reset_link
+
+    sign_in(testapp, coordinator)
+    _, token = create_reset_link(dbsession, dbsession.get(User, coordinator.id), None)
+    worlds.builders.commit(tm)
+    elsewhere = webtest.TestApp(app, extra_environ={"HTTP_HOST": "localhost"})
+    page = elsewhere.get(f"/reset/{token}")
+    form = {"password": "nieuw-wachtwoord-2", "repeat": "nieuw-wachtwoord-2"}
+    elsewhere.post(f"/reset/{token}", {**form, "csrf_token": csrf_token(page)}, status=302)
+    assert sends_to_login(testapp)
+
+
+def test_a_bearer_token_cannot_end_its_users_sessions(app, testapp, dbsession, tm, coordinator):
+    from evalsys.accounts.tokens import create_token
+
+    from .. import builders
+
+    iv = builders.intervention(dbsession)
+    worlds.grant(dbsession, dbsession.get(User, coordinator.id), iv, iv.sites[0])
+    user = dbsession.get(User, coordinator.id)
+    _, secret = create_token(
+        dbsession, user, name="t", permission="read", intervention=iv, site=iv.sites[0]
+    )
+    worlds.builders.commit(tm)
+    sign_in(testapp, coordinator)
+    api = webtest.TestApp(app, extra_environ={"HTTP_HOST": "localhost"})
+    api.post("/logout", headers={"Authorization": f"Bearer {secret}"}, status=302)
+    assert testapp.get("/account").status_int == 200
+
+
 def test_blocking_ends_a_copied_cookie_and_unblocking_does_not_revive_it(
     app, testapp, dbsession, tm, coordinator
 ):
