@@ -194,3 +194,33 @@ def test_the_last_activity_is_rewritten_at_most_once_a_minute(testapp, coordinat
     assert "Set-Cookie" not in testapp.get("/account").headers
     clock.offset = 90
     assert "evalsys_session=" in testapp.get("/account").headers["Set-Cookie"]
+
+
+def test_the_migration_gives_existing_users_generation_zero(scratch_database):
+    import sqlalchemy as sa
+
+    from evalsys.db import get_engine, schema
+    from evalsys.settings import apply_environment
+
+    settings = apply_environment(scratch_database)
+    engine = get_engine(settings)
+    try:
+        schema.upgrade(engine, settings, "0003")
+        with engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO users (username, display_name, role, active, created_at) "
+                    "VALUES ('oud', '', 'coordinator', true, CURRENT_TIMESTAMP)"
+                )
+            )
+        schema.upgrade(engine, settings, "0004")
+        with engine.connect() as connection:
+            generation = connection.execute(
+                sa.text("SELECT session_generation FROM users WHERE username = 'oud'")
+            ).scalar_one()
+        assert generation == 0
+        schema.downgrade(engine, settings, "0003")
+        columns = {c["name"] for c in sa.inspect(engine).get_columns("users")}
+        assert "session_generation" not in columns
+    finally:
+        engine.dispose()
