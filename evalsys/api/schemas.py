@@ -337,7 +337,8 @@ SCHEMAS: dict[str, dict] = {
         ("items",),
     ),
     "CoordinatorAssignment": _object(
-        {"username": {"type": "string", "minLength": 1, "maxLength": 100}}, ("username",)
+        {"username": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": ONE_LINE}},
+        ("username",),
     ),
     "Coordinator": _object(
         {"username": {"type": "string"}, "intervention": SLUG, "site": SLUG},

@@ -7,10 +7,14 @@ import re
 from evalsys import audit
 from evalsys.i18n import _
 from evalsys.programme.models import Intervention
+from surveys.validation import has_control_characters
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$")
 SLUG_RULE = _("Use 2 to 64 lower-case letters, digits and dashes, like samen-sterk.")
 NOT_CHANGEABLE = _("This field cannot be changed here.")
+CONTROL_CHARACTERS = _(
+    "This text contains a hidden control character. Type it again instead of pasting it."
+)
 
 
 class SetupError(ValueError):
@@ -38,6 +42,15 @@ def checked_name(value) -> str:
     value = (value or "").strip()
     if not value or len(value) > 200:
         raise SetupError("name", "required", _("Give a name of at most 200 characters."))
+    return checked_text("name", value)
+
+
+def checked_text(field: str, value, *, multiline: bool = False) -> str:
+    """A text as given (None: empty), refused when it holds a control character: PostgreSQL
+    refuses NUL, and no name or description needs one (``multiline``: tabs and line breaks)."""
+    value = value or ""
+    if has_control_characters(value, multiline=multiline):
+        raise SetupError(field, "invalid_characters", CONTROL_CHARACTERS)
     return value
 
 

@@ -13,6 +13,7 @@ from evalsys.setup.fields import (
     SLUG_RULE,
     SetupError,
     checked_name,
+    checked_text,
     record_change,
 )
 
@@ -40,8 +41,8 @@ def create_intervention(
         )
         raise SetupError("slug", "taken", message, conflict=True)
     intervention = Intervention(slug=slug, name=checked_name(name), design=_design(design))
-    intervention.description = description or ""
-    intervention.target_group = target_group or ""
+    intervention.description = checked_text("description", description, multiline=True)
+    intervention.target_group = checked_text("target_group", target_group)
     intervention.protective_factors = _factors(protective_factors)
     dbsession.add(intervention)
     dbsession.flush()
@@ -65,8 +66,8 @@ def update_intervention(
     cleaners = {
         "name": checked_name,
         "design": _design,
-        "description": lambda v: v or "",
-        "target_group": lambda v: v or "",
+        "description": lambda v: checked_text("description", v, multiline=True),
+        "target_group": lambda v: checked_text("target_group", v),
         "protective_factors": _factors,
     }
     changed = {}
@@ -109,7 +110,7 @@ def _design(value) -> str:
 def _factors(values) -> list[str]:
     out = []
     for value in values or ():
-        value = str(value).strip()
+        value = checked_text("protective_factors", str(value).strip())
         if value and value not in out:
             out.append(value)
     return out

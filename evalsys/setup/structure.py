@@ -15,6 +15,7 @@ from evalsys.setup.fields import (
     SLUG_RULE,
     SetupError,
     checked_name,
+    checked_text,
     record_change,
 )
 
@@ -45,9 +46,9 @@ def add_site(
     site = Site(
         slug=slug,
         name=checked_name(name),
-        municipality=(municipality or "").strip(),
-        area=(area or "").strip(),
-        organisation=(organisation or "").strip(),
+        municipality=checked_text("municipality", municipality).strip(),
+        area=checked_text("area", area).strip(),
+        organisation=checked_text("organisation", organisation).strip(),
     )
     intervention.sites.append(site)
     dbsession.flush()

@@ -15,6 +15,7 @@ from evalsys import setup
 from evalsys.accounts.models import User
 from evalsys.i18n import _
 from evalsys.setup import SetupError, instruments
+from evalsys.setup.fields import checked_text
 
 MAX_INSTRUMENTS = 6
 
@@ -194,7 +195,8 @@ def assign_coordinator(context, request):
     site = next((s for s in context.intervention.sites if s.slug == post.get("site")), None)
     if site is None:
         raise SetupError("site", "unknown", _("This site does not exist."))
-    user = request.dbsession.query(User).filter_by(username=post.get("username", "").strip())
+    username = checked_text("username", post.get("username", "")).strip()
+    user = request.dbsession.query(User).filter_by(username=username)
     user = user.one_or_none()
     if user is None:
         raise SetupError(
