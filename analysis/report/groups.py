@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable
 
-from analysis.charts.numbers import is_missing
+from analysis.report.blanks import Blanks
 from analysis.report.context import Context
 from analysis.report.document import Heading, Para, table, text
 
@@ -19,6 +19,7 @@ def comparison_section(ctx: Context) -> list[Flowable]:
         Heading(t("comparison_section"), s.h1, 0, ctx.key()),
         Para(text(t("comparison_intro")), s.body),
     ]
+    blanks = Blanks(ctx, "comparison")
     for (scale, wave_from, wave_to), part in frame.groupby(
         ["scale", "wave_from", "wave_to"], sort=False
     ):
@@ -27,22 +28,30 @@ def comparison_section(ctx: Context) -> list[Flowable]:
                  t("p_adj")]]  # fmt: skip
         ordered = part.sort_values("site", key=lambda c: c != "all", kind="stable")
         spans = []
-        for row in ordered.itertuples(index=False):
+        for row in ordered.itertuples():
+            i = frame.index.get_loc(row.Index)
             site = t("all_sites") if row.site == "all" else ctx.site_name(row.site)
-            if is_missing(row.ancova_effect) and is_missing(row.n_intervention):
+            counts = [
+                blanks.count(i, "n_intervention", row.n_intervention),
+                blanks.count(i, "n_comparison", row.n_comparison),
+            ]
+            if blanks.kind(i, "ancova_effect"):
+                # left out: because a group is small, or so that one cannot be worked out
+                small = blanks.any_small(i, ("n_intervention", "n_comparison"))
+                reason = t("too_few" if small else "secondary", min_cell=ctx.min_cell)
                 spans.append((len(rows), 3))
-                rows.append([site, ctx.hidden, ctx.hidden, t("too_few", min_cell=ctx.min_cell),
-                             "", "", "", "", ""])  # fmt: skip
+                rows.append([site, *counts, reason, "", "", "", "", ""])
                 continue
+            ancova = ctx.estimate_ci(row.ancova_effect, row.ancova_low, row.ancova_high)
+            did = ctx.estimate_ci(row.did, row.did_low, row.did_high)
             rows.append(
                 [
                     site,
-                    ctx.count(row.n_intervention),
-                    ctx.count(row.n_comparison),
-                    ctx.estimate_ci(row.ancova_effect, row.ancova_low, row.ancova_high),
-                    ctx.num(row.ancova_d),
-                    ctx.estimate_ci(row.did, row.did_low, row.did_high),
-                    ctx.num(row.did_d),
+                    *counts,
+                    blanks.figure(i, "ancova_effect", row.ancova_effect, ancova),
+                    blanks.figure(i, "ancova_d", row.ancova_d, ctx.num(row.ancova_d)),
+                    blanks.figure(i, "did", row.did, did),
+                    blanks.figure(i, "did_d", row.did_d, ctx.num(row.did_d)),
                     ctx.p(row.ancova_p),
                     ctx.p(row.p_adjusted) if row.site == "all" else "–",
                 ]

@@ -58,6 +58,8 @@ def _d_z(ctx: Context, row: object) -> str:
     """d_z with its interval; where everyone changed alike (d_z undefined) it says so."""
     if getattr(row, "constant_change", False) == 1 and not is_missing(row.mean_diff):
         return ctx.texts("site_same_change", change=ctx.num(row.mean_diff))
+    if is_missing(row.d_z):
+        return "–"  # a shown row: d_z was not computed, nothing was left out
     return ctx.estimate_ci(row.d_z, row.d_z_low, row.d_z_high)
 
 
@@ -65,7 +67,7 @@ def _g_av(ctx: Context, row: object) -> str:
     """g_av with an interval: the d_z limits rescaled to d_av, times Hedges' J (Lakens 2013)."""
     g, d_av, d_z = row.g_av, row.d_av, row.d_z
     if is_missing(g):
-        return ctx.hidden
+        return "–"  # a shown row: g_av was not computed ("< 10" would be false)
     if is_missing(d_av) or is_missing(d_z) or d_z == 0 or is_missing(row.d_z_low):
         return ctx.num(g)
     # d_av = d_z * sd_diff / mean sd, so the interval of d_z maps onto d_av by that ratio
