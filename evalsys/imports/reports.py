@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from evalsys.imports.problems import RowError
+from evalsys.spreadsheet_cells import neutralise
 
 REPORT_ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 SHOWN_ERRORS = 200
@@ -52,7 +53,10 @@ def report_path(settings: dict, site_id: int, report_id: str) -> Path | None:
 
 
 class ErrorReport:
-    """Writes every row error to a CSV file and keeps the first ones for the page."""
+    """Writes every row error to a CSV file and keeps the first ones for the page.
+
+    Cells that a spreadsheet would read as a formula are neutralised as in the exports.
+    """
 
     def __init__(
         self,
@@ -79,7 +83,8 @@ class ErrorReport:
             self._writer = csv.writer(self._file, delimiter=";")
             self._writer.writerow(self.headings)
         text = self.describe(error)
-        self._writer.writerow([error.row, error.column, error.value, text])
+        # The value is the uploader's own cell, the column name too: either may be a formula.
+        self._writer.writerow([neutralise(c) for c in (error.row, error.column, error.value, text)])
         self.count += 1
         if len(self.shown) < SHOWN_ERRORS:
             self.shown.append((error, text))

@@ -7,6 +7,7 @@ for: people write names and other identifying details in them.
 
 Text cells that a spreadsheet would read as a formula (starting with = + - @, tab or carriage
 return) get a leading apostrophe in CSV and XLSX (OWASP, "CSV Injection"); numbers stay numbers.
+The rule is :func:`evalsys.spreadsheet_cells.neutralise`, shared with the import's error report.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy import select
 from evalsys.collection.models import Participant, Response, Score
 from evalsys.programme import questionnaires
 from evalsys.programme.models import Intervention, Site, Wave
+from evalsys.spreadsheet_cells import neutralise
 
 FORMATS = ("csv_long", "csv_wide", "xlsx", "sav")
 MEDIA_TYPES = {
@@ -31,7 +33,6 @@ MEDIA_TYPES = {
     "sav": "application/x-spss-sav",
 }
 EXTENSIONS = {"csv_long": "csv", "csv_wide": "csv", "xlsx": "xlsx", "sav": "sav"}
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000  # responses read per round trip; bounds memory whatever the total
 
 
@@ -191,13 +192,6 @@ def _number(value) -> float | int | None:
     if isinstance(value, int | float):
         return None if isinstance(value, float) and math.isnan(value) else value
     return None
-
-
-def neutralise(value):
-    """A text cell that starts like a formula gets a leading apostrophe; others stay as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def wide(records_by_participant: Iterable[dict], plan: Layout, waves: list[str]) -> Iterator[dict]:
