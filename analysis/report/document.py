@@ -98,8 +98,10 @@ class Para(Paragraph):
     right-to-left characters gets it.
     """
 
-    def __init__(self, markup: str, style: ParagraphStyle, **kwargs: object):
-        if _RTL.search(markup):
+    def __init__(self, markup: str | None, style: ParagraphStyle, **kwargs: object):
+        # reportlab splits a paragraph that crosses a page into new ones made of fragments,
+        # without markup (None); they keep the style, shaped or not, of the one they came from.
+        if markup is not None and _RTL.search(markup):
             style = _shaped(style)
         super().__init__(markup, style, **kwargs)
 
