@@ -75,7 +75,7 @@ def api_forbidden(exc, request):
     hidden = request.method in ("GET", "HEAD") and getattr(
         request.context, "hide_when_denied", False
     )
-    if hidden or unknown_to(request, request.context):
+    if hidden or unknown_to(request, getattr(request, "context", None)):
         # Never reveal that something exists to someone who may not see it.
         return api_not_found(exc, request)
     return error_response(ErrorCode.forbidden, "your account or token may not do this")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pyramid.authorization import Allow
-from pyramid.httpexceptions import HTTPNotFound
 
 from evalsys.principals import ADMIN
+from evalsys.programme.contexts import absent
 from evalsys.programme.models import Intervention
 from evalsys.results.models import ReportVersion
 
@@ -20,7 +20,7 @@ class ReportVersionContext:
         value = request.matchdict["id"]
         report = request.dbsession.get(ReportVersion, int(value)) if value.isdigit() else None
         if report is None:
-            raise HTTPNotFound()
+            raise absent(request)  # the answer an existing one gets outside the asker's scope
         self.report = report
         self.intervention = request.dbsession.get(Intervention, report.intervention_id)
 

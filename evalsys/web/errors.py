@@ -27,7 +27,7 @@ def not_found(request):
 def forbidden(request):
     if request.identity is None and not request.path.startswith("/api/"):
         return HTTPFound(location=request.route_url("auth.login", _query={"next": request.path}))
-    if unknown_to(request, request.context):
+    if unknown_to(request, getattr(request, "context", None)):
         return not_found(request)
     request.response.status_int = 403
     return {

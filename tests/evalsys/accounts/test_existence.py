@@ -8,6 +8,7 @@ from urllib.parse import quote
 import pytest
 
 from .. import world as worlds
+from ..web_session import csrf_token
 
 MISSING = "bestaat-niet"
 # Headers that differ between any two responses, whatever they answer.
@@ -93,3 +94,26 @@ def test_a_site_token_gets_the_same_404_for_other_sites_and_interventions(testap
         f"{base}/{a}/sites/{MISSING}/coordinators",
         headers=headers,
     )
+
+
+def test_an_account_or_token_id_tells_nobody_but_an_admin_whether_it_exists(testapp, world):
+    """Someone else's account or token gets 403; a missing one gets the same 403, not a 404."""
+    other = world.users["admin"].id
+    token = world.tokens["admin-a"][0].id
+    worlds.sign_in(testapp, world.users["evaluator"])
+    assert testapp.get(f"/admin/users/{other}", status=403).status_int == 403
+    assert testapp.get("/admin/users/987654", status=403).status_int == 403
+    url = "/account/tokens/{}/revoke"
+    csrf = {"csrf_token": csrf_token(testapp.get("/account/tokens"))}
+    assert testapp.post(url.format(token), csrf, status=403).status_int == 403
+    assert testapp.post(url.format(987654), csrf, status=403).status_int == 403
+
+
+def test_an_admin_learns_that_an_account_is_missing(testapp, world):
+    worlds.sign_in(testapp, world.users["admin"])
+    testapp.get("/admin/users/987654", status=404)
+
+
+def test_nobody_is_sent_to_log_in_for_a_report_whether_or_not_it_exists(testapp, world):
+    missing = testapp.get("/reports/987654.pdf", status=302)
+    assert "/login" in missing.location
