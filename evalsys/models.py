@@ -6,6 +6,7 @@ from sqlalchemy.orm import configure_mappers
 from evalsys.accounts.models import ApiToken, Membership, PasswordReset, RecoveryCode, User
 from evalsys.audit.models import AuditEvent
 from evalsys.collection.models import Participant, Response, Score, SurveyLink
+from evalsys.collection.ratelimit import rate_limits
 from evalsys.db.meta import Base, metadata
 from evalsys.programme.models import InstrumentDefinition, Intervention, Questionnaire, Site, Wave
 from evalsys.results.models import ReportVersion
@@ -31,4 +32,5 @@ __all__ = [
     "User",
     "Wave",
     "metadata",
+    "rate_limits",
 ]

@@ -38,13 +38,15 @@ MAX_PAGE = 500
 
 
 def check_rate_limit(request) -> None:
-    """Per client address, in this worker (see services.ratelimit); 429 with Retry-After."""
+    """Per client address, counted in the database for every worker (collection.ratelimit);
+    429 with Retry-After."""
     allowed = int(
         request.registry.settings.get(
             "evalsys.rate_limit.api.per_address", DEFAULT_SUBMITS_PER_MINUTE
         )
     )
-    wait = ratelimit.hit(("api.address", request.client_addr or "unknown"), allowed)
+    address = request.client_addr or "unknown"
+    wait = ratelimit.hit(request.dbconnection, ("api.address", address), allowed)
     if wait:
         raise ApiError(
             ErrorCode.rate_limited,
