@@ -66,8 +66,8 @@ CLAIM_TEXTS: dict[str, dict[str, str]] = {
             "bij {items} is niet na te gaan of de groepen bij de start vergelijkbaar waren"
         ),
         "reason_disagree": (
-            "ANCOVA en verschil-in-verschillen (in standaarddeviaties) geven niet hetzelfde "
-            "beeld ({items})"
+            "ANCOVA en verschil-in-verschillen (in standaarddeviaties) laten niet allebei een "
+            "duidelijk verschil zien ({items})"
         ),
         "item_disagree": (
             "{where}, ANCOVA {ancova} (p = {p_ancova}), verschil-in-verschillen {did} (p = {p_did})"
@@ -147,7 +147,8 @@ CLAIM_TEXTS: dict[str, dict[str, str]] = {
         "item_imbalanced": "{where} ({d})",
         "reason_unchecked": "at {items} it cannot be checked whether the groups started alike",
         "reason_disagree": (
-            "ANCOVA and difference-in-differences (in standard deviations) disagree ({items})"
+            "ANCOVA and difference-in-differences (in standard deviations) do not both show "
+            "a clear difference ({items})"
         ),
         "item_disagree": (
             "{where}, ANCOVA {ancova} (p = {p_ancova}), difference-in-differences {did} "
