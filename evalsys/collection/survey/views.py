@@ -16,6 +16,7 @@ from evalsys.collection.submissions import (
     Submission,
     SubmissionConflict,
     SubmissionIdReused,
+    WrongSite,
     submit,
 )
 from evalsys.collection.survey.context import LinkClosed, LinkNotFound
@@ -248,6 +249,11 @@ class SurveyViews:
             # The last two: this form was sent before (back, changed, sent again); the first
             # answers are kept, and a participant cannot change them here.
             return self.render("already", state)
+        except WrongSite:
+            # A code of another site's participant: ask for the code again, saying no more
+            # (that the code exists elsewhere is not the participant's to learn).
+            self.request.response.status_int = 400
+            return self.render("code", state, values={}, errors={"code": self.code_error()})
         except InvalidAnswers as invalid:
             # Earlier pages were checked; this only happens when hidden fields were altered.
             first = next(

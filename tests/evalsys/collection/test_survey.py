@@ -149,6 +149,22 @@ def test_a_participant_who_already_answered_is_told_so(testapp, link, dbsession,
     assert "al ingevuld" in answer.text
 
 
+def test_a_code_of_another_sites_participant_asks_for_the_code_again(testapp, link, dbsession, tm):
+    # Was a 500 (WrongSite unhandled); says nothing of the other site.
+    link = dbsession.get(SurveyLink, link.id)
+    other_site = link.site.intervention.sites[1]
+    person = Participant(intervention_id=link.intervention_id, site_id=other_site.id, code="ANDER1")
+    dbsession.add(person)
+    builders.commit(tm)
+    code_page = through_consent(testapp)
+    code_page.form["code"] = "ANDER1"
+    last = fill_page(code_page.form.submit(), {})
+    answer = fill_page(last, BRS_ANSWERS)
+    assert answer.status_int == 400 and 'href="#f-code"' in answer.text
+    assert "Site B" not in answer.text
+    assert dbsession.query(Response).count() == 0
+
+
 def test_unknown_link_is_a_friendly_404(testapp):
     page = testapp.get("/s/bestaat-niet", status=404)
     assert "Controleer de link" in page.text
