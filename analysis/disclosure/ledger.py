@@ -39,13 +39,13 @@ TOTAL = 20.0
 _WEIGHT = {
     ("site_effects", "n"): 6.0,
     ("site_effects", "category"): 1.0,
-    ("pooled", "n"): 50.0,
+    ("pooled", "n"): 80.0,
     ("pooled", "category"): 20.0,
     ("comparison", "site"): 3.0,
     ("comparison", "all"): 40.0,
     ("attrition", "count"): 1.0,
     ("attrition_baseline", "count"): 20.0,
-    ("n_participants", "count"): 100.0,
+    ("n_participants", "count"): 200.0,
 }
 
 

@@ -70,6 +70,14 @@ class Elimination:
         out[pivots[np.all(np.abs(block) < _TOLERANCE, axis=1)]] = True
         return out
 
+    def is_fixed(self, q: int) -> bool:
+        """Whether hidden quantity ``q`` is fixed (one row: cheaper than :meth:`fixed`)."""
+        row = self.pivot_row[q]
+        if not self.hidden[q] or row < 0:
+            return False
+        free = self.hidden & (self.pivot_row < 0)
+        return not bool((np.abs(self.matrix[row, free]) > _TOLERANCE).any())
+
     def copy(self) -> Elimination:
         other = object.__new__(Elimination)
         other.matrix = self.matrix.copy()
@@ -91,7 +99,7 @@ class Elimination:
         if more.size > _FEW:
             trial = self.copy()
             trial.hide(more)
-            return not trial.fixed()[target]
+            return not trial.is_fixed(target)
         part = self.matrix[:, more]
         own = part[self.pivot_row[target]]
         if not (np.abs(own) > _TOLERANCE).any():
@@ -200,15 +208,15 @@ def protect(
         trial[extra] = True
         return elimination.frees(target, hide(trial) & ~hidden)
 
-    while True:
-        fixed = elimination.fixed() & ~stuck
-        if not fixed.any():
-            break
-        target = int(np.flatnonzero(fixed)[0])
+    # The relations with every cell inside the tables hidden as well: a quantity fixed even
+    # then can only be freed by a total. Built when first needed, kept up to date after.
+    everything_inside: Elimination | None = None
+
+    def _partner(target: int) -> int | None:
+        nonlocal everything_inside
         partners, near = _partners(linked, hidden, target)
         if partners.size == 0:
-            stuck[target] = True  # no published quantity is linked to it at all
-            continue
+            return None
         # non-zero before zero, then the cheapest, the target's own relations first
         order = np.lexsort(
             (partners, values[partners], ~near, cost[partners], values[partners] == 0)
@@ -216,14 +224,44 @@ def protect(
         partners = partners[order]
         inside, totals = partners[~total[partners]], partners[total[partners]]
         pick = next((int(c) for c in inside[:_TRIES] if frees(target, [c])), None)
-        if pick is None and inside.size and frees(target, np.flatnonzero(~hidden & ~total)):
-            pick = int(inside[0])  # cells inside the tables can protect it: go on with one
+        if pick is None and inside.size:
+            if everything_inside is None:
+                everything_inside = elimination.copy()
+            everything_inside.hide(hide(chosen | ~total) & ~everything_inside.hidden)
+            if not everything_inside.is_fixed(target):
+                return int(inside[0])  # cells inside the tables can protect it: go on with one
         if pick is None:
-            pick = next((int(c) for c in totals[:_TRIES] if frees(target, [c])), None)
-        chosen[int(partners[0]) if pick is None else pick] = True
-        grown = hide(chosen)
-        elimination.hide(grown & ~hidden)
-        hidden = grown
+            pick = _cheapest_totals(target, totals)
+        return int(partners[0]) if pick is None else pick
+
+    def _cheapest_totals(target: int, totals: np.ndarray) -> int | None:
+        """The cheapest total that frees ``target``, or one of two cheaper ones that do."""
+        single = next((int(c) for c in totals[:_TRIES] if frees(target, [c])), None)
+        limit = np.inf if single is None else cost[single]
+        cheaper = [int(c) for c in totals[:_TRIES] if cost[c] < limit]
+        pairs = sorted(
+            ((cost[a] + cost[b], a, b) for i, a in enumerate(cheaper) for b in cheaper[i + 1 :]),
+        )
+        for price, a, b in pairs:
+            if price < limit and frees(target, [a, b]):
+                return a if cost[a] <= cost[b] else b  # the other follows in the next round
+        return single
+
+    while True:
+        fixed = elimination.fixed() & ~stuck
+        if not fixed.any():
+            break
+        for target in np.flatnonzero(fixed):
+            if not elimination.is_fixed(int(target)):
+                continue  # freed by a partner chosen for another one in this round
+            pick = _partner(int(target))
+            if pick is None:
+                stuck[target] = True  # no published quantity is linked to it at all
+                continue
+            chosen[pick] = True
+            grown = hide(chosen)
+            elimination.hide(grown & ~hidden)
+            hidden = grown
     return _release(dense, primary, chosen, hide, cost, total, stuck)
 
 
@@ -244,13 +282,23 @@ def _release(
     secondary = np.flatnonzero(chosen & ~primary)
     if relations.shape[1] > _SMALL:
         secondary = secondary[total[secondary]]
-    order = secondary[np.lexsort((secondary, -cost[secondary], ~total[secondary]))]
-    for q in order:
+    order = list(secondary[np.lexsort((secondary, -cost[secondary], ~total[secondary]))])
+    # Every try hides a superset of what is hidden without all the candidates, so that
+    # elimination is made once and copied; a candidate that stays hidden joins it.
+    base = Elimination(relations)
+    base.hide(hide(chosen & ~np.isin(np.arange(chosen.size), order)))
+    for k, q in enumerate(order):
         trial = chosen.copy()
         trial[q] = False
         hidden = hide(trial)
-        if not (determined(relations, hidden) & ~stuck).any():
+        attempt = base.copy()
+        attempt.hide(hidden & ~attempt.hidden)
+        if not (attempt.fixed() & ~stuck).any():
             chosen = trial
+            continue
+        keep = chosen.copy()
+        keep[order[k + 1 :]] = False
+        base.hide(hide(keep) & ~base.hidden)
     return chosen, hide(chosen)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from analysis.charts import numbers
-from analysis.disclosure import suppression_kinds
+from analysis.disclosure import SECONDARY, suppression_kinds
 from analysis.report.context import Context
 
 _DASH = "–"  # not computed (e.g. no SD of one score): nothing was left out
@@ -25,6 +25,10 @@ class Blanks:
         self.ctx = ctx
         self.kinds = suppression_kinds(ctx.result, table)
         self._column = {c: j for j, c in enumerate(self.kinds.columns)}
+
+    def position(self, label: object) -> int:
+        """The position of the row with index ``label`` (e.g. of a filtered table's row)."""
+        return int(self.kinds.index.get_loc(label))
 
     def kind(self, row: int, column: str) -> str:
         """``"small"``, ``"hidden"`` or ``""`` (shown, or not computed)."""
@@ -54,3 +58,15 @@ class Blanks:
 
     def any_small(self, row: int, columns: tuple[str, ...]) -> bool:
         return any(self.kind(row, c) == "small" for c in columns)
+
+
+def participants(ctx: Context) -> str:
+    """``n_participants`` as printed: the number, "< 10" when small, else "not shown"."""
+    n = ctx.result.n_participants
+    if n is not None:
+        return numbers.count(n)
+    records = ctx.result.suppressed
+    mine = records[records["table"] == "n_participants"] if records is not None else records
+    if mine is not None and len(mine) and str(mine["reason"].iloc[0]).startswith(SECONDARY):
+        return ctx.texts("not_shown")
+    return ctx.hidden

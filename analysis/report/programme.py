@@ -7,6 +7,7 @@ import io
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from analysis.charts.numbers import is_missing
+from analysis.report.blanks import Blanks, participants
 from analysis.report.build import check_disclosed
 from analysis.report.context import Context, intervention_pooled
 from analysis.report.document import Heading, Para, ReportDocument, make_styles, table, text
@@ -56,14 +57,13 @@ def build_programme_report(
         Heading(texts("summary"), styles.h1, 0, first.key()),
     ]
     for ctx in contexts:
-        n = ctx.result.n_participants
         line = texts(
             "programme_line",
             intervention=ctx.meta.intervention,
             level=texts(f"level_{ctx.result.claim.level}"),
             design=texts(f"design_{ctx.result.design}"),
             n_sites=len(ctx.meta.sites),
-            n=ctx.hidden if n is None else n,
+            n=participants(ctx),
         )
         story.append(Para("• " + text(line), styles.body))
     story.append(Heading(texts("programme_claims"), styles.h1, 0, first.key()))
@@ -84,13 +84,14 @@ def build_programme_report(
         story.append(Heading(ctx.meta.intervention, styles.h2, 1, first.key()))
         rows = [[texts("scale"), texts("waves"), texts("sites_k"), texts("n"),
                  texts("pooled_dz"), texts("ci"), texts("pi"), texts("p_adj")]]  # fmt: skip
-        for row in intervention_pooled(ctx.result).itertuples(index=False):
+        blanks = Blanks(ctx, "pooled")
+        for row in intervention_pooled(ctx.result).itertuples():
             rows.append(
                 [
                     ctx.scale_name(row.scale),
                     f"{row.wave_from}–{row.wave_to}",
                     ctx.count(row.k),
-                    ctx.count(row.n),
+                    blanks.count(blanks.position(row.Index), "n", row.n),
                     ctx.num(row.estimate),
                     ctx.interval(row.ci_low, row.ci_high),
                     ctx.interval(row.pi_low, row.pi_high),

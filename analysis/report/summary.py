@@ -9,6 +9,7 @@ from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from analysis.charts.numbers import is_missing
 from analysis.claims import BALANCE_LIMIT
+from analysis.report.blanks import Blanks, participants
 from analysis.report.context import Context, intervention_pooled, overall_retention
 from analysis.report.document import Heading, Para, table, text
 
@@ -62,7 +63,6 @@ def _size(ctx: Context, value: float) -> str:
 def summary(ctx: Context) -> list[Flowable]:
     """One page at language level B1, written from the results and the claim."""
     t, s, result = ctx.texts, ctx.styles, ctx.result
-    n_participants = result.n_participants
     story: list[Flowable] = [
         Heading(t("summary"), s.h1, 0, ctx.key()),
         Para(
@@ -71,7 +71,7 @@ def summary(ctx: Context) -> list[Flowable]:
                     "summary_intro",
                     intervention=ctx.meta.intervention,
                     n_sites=len(ctx.meta.sites),
-                    n_participants=ctx.hidden if n_participants is None else n_participants,
+                    n_participants=participants(ctx),
                 )
             ),
             s.body,
@@ -208,12 +208,13 @@ def key_figures(ctx: Context) -> list[Flowable]:
         header.append(t("ancova_d"))
         widths.append(55)
     rows = [header]
-    for row in intervention_pooled(result).itertuples(index=False):
+    blanks = Blanks(ctx, "pooled")
+    for row in intervention_pooled(result).itertuples():
         line = [
             ctx.scale_name(row.scale),
             f"{row.wave_from}–{row.wave_to}",
             ctx.count(row.k),
-            ctx.count(row.n),
+            blanks.count(blanks.position(row.Index), "n", row.n),
             ctx.num(row.estimate),
             ctx.interval(row.ci_low, row.ci_high),
             ctx.interval(row.pi_low, row.pi_high),
