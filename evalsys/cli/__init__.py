@@ -1,4 +1,4 @@
-"""The `evalsys` command (initdb, adduser, demo, token, report, export); one-line errors."""
+"""The `evalsys` command: its sub-commands (COMMANDS), each a module; one-line errors."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ COMMANDS = {
     "token": "create an API token for a user (printed once; only its hash is stored)",
     "report": "write the evaluation report of an intervention, or of the programme, as a PDF file",
     "export": "export an intervention's responses (pseudonymised) as CSV, Excel or SPSS .sav",
+    "retention": "delete participant data whose retention period has ended (--dry-run: list it)",
+    "erase": "erase one participant (by code, at a site) and all their responses, on request",
 }
 
 
