@@ -310,3 +310,50 @@ def audit(published, raw) -> dict[Cell, float]:
     known, blank = published_cells(tables, n_participants)
     fixed = determined_cells(known, result_relations(raw, tables))
     return {cell: v for cell, v in fixed.items() if cell in blank}
+
+
+def intervals(
+    known: Mapping[Cell, float],
+    relations: Iterable[Relation | Mapping[Cell, float]],
+    cells: Iterable[Cell],
+    *,
+    small: Iterable[Cell] = (),
+    min_cell: int = 10,
+) -> dict[Cell, tuple[float, float]]:
+    """The smallest and largest value each of ``cells`` can take: the relations, every
+    count >= 0, and the ``small`` ones (printed "< 10") at most ``min_cell - 1``.
+
+    Linear programmes (scipy's HiGHS), two per cell; an interval narrower than 1 pins a
+    count (whole numbers) even where :func:`determined_cells` finds it free.
+    """
+    from scipy.optimize import linprog
+
+    rows, rhs, unknown = [], [], {}
+    for relation in relations:
+        terms, constant = relation if isinstance(relation, tuple) else (relation, 0.0)
+        row, b = {}, float(constant)
+        for cell, coefficient in terms.items():
+            if cell in known:
+                b -= coefficient * float(known[cell])
+            else:
+                row[unknown.setdefault(cell, len(unknown))] = coefficient
+        if row:
+            rows.append(row)
+            rhs.append(b)
+    a_eq = np.zeros((len(rows), len(unknown)))
+    for r, row in enumerate(rows):
+        for j, coefficient in row.items():
+            a_eq[r, j] = coefficient
+    small = set(small)
+    bounds = [(0, min_cell - 1) if cell in small else (0, None) for cell in unknown]
+    out = {}
+    for cell in cells:
+        if cell not in unknown:
+            continue
+        objective = np.zeros(len(unknown))
+        objective[unknown[cell]] = 1.0
+        low = linprog(objective, A_eq=a_eq, b_eq=rhs, bounds=bounds, method="highs")
+        high = linprog(-objective, A_eq=a_eq, b_eq=rhs, bounds=bounds, method="highs")
+        if low.status == 0 and high.status == 0:
+            out[cell] = (float(low.fun), float(-high.fun))
+    return out

@@ -17,8 +17,16 @@ import pandas as pd
 import pytest
 
 from analysis import disclose, evaluate
+from analysis.disclosure import KEYS, suppression_kinds
 from tests.analysis.conftest import SCALES
-from tests.analysis.disclosure_check import audit, determined_cells, published_cells, tables_of
+from tests.analysis.disclosure_check import (
+    audit,
+    determined_cells,
+    intervals,
+    published_cells,
+    result_relations,
+    tables_of,
+)
 
 MIN_CELL = 10
 
@@ -88,6 +96,37 @@ def test_the_pooled_n_counts_only_the_pooled_sites():
     assert_nothing_recoverable(raw, public)
     shown = public.site_effects.groupby("scale")["n"].apply(lambda n: n.notna().sum())
     assert (shown <= 1).all()
+
+
+REVIEW_CASES = {
+    "a": ({"a": (30, 30), "b": (25, 28), "c": (30, 6)}, "pre_post_comparison", ("T0", "T1")),
+    "b": ({"a": (30, 0), "b": (30, 0), "c": (30, 0)}, "pre_post", ("T0", "T1", "T2")),
+    "c": ({"a": (40, 0), "b": (40, 0), "c": (5, 0), "d": (1, 0)}, "pre_post", ("T0", "T1")),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REVIEW_CASES))
+def test_nonnegativity_and_less_than_10_pin_no_hidden_count_but_zeros(case):
+    """Beyond the linear audit: with every count >= 0 and each "< 10" cell at most 9, the
+    smallest and largest value of every blank count (linear programmes) still differ by at
+    least 1, except for counts that are 0 (nobody harmed anywhere: a sum of blanks of 0)."""
+    sites, design, waves = REVIEW_CASES[case]
+    keep = {(s, "intervention"): k for s, k in (("a", 18), ("b", 17), ("c", 26))}
+    scores = scores_of(sites, waves=waves, keep=keep if case == "b" else None)
+    raw = evaluate(scores, design, SCALES, waves=list(waves), mixed=False)
+    public = disclose(raw, min_cell=MIN_CELL)
+    tables, n_participants = tables_of(public)
+    known, blank = published_cells(tables, n_participants)
+    small = set()
+    for name in KEYS:
+        kinds, frame = suppression_kinds(public, name), tables[name]
+        for i in range(len(frame)):
+            key = tuple(str(frame.iloc[i][k]) for k in KEYS[name])
+            small |= {(name, key, c) for c in kinds.columns if kinds.iloc[i][c] == "small"}
+    spans = intervals(known, result_relations(raw, tables), blank, small=small)
+    assert len(spans) > 10
+    pinned = {cell: span for cell, span in spans.items() if span[1] - span[0] < 1 and span[1] > 0}
+    assert not pinned
 
 
 def programme(seed: int):
