@@ -13,6 +13,11 @@ def includeme(config) -> None:
     config.add_route("api.instruments", "/api/v1/instruments", factory=api_root)
     config.add_route("api.responses", "/api/v1/responses", factory=api_root)
     config.add_route("api.response", "/api/v1/responses/{id}", factory=api_root)
+    config.add_route("api.response_history", "/api/v1/responses/{id}/history", factory=api_root)
+    for action in ("corrections", "moves", "void"):
+        config.add_route(
+            f"api.response_{action}", f"/api/v1/responses/{{id}}/{action}", factory=api_root
+        )
     config.add_route("api.interventions", "/api/v1/interventions", factory=api_root)
     config.add_route("api.intervention", "/api/v1/interventions/{slug}", factory=api_intervention)
     config.add_route("api.sites", "/api/v1/interventions/{slug}/sites", factory=api_intervention)
@@ -57,6 +62,7 @@ def includeme(config) -> None:
     config.add_route(
         "intervention.instrument_import", "/i/{slug}/instruments/import", factory=intervention
     )
+    config.add_route("intervention.erase", "/i/{slug}/erase", factory=intervention)  # privacy
     config.add_route("site.dashboard", "/i/{slug}/sites/{site}", factory=site)
     config.add_route("site.links", "/i/{slug}/sites/{site}/links", factory=site)
     config.add_route("site.link_toggle", "/i/{slug}/sites/{site}/links/{token}/open", factory=site)
@@ -72,6 +78,19 @@ def includeme(config) -> None:
     config.add_route("site.import", "/i/{slug}/sites/{site}/import", factory=site)
     config.add_route(
         "site.import_report", "/i/{slug}/sites/{site}/import/reports/{report}.csv", factory=site
+    )
+    # stored responses: history, and corrections, moves and voids with a reason
+    response = "evalsys.programme.contexts.ResponseContext"
+    config.add_route("site.responses", "/i/{slug}/sites/{site}/responses", factory=site)
+    config.add_route("response.history", "/i/{slug}/sites/{site}/responses/{id}", factory=response)
+    for action in ("correct", "move", "void"):
+        config.add_route(
+            f"response.{action}",
+            f"/i/{{slug}}/sites/{{site}}/responses/{{id}}/{action}",
+            factory=response,
+        )
+    config.add_route(
+        "intervention.change_log", "/i/{slug}/export-changes.csv", factory=intervention
     )
     config.add_route(
         "questionnaire.template",

@@ -22,6 +22,7 @@ class ErrorCode(StrEnum):
     participant_at_other_site = "participant_at_other_site"
     submission_id_reused = "submission_id_reused"
     submission_conflict = "submission_conflict"
+    superseded = "superseded"
     link_closed = "link_closed"
     request_too_large = "request_too_large"
     unsupported_media_type = "unsupported_media_type"
@@ -44,6 +45,7 @@ STATUS = {
     ErrorCode.participant_at_other_site: 409,
     ErrorCode.submission_id_reused: 409,
     ErrorCode.submission_conflict: 409,
+    ErrorCode.superseded: 409,
     ErrorCode.link_closed: 410,
     ErrorCode.request_too_large: 413,
     ErrorCode.unsupported_media_type: 415,

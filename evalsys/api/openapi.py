@@ -316,6 +316,89 @@ OPERATIONS: dict[str, tuple[str, dict]] = {
 }
 
 
+# Corrections, moves and voids of a stored response (evalsys/api/corrections.py; docs/api.md).
+_VERSION_ID = _path_param(
+    "id", "the version the change starts from (409 when no longer current)", {"type": "integer"}
+)
+_CHANGE_NOTE = (
+    "A token with permission `submit` covering the response's site, or a session of the "
+    "intervention's evaluator or the site's coordinator. The stored version is kept; `{id}` "
+    "must be the current version, else 409 `superseded` with the current version's id in "
+    "`details` and its URL in `Content-Location`, and nothing is changed. A reason is "
+    "required (`other` needs `reason_text`)."
+)
+OPERATIONS.update(
+    {
+        "api.response_history": (
+            "/responses/{id}/history",
+            {
+                "get": {
+                    "operationId": "getResponseHistory",
+                    "summary": "Every version of a response and who changed what and why",
+                    "parameters": [_path_param("id", "any version's id", {"type": "integer"})],
+                    "responses": {
+                        **_ok(200, "ResponseHistory", "versions, oldest first, and changes"),
+                        **_errors(404),
+                    },
+                }
+            },
+        ),
+        "api.response_corrections": (
+            "/responses/{id}/corrections",
+            {
+                "post": {
+                    "operationId": "correctResponse",
+                    "summary": "Store corrected answers as a new version (re-scored, re-flagged)",
+                    "description": _CHANGE_NOTE + " The answers are validated as at entry, "
+                    "against the questionnaire version of the response.",
+                    "parameters": [_VERSION_ID],
+                    "requestBody": _body("ResponseCorrection"),
+                    "responses": {
+                        **_ok(201, "StoredResponse", "the new version", LOCATION),
+                        **_errors(*WRITE_ERRORS),
+                    },
+                }
+            },
+        ),
+        "api.response_moves": (
+            "/responses/{id}/moves",
+            {
+                "post": {
+                    "operationId": "moveResponse",
+                    "summary": "Move a response to another participant code or wave",
+                    "description": _CHANGE_NOTE + " A code of another site is refused; a new "
+                    "code is registered at the response's site. A participant who has a "
+                    "response in the target wave already: 409 `already_answered`.",
+                    "parameters": [_VERSION_ID],
+                    "requestBody": _body("ResponseMove"),
+                    "responses": {
+                        **_ok(201, "StoredResponse", "the new version", LOCATION),
+                        **_errors(*WRITE_ERRORS),
+                    },
+                }
+            },
+        ),
+        "api.response_void": (
+            "/responses/{id}/void",
+            {
+                "post": {
+                    "operationId": "voidResponse",
+                    "summary": "Void a response entered by mistake",
+                    "description": _CHANGE_NOTE + " A voided response leaves every list, "
+                    "analysis and export and stays in its history.",
+                    "parameters": [_VERSION_ID],
+                    "requestBody": _body("ResponseVoid"),
+                    "responses": {
+                        **_ok(200, "StoredResponse", "the voided response"),
+                        **_errors(*WRITE_ERRORS),
+                    },
+                }
+            },
+        ),
+    }
+)
+
+
 @cache
 def _document() -> dict:
     return {

@@ -59,7 +59,12 @@ def response_body(
         "quality_flags": list(response.quality_flags or []),
         "supersedes_id": response.supersedes_id,
         "superseded_at": None if superseded_at is None else superseded_at.isoformat(),
+        "voided_at": _when(getattr(response, "voided_at", None)),
     }
+
+
+def _when(moment) -> str | None:
+    return None if moment is None else moment.isoformat()
 
 
 def intervention_summary(intervention: Intervention) -> dict:

@@ -14,8 +14,10 @@ DATE_OR_NULL = {"type": ["string", "null"], "format": "date"}
 LANGUAGE = {"type": "string", "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$", "maxLength": 16}
 CODE_MODES = ["assigned", "self_generated"]
 MAX_INTEGER = 2_147_483_647  # the database's integer columns hold no more
-# One line without control characters: PostgreSQL refuses NUL even in a look-up, and no link,
-# code or item id holds one (text answers are judged by surveys.validation, per item).
+# One line without control characters: PostgreSQL refuses NUL even in a look-up. The busy
+# submission checks its link, code and item ids itself, at a quarter of what a pattern per
+# field and key cost (api.responses._check_characters); text answers are judged by
+# surveys.validation, per item.
 ONE_LINE = "^[^\\u0000-\\u001f]*$"
 ANSWER = {
     "description": "An option value, a number, a text, a list of option values, or null (missing).",
@@ -61,20 +63,14 @@ SCHEMAS: dict[str, dict] = {
                 "type": "string",
                 "minLength": 1,
                 "maxLength": 64,
-                "description": "the survey link token (the part after /s/)",
-                "pattern": ONE_LINE,
+                "description": "the survey link token (the part after /s/); like the "
+                "participant code and the item ids, no control characters (invalid_characters)",
             },
-            "participant_code": {
-                "type": "string",
-                "minLength": 1,
-                "maxLength": 64,
-                "pattern": ONE_LINE,
-            },
+            "participant_code": {"type": "string", "minLength": 1, "maxLength": 64},
             "language": LANGUAGE,
             "answers": {
                 "type": "object",
                 "description": "item id -> answer",
-                "propertyNames": {"pattern": ONE_LINE},
                 "additionalProperties": ANSWER,
                 "maxProperties": 1000,
             },
@@ -113,6 +109,7 @@ SCHEMAS: dict[str, dict] = {
             "quality_flags": {"type": "array", "items": {"type": "string"}},
             "supersedes_id": {"type": ["integer", "null"]},
             "superseded_at": {"type": ["string", "null"], "format": "date-time"},
+            "voided_at": {"type": ["string", "null"], "format": "date-time"},
         },
         (
             "id",
@@ -374,4 +371,93 @@ SCHEMAS["Intervention"] = _object(
         "waves": {"type": "array", "items": {"$ref": "#/components/schemas/Wave"}},
     },
     (*SCHEMAS["InterventionSummary"]["required"], "sites", "waves"),
+)
+
+
+# Corrections, moves and voids of a stored response (evalsys/api/corrections.py).
+_REASON = {
+    "reason": {
+        "type": "string",
+        "enum": [
+            "typing_error",
+            "wrong_participant_code",
+            "wrong_wave",
+            "participant_request",
+            "wrong_code_match",
+            "entered_by_mistake",
+            "other",
+        ],
+    },
+    "reason_text": {"type": "string", "maxLength": 1000, "description": "required for other"},
+}
+SCHEMAS.update(
+    {
+        "ResponseCorrection": _object(
+            {**_REASON, "answers": SCHEMAS["ResponseSubmission"]["properties"]["answers"]},
+            ("answers", "reason"),
+        ),
+        "ResponseMove": _object(
+            {
+                **_REASON,
+                "participant_code": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 64,
+                    "pattern": ONE_LINE,
+                },
+                "wave": {"type": "string", "minLength": 1, "maxLength": 16, "pattern": ONE_LINE},
+            },
+            ("reason",),
+            minProperties=2,
+        ),
+        "ResponseVoid": _object(_REASON, ("reason",)),
+        "ResponseChange": _object(
+            {
+                "action": {
+                    "type": "string",
+                    "enum": ["response_corrected", "response_moved", "response_voided"],
+                },
+                "occurred_at": {"type": "string", "format": "date-time"},
+                "actor": {"type": "string"},
+                "response_id": {"type": "integer", "description": "the version changed"},
+                "new_version": {"type": ["integer", "null"]},
+                "reason": {"type": "string"},
+                "reason_text": {"type": "string"},
+                "changes": {
+                    "type": "object",
+                    "description": "item id -> [old answer, new answer]",
+                    "additionalProperties": {"type": "array", "items": ANSWER},
+                },
+                "moved": {
+                    "type": ["object", "null"],
+                    "description": "participant_code and wave, each [old, new]",
+                },
+            },
+            (
+                "action",
+                "occurred_at",
+                "actor",
+                "response_id",
+                "new_version",
+                "reason",
+                "reason_text",
+                "changes",
+                "moved",
+            ),
+        ),
+        "ResponseHistory": _object(
+            {
+                "current_id": {"type": ["integer", "null"], "description": "null: voided"},
+                "versions": {
+                    "type": "array",
+                    "items": {"$ref": "#/components/schemas/StoredResponse"},
+                },
+                "changes": {
+                    "type": "array",
+                    "items": {"$ref": "#/components/schemas/ResponseChange"},
+                },
+            },
+            ("current_id", "versions", "changes"),
+        ),
+    }
 )

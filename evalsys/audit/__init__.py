@@ -31,6 +31,8 @@ KNOWN_ACTIONS = (
     "token_revoked",
     "participant_data_viewed",
     "response_corrected",
+    "response_moved",
+    "response_voided",
     "export",
     "audit_exported",
 )

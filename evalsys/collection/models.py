@@ -56,8 +56,10 @@ MODES = ("web", "paper", "import", "api")
 class Response(Base):
     """One participant's answers at one wave.
 
-    A correction is a new row whose ``supersedes_id`` names the old one; the old row only gets
-    ``superseded_at`` set. A partial unique index allows one current row per participant × wave.
+    A correction or a move is a new row whose ``supersedes_id`` names the old one; the old row
+    only gets ``superseded_at`` set. A voided row gets ``voided_at`` and ``superseded_at``
+    without a successor. So ``superseded_at IS NULL`` means current everywhere, and a partial
+    unique index allows one current row per participant × wave (evalsys.collection.corrections).
     """
 
     __tablename__ = "responses"
@@ -93,6 +95,7 @@ class Response(Base):
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("responses.id"), unique=True)
     superseded_at: Mapped[dt.datetime | None]
+    voided_at: Mapped[dt.datetime | None]
 
     participant: Mapped[Participant] = relationship(
         foreign_keys="Response.participant_id",

@@ -45,12 +45,9 @@ def site_progress(dbsession, intervention: Intervention, site_ids=None) -> list[
         )
         .all()
     )
-    people = Counter(
-        site_id
-        for (site_id,) in dbsession.query(Participant.site_id).filter(
-            Participant.intervention_id == intervention.id, Participant.site_id.in_(wanted)
-        )
-    )
+    # Participants with a current response: one whose only response was moved to another
+    # code or voided (evalsys.collection.corrections) no longer counts.
+    people = Counter(site_id for site_id, _ in {(site_id, pid) for site_id, pid, _, _ in rows})
     answered: dict[tuple[int, int], set[int]] = defaultdict(set)
     flags: dict[tuple[int, int], Counter] = defaultdict(Counter)
     flagged: Counter = Counter()

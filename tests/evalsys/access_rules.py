@@ -76,6 +76,7 @@ RULES: dict[str, dict] = {
     "intervention.overview": rule("L", "AA", "AN", "AN", "N"),
     "intervention.setup": rule("L", "AA", "AN", "DN", "N"),
     "intervention.instrument_import": rule("L", "AA", "AN", "DN", "N"),
+    "intervention.erase": rule("L", "AA", "AN", "DN", "N"),  # erasure on request (issue 19)
     "site.dashboard": rule("L", "A", "ANA", "ANN", "N"),
     "site.links": rule("L", "A", "ANA", "ANN", "N"),
     "site.link_toggle": rule("L", "A", "ANA", "ANN", "N"),
@@ -86,11 +87,21 @@ RULES: dict[str, dict] = {
     "site.import": rule("L", "A", "ANA", "ANN", "N"),
     "site.import_report": rule("L", "N", "N", "N", "N"),  # no report has this id
     "questionnaire.template": rule("L", "A", "AN", "AN", "N"),
+    # stored responses (issue 19): "view_participants" on the site; no response has the id
+    "site.responses": rule("L", "A", "ANA", "ANN", "N"),
+    "response.history": rule("L", "N", "N", "N", "N"),
+    "response.correct": rule("L", "N", "N", "N", "N"),
+    "response.move": rule("L", "N", "N", "N", "N"),
+    "response.void": rule("L", "N", "N", "N", "N"),
     # JSON API v1 (issue 4 part 5): 401 is "L"; a denied GET is 404 ("N"), never 403
     "api.openapi": PUBLIC,
     "api.instruments": LOGGED_IN,
     "api.responses": LOGGED_IN,  # a list within the scope (empty for the ministry)
     "api.response": rule("L", "N", "N", "N", "N"),  # no response has this id
+    "api.response_history": rule("L", "N", "N", "N", "N"),
+    "api.response_corrections": rule("L", "N", "N", "N", "N"),
+    "api.response_moves": rule("L", "N", "N", "N", "N"),
+    "api.response_void": rule("L", "N", "N", "N", "N"),
     "api.interventions": LOGGED_IN,  # a list within the scope
     "api.intervention": rule("L", "AA", "AN", "AN", "N"),
     "api.sites": rule("L", "AA", "AN", "AN", "N"),
@@ -105,6 +116,7 @@ RULES: dict[str, dict] = {
     "intervention.report_pdf": rule("L", "AA", "AN", "DN", "N"),
     "intervention.publish": rule("L", "AA", "AN", "DN", "N"),
     "intervention.export": rule("L", "AA", "AN", "DN", "N"),
+    "intervention.change_log": rule("L", "AA", "AN", "DN", "N"),  # issue 19
     "report.list": LOGGED_IN,  # a list of what the user may read
     # no report has this id (who may read a real one: tests/evalsys/test_publish_reports.py)
     "report.download": rule("N", "N", "N", "N", "N"),
@@ -124,6 +136,9 @@ CSRF_EXEMPT: dict[str, str] = {
     "api.sites": API_CSRF,
     "api.site_coordinators": API_CSRF,
     "api.waves": API_CSRF,
+    "api.response_corrections": API_CSRF,
+    "api.response_moves": API_CSRF,
+    "api.response_void": API_CSRF,
 }
 
 
@@ -173,6 +188,19 @@ ROUTE_PLACEHOLDERS = {
     "admin.membership_add": {"id": _managed_user_id},
     "admin.membership_remove": {"id": _managed_user_id},
     "api.response": {"id": lambda world, role, target: 987654321},
+    **{
+        name: {"id": lambda world, role, target: 987654321}
+        for name in (
+            "api.response_history",
+            "api.response_corrections",
+            "api.response_moves",
+            "api.response_void",
+            "response.history",
+            "response.correct",
+            "response.move",
+            "response.void",
+        )
+    },
     "api.wave": {"label": lambda world, role, target: "T0"},
     "site.import_report": {"report": lambda world, role, target: "no-such-report-0000000000"},
     "questionnaire.template": {"ext": lambda world, role, target: "csv"},

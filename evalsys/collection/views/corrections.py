@@ -1,0 +1,290 @@
+"""Pages to correct, move and void a stored response with a reason, and its history."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.response import Response as WebResponse
+from pyramid.view import view_config
+
+from evalsys import audit
+from evalsys.collection import change_log, corrections
+from evalsys.collection.cells import answers_from_cells, cell_text, items_of
+from evalsys.collection.corrections import CorrectionError, NotCurrent, Reason, WaveTaken
+from evalsys.collection.models import Participant, Response
+from evalsys.collection.submissions import InvalidAnswers
+from evalsys.i18n import _
+from evalsys.programme import questionnaires
+from evalsys.programme.models import Questionnaire
+
+
+def reason_names(request) -> list[tuple[str, str]]:
+    names = {
+        "typing_error": _("Typing error"),
+        "wrong_participant_code": _("Wrong participant code"),
+        "wrong_wave": _("Wrong wave"),
+        "participant_request": _("At the participant's request"),
+        "wrong_code_match": _("Wrong match of a self-generated code"),
+        "entered_by_mistake": _("Entered by mistake"),
+        "other": _("Other (describe below)"),
+    }
+    return [(code, request.translate(names[code])) for code in corrections.REASONS]
+
+
+def _found(context):
+    if context.response is None:
+        raise HTTPNotFound()
+    return context.response
+
+
+def _page(context, request, **extra) -> dict:
+    return {
+        "intervention": context.intervention,
+        "site": context.site,
+        "response": context.response,
+        "reasons": reason_names(request),
+        "errors": [],
+        "values": {},
+        **extra,
+    }
+
+
+@view_config(
+    route_name="site.responses", permission="view_participants", renderer="response_list.jinja2"
+)
+def response_list(context, request):
+    rows = (
+        request.dbsession.query(Response)
+        .join(Participant, Participant.id == Response.participant_id)
+        .filter(Participant.site_id == context.site.id, Response.superseded_at.is_(None))
+        .order_by(Participant.code, Response.wave_id)
+        .all()
+    )
+    if rows:
+        audit.record_request(
+            request,
+            "participant_data_viewed",
+            target_type="site",
+            target_id=context.site.id,
+            intervention_id=context.intervention.id,
+            site_id=context.site.id,
+            responses=len(rows),
+        )
+    return {"intervention": context.intervention, "site": context.site, "responses": rows}
+
+
+@view_config(
+    route_name="response.history",
+    permission="view_participants",
+    renderer="response_history.jinja2",
+)
+def history(context, request):
+    db = request.dbsession
+    _found(context)
+    chain = corrections.versions(db, context.response)
+    audit.record_request(
+        request,
+        "participant_data_viewed",
+        target_type="response",
+        target_id=context.response.id,
+        intervention_id=context.intervention.id,
+        site_id=context.site.id,
+    )
+    return {
+        **_page(context, request),
+        "versions": list(reversed(chain)),
+        "events": corrections.history_events(db, chain),
+        "current": corrections.current_version(db, context.response),
+    }
+
+
+def _reason(request) -> Reason:
+    return Reason.parse(request.POST.get("reason", ""), request.POST.get("reason_text", ""))
+
+
+def _not_current(context, request, error: NotCurrent) -> dict:
+    request.response.status_int = 409
+    return {**_page(context, request), "not_current": error.current, "questionnaire": None}
+
+
+def _problem(request, error: CorrectionError) -> str:
+    if isinstance(error, WaveTaken):
+        return request.translate(
+            _(
+                "This participant already has a response in that wave; correct or void that "
+                "one first. Nothing was moved."
+            )
+        )
+    texts = {
+        "reason": _("Choose a reason for this change."),
+        "reason_text": _("Describe the reason (at most 1000 characters)."),
+        "answers": _("These answers are the stored ones; nothing was changed."),
+    }
+    if error.field in texts:
+        return request.translate(texts[error.field])
+    return request.translate(
+        _("This change could not be saved: ${problem}", mapping={"problem": error.message})
+    )
+
+
+@view_config(
+    route_name="response.correct", permission="correct", renderer="response_correct.jinja2"
+)
+def correct(context, request):
+    response = _found(context)
+    row = request.dbsession.get(Questionnaire, response.questionnaire_id)
+    questionnaire = questionnaires.load(row)
+    items = items_of(questionnaire)
+    values = {item: _as_cell(response.answers.get(item)) for item in items}
+    page = _page(context, request, questionnaire=questionnaire, values=values)
+    if response.superseded_at is not None and request.method != "POST":
+        page["not_current"] = corrections.current_version(request.dbsession, response)
+        return page
+    if request.method != "POST":
+        return page
+    form = request.POST
+    cells = {item: form.get(item, "").strip() for item in items}
+    page["values"] = {
+        **cells,
+        "reason": form.get("reason", ""),
+        "reason_text": form.get("reason_text", ""),
+    }
+    answers, problems = answers_from_cells(questionnaire, cells)
+    language = request.locale_name
+    errors = [(p.field, p.text(language)) for p in problems]
+    try:
+        reason = _reason(request)
+    except CorrectionError as error:
+        errors.append((error.field, _problem(request, error)))
+    if not errors:
+        try:
+            new = corrections.correct(
+                request.dbsession,
+                response,
+                answers,
+                reason,
+                actor=request.identity,
+                request=request,
+            )
+        except NotCurrent as error:
+            return _not_current(context, request, error)
+        except InvalidAnswers as error:
+            errors = [(e.field, e.text(language)) for e in error.errors]
+        except CorrectionError as error:
+            errors = [(error.field, _problem(request, error))]
+        else:
+            return _to_history(request, context, new)
+    request.response.status_int = 400
+    page["errors"] = errors
+    return page
+
+
+def _to_history(request, context, response) -> HTTPSeeOther:
+    url = request.route_url(
+        "response.history", slug=context.intervention.slug, site=context.site.slug, id=response.id
+    )
+    return HTTPSeeOther(location=url + "?saved=1")
+
+
+def _as_cell(value) -> str:
+    if isinstance(value, list):
+        return ";".join(cell_text(v) for v in value)
+    return cell_text(value)
+
+
+@view_config(route_name="response.move", permission="correct", renderer="response_action.jinja2")
+def move(context, request):
+    response = _found(context)
+    page = _page(
+        context,
+        request,
+        action="move",
+        waves=context.intervention.waves,
+        values={"participant_code": response.participant.code, "wave": response.wave.label},
+    )
+    if response.superseded_at is not None:
+        page["not_current"] = corrections.current_version(request.dbsession, response)
+        if request.method == "POST":
+            request.response.status_int = 409
+        return page
+    if request.method != "POST":
+        return page
+    form = request.POST
+    page["values"] = {
+        name: form.get(name, "").strip()
+        for name in ("participant_code", "wave", "reason", "reason_text")
+    }
+    waves = {w.label: w for w in context.intervention.waves}
+    wave = waves.get(page["values"]["wave"])
+    code = page["values"]["participant_code"]
+    try:
+        reason = _reason(request)
+        new = corrections.move(
+            request.dbsession,
+            response,
+            reason,
+            participant_code=code or None,
+            wave=wave,
+            actor=request.identity,
+            request=request,
+        )
+    except NotCurrent as error:
+        return _not_current(context, request, error)
+    except CorrectionError as error:
+        request.response.status_int = 409 if isinstance(error, WaveTaken) else 400
+        page["errors"] = [(error.field or "participant_code", _problem(request, error))]
+        return page
+    return _to_history(request, context, new)
+
+
+@view_config(route_name="response.void", permission="correct", renderer="response_action.jinja2")
+def void(context, request):
+    response = _found(context)
+    page = _page(context, request, action="void")
+    if response.superseded_at is not None:
+        page["not_current"] = corrections.current_version(request.dbsession, response)
+        if request.method == "POST":
+            request.response.status_int = 409
+        return page
+    if request.method != "POST":
+        return page
+    page["values"] = {
+        name: request.POST.get(name, "").strip() for name in ("reason", "reason_text")
+    }
+    try:
+        corrections.void(
+            request.dbsession, response, _reason(request), actor=request.identity, request=request
+        )
+    except NotCurrent as error:
+        return _not_current(context, request, error)
+    except CorrectionError as error:
+        request.response.status_int = 400
+        page["errors"] = [(error.field, _problem(request, error))]
+        return page
+    return _to_history(request, context, response)
+
+
+@view_config(route_name="intervention.change_log", permission="export", request_method="GET")
+def change_log_csv(context, request):
+    """The change log of an intervention's responses beside the exports (CSV, formulas
+    neutralised as in the other exports)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(change_log.CHANGE_LOG_COLUMNS)
+    for row in change_log.change_log(request.dbsession, context.intervention):
+        writer.writerow([_cell(row[column]) for column in change_log.CHANGE_LOG_COLUMNS])
+    return WebResponse(
+        body=out.getvalue().encode("utf-8"),
+        content_type="text/csv",
+        charset="utf-8",
+        content_disposition=(f'attachment; filename="{context.intervention.slug}-changes.csv"'),
+        cache_control="no-store",
+    )
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    # A cell starting with = + - @ is a formula to spreadsheet programs (CSV injection).
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
