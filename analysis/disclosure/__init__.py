@@ -1,9 +1,10 @@
 """Statistical disclosure control: no published figure about fewer than min_cell participants,
 not even by subtraction from other published figures.
 
-:func:`disclose` is the one entry point. It works in three steps, one module each:
-:mod:`~analysis.disclosure.ledger` lists every count the result publishes and every linear
-relation between them (totals, sums, the same number in two tables);
+:func:`disclose` is the one entry point. It works in three steps:
+:mod:`~analysis.disclosure.relations` lists every count the result publishes and every linear
+relation between them (totals, sums, the same number in two tables) in a
+:class:`~analysis.disclosure.ledger.Ledger`;
 :mod:`~analysis.disclosure.solver` decides which counts to hide (small ones, and enough others
 that no hidden one follows from the published ones); :mod:`~analysis.disclosure.tables` cuts
 every table to that one decision and says why each cell is blank.
@@ -15,7 +16,8 @@ import dataclasses
 
 import pandas as pd
 
-from analysis.disclosure.ledger import COUNTS, KEYS, Ledger, build_ledger
+from analysis.disclosure.ledger import COUNTS, KEYS, Ledger
+from analysis.disclosure.relations import build_ledger
 from analysis.disclosure.solver import determined, protect
 from analysis.disclosure.tables import SECONDARY, cell_kinds, cut_tables, suppression_kinds
 from analysis.results import EvaluationResult
