@@ -12,6 +12,7 @@ CAPABILITIES = (
     ".admin",
     ".collection",
     ".imports",
+    ".privacy",
     ".results",
     ".setup",
     ".web",

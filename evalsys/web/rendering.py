@@ -6,7 +6,16 @@ from jinja2 import pass_context
 from evalsys.db.meta import utcnow
 from evalsys.i18n import _
 
-TEMPLATE_ROOMS = ("web", "accounts", "admin", "collection", "imports", "results", "setup")
+TEMPLATE_ROOMS = (
+    "web",
+    "accounts",
+    "admin",
+    "collection",
+    "imports",
+    "privacy",
+    "results",
+    "setup",
+)
 
 ROLE_NAMES = {
     "admin": _("Administrator"),
