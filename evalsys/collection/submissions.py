@@ -259,7 +259,7 @@ def _store(db, submission: Submission) -> Stored:
             execute(db, _DELETE_PARTICIPANT, {"id": person.id})
         raise AlreadyAnswered(
             f"participant {person.code} already answered {submission.wave.label}; "
-            "a correction is made by the evaluator"
+            "correct or move the stored response instead"
         )
     record = StoredResponse(
         id=response_id,

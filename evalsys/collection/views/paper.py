@@ -95,8 +95,8 @@ def _submission_problem(request, error: SubmissionError, values: dict, wave) -> 
     if isinstance(error, AlreadyAnswered):
         return request.translate(
             _(
-                "Participant ${code} already answered wave ${wave}. A correction is "
-                "made by the evaluator.",
+                "Participant ${code} already answered wave ${wave}. If the stored form is "
+                "wrong, correct it under Stored responses.",
                 mapping={"code": code, "wave": wave.label},
             )
         )
@@ -112,8 +112,8 @@ def _submission_problem(request, error: SubmissionError, values: dict, wave) -> 
         return request.translate(
             _(
                 "This form was saved before with other answers or another code; that version "
-                "is kept. Start a new form for a new entry; a correction is made by the "
-                "evaluator."
+                "is kept. Start a new form for a new entry; correct the stored version under "
+                "Stored responses if it is wrong."
             )
         )
     if any(d.get("field") == "participant_code" for d in error.details):
