@@ -24,6 +24,7 @@ from analysis.charts.frame import (
 )
 from analysis.charts.numbers import count, is_missing, percent, suppressed
 from analysis.charts.texts import chart_text
+from analysis.disclosure import row_hidden_because
 from analysis.reliable_change import CATEGORIES
 from analysis.results import EvaluationResult
 
@@ -146,7 +147,11 @@ def change_bars(
             chart.add(Line(0, y + ROW, WIDTH, y + ROW, strokeColor=MUTED, strokeWidth=0.4))
         n = row["n"]
         if is_missing(n) or float(n) <= 0:
-            reason = "too_few" if is_total else hidden_because(result, row)
+            reason = (
+                row_hidden_because(result, "pooled", row)
+                if is_total
+                else hidden_because(result, row)
+            )
             note = chart_text(language, reason, min_cell=min_cell)
             chart.add(
                 String(BAR_X0, middle - 3, note, fontName=regular, fontSize=7.5, fillColor=MUTED)

@@ -19,7 +19,13 @@ import pandas as pd
 from analysis.disclosure.ledger import COUNTS, KEYS, Ledger
 from analysis.disclosure.relations import build_ledger
 from analysis.disclosure.solver import determined, protect
-from analysis.disclosure.tables import SECONDARY, cell_kinds, cut_tables, suppression_kinds
+from analysis.disclosure.tables import (
+    SECONDARY,
+    cell_kinds,
+    cut_tables,
+    row_hidden_because,
+    suppression_kinds,
+)
 from analysis.results import EvaluationResult
 
 __all__ = [
@@ -31,6 +37,7 @@ __all__ = [
     "build_ledger",
     "determined",
     "disclose",
+    "row_hidden_because",
     "suppression_kinds",
 ]
 

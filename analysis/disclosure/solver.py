@@ -236,9 +236,9 @@ def protect(
 
     def _cheapest_totals(target: int, totals: np.ndarray) -> int | None:
         """The cheapest total that frees ``target``, or one of two cheaper ones that do."""
-        single = next((int(c) for c in totals[:_TRIES] if frees(target, [c])), None)
+        single = next((int(c) for c in totals if frees(target, [c])), None)
         limit = np.inf if single is None else cost[single]
-        cheaper = [int(c) for c in totals[:_TRIES] if cost[c] < limit]
+        cheaper = [int(c) for c in totals if cost[c] < limit][: 2 * _TRIES]
         pairs = sorted(
             ((cost[a] + cost[b], a, b) for i, a in enumerate(cheaper) for b in cheaper[i + 1 :]),
         )

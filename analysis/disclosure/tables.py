@@ -212,3 +212,28 @@ def suppression_kinds(result: EvaluationResult, table: str) -> pd.DataFrame:
                 kind = "small" if column in counts and not secondary else "hidden"
                 kinds.iat[i, columns[column]] = kind
     return kinds
+
+
+def row_hidden_because(result: EvaluationResult, table: str, row: pd.Series | object) -> str:
+    """Why a row whose total is blank is blank: ``"too_few"`` or ``"secondary"``.
+
+    For ``site_effects`` and ``pooled`` (the total is ``n``): "too_few" when the total is
+    below ``min_cell``, "secondary" when it was left out only so that a small count cannot
+    be worked out (saying "fewer than 10" there would be false).
+    """
+    keys = KEYS[table]
+    values = (
+        [row[k] for k in keys]
+        if isinstance(row, pd.Series | dict)
+        else [getattr(row, k) for k in keys]
+    )
+    label = ", ".join(f"{k}={v}" for k, v in zip(keys, values, strict=True))
+    total = _ROW_TOTAL.get(table, "n")
+    records = result.suppressed
+    if records is None or records.empty:
+        return "too_few"
+    mine = records[(records["table"] == table) & (records["row"] == label)]
+    for column_list, reason in mine[["column", "reason"]].itertuples(index=False):
+        if total in str(column_list).split(", "):
+            return "secondary" if str(reason).startswith(SECONDARY) else "too_few"
+    return "too_few"
