@@ -21,6 +21,7 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from evalsys import audit
 from evalsys.collection.models import Participant, Response, Score
@@ -330,7 +331,6 @@ def _new_version(
         "submitted_at": old.submitted_at,
         "submitted_by_id": old.submitted_by_id,
     }
-    _supersede(db, old, superseded_at=utcnow())
     new = Response(
         submission_id=str(uuid.uuid4()),
         participant_id=participant.id,
@@ -351,8 +351,23 @@ def _new_version(
         for instrument_id, by_scale in assessment.scores.items()
         for scale_id, score in by_scale.items()
     ]
-    db.add(new)
-    db.flush()
+    code, label = participant.code, db.get(Wave, wave_id).label
+    try:
+        # A savepoint: a unique rule that refuses the new row (a simultaneous move into the
+        # same participant and wave) leaves the session usable and the old version current.
+        with db.begin_nested():
+            _supersede(db, old, superseded_at=utcnow())
+            db.add(new)
+            db.flush()
+    except IntegrityError as error:
+        db.expire(old)
+        if "supersedes" in str(error.orig):
+            raise NotCurrent(current_version(db, old)) from None
+        raise WaveTaken(
+            f"participant {code} already has a response in wave {label}; correct or void "
+            "that one first",
+            "participant_code",
+        ) from None
     return new
 
 

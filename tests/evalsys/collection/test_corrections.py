@@ -218,46 +218,83 @@ def test_analyses_and_exports_use_the_current_version_only(dbsession):
 # --- two people at the same moment ---------------------------------------------------------
 
 
-def test_two_simultaneous_corrections_store_one_and_the_other_is_not_current(scratch_database):
+def at_once(scratch_database, seed, change) -> tuple[list[str], object]:
+    """Seed a fresh database, then run ``change(session, response_id, n)`` for n = 0, 1 in two
+    threads at one moment, each in its own transaction; returns the outcomes and the factory."""
     settings = apply_environment(dict(scratch_database))
     engine = get_engine(settings)
     schema.upgrade(engine, settings)
     factory = get_session_factory(engine)
     with factory() as session, session.begin():
-        iv = builders.intervention(session)
-        response_id = stored(session, iv).id
+        ids = seed(session)
     postgres = engine.dialect.name == "postgresql"
     start, loaded = threading.Barrier(2, timeout=20), threading.Barrier(2, timeout=20)
     outcomes: list[str] = []
 
-    def correct(value: int) -> None:
+    def run(n: int) -> None:
         session: Session = factory()
         try:
             start.wait()
             with session.begin():
-                response = session.get(Response, response_id)
+                response = session.get(Response, ids[n])
                 if postgres:
                     # Both read the same current version before either writes; on SQLite a
                     # transaction holds the write lock from its first statement (BEGIN
                     # IMMEDIATE), so the second one reads after the first committed.
                     loaded.wait()
-                corrections.correct(session, response, {**BRS_ANSWERS, "brs_1": value}, TYPO)
+                change(session, response, n)
             outcomes.append("stored")
         except NotCurrent as error:
             outcomes.append(f"not current, current is {error.current.supersedes_id}")
+        except WaveTaken:
+            outcomes.append("wave taken")
         finally:
             session.close()
 
-    threads = [threading.Thread(target=correct, args=(v,)) for v in (1, 2)]
+    threads = [threading.Thread(target=run, args=(n,)) for n in (0, 1)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
-    assert sorted(outcomes) == [f"not current, current is {response_id}", "stored"]
+    return sorted(outcomes), factory, engine
+
+
+def test_two_simultaneous_corrections_store_one_and_the_other_is_not_current(scratch_database):
+    def seed(session):
+        response_id = stored(session, builders.intervention(session)).id
+        return [response_id, response_id]
+
+    def change(session, response, n):
+        corrections.correct(session, response, {**BRS_ANSWERS, "brs_1": n + 1}, TYPO)
+
+    outcomes, factory, engine = at_once(scratch_database, seed, change)
     with factory() as session:
         rows = session.query(Response).order_by(Response.id).all()
+        assert outcomes == [f"not current, current is {rows[0].id}", "stored"]
         assert len(rows) == 2 and rows[1].supersedes_id == rows[0].id
         assert rows[0].answers["brs_1"] == 4  # kept
         assert session.query(AuditEvent).filter_by(action="response_corrected").count() == 1
         assert session.query(Score).filter_by(response_id=rows[1].id).count() > 0
+    engine.dispose()
+
+
+def test_two_simultaneous_moves_into_one_wave_store_one(scratch_database):
+    def seed(session):
+        iv = builders.intervention(session)
+        stored(session, iv, code="AB12", wave=1)
+        return [stored(session, iv, code=code).id for code in ("CD34", "EF56")]
+
+    def change(session, response, n):
+        corrections.move(
+            session, response, Reason("wrong_participant_code"), participant_code="AB12"
+        )
+
+    outcomes, factory, engine = at_once(scratch_database, seed, change)
+    assert outcomes == ["stored", "wave taken"]
+    with factory() as session:
+        current = session.query(Response).filter(Response.superseded_at.is_(None)).all()
+        placed = sorted((r.participant.code, r.wave.label) for r in current)
+        assert placed[:2] == [("AB12", "T0"), ("AB12", "T1")] and len(placed) == 3
+        assert placed[2] in {("CD34", "T0"), ("EF56", "T0")}  # the other one stayed
+        assert session.query(AuditEvent).filter_by(action="response_moved").count() == 1
     engine.dispose()
