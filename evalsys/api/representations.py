@@ -77,6 +77,7 @@ def intervention_summary(intervention: Intervention) -> dict:
         "protective_factors": list(intervention.protective_factors or []),
         "design": intervention.design,
         "questionnaire_version": None if current is None else current.version,
+        "retention_days": intervention.retention_days,
     }
 
 

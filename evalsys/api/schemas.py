@@ -14,6 +14,13 @@ DATE_OR_NULL = {"type": ["string", "null"], "format": "date"}
 LANGUAGE = {"type": "string", "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$", "maxLength": 16}
 CODE_MODES = ["assigned", "self_generated"]
 MAX_INTEGER = 2_147_483_647  # the database's integer columns hold no more
+RETENTION_DAYS = {
+    "type": ["integer", "null"],
+    "minimum": 1,
+    "maximum": 36525,
+    "description": "days participant data is kept after collection ends (docs/privacy.md); "
+    "null: not set, nothing is deleted",
+}
 # One line without control characters: PostgreSQL refuses NUL even in a look-up. The busy
 # submission checks its link, code and item ids itself, at a quarter of what a pattern per
 # field and key cost (api.responses._check_characters); text answers are judged by
@@ -150,6 +157,11 @@ SCHEMAS: dict[str, dict] = {
             "protective_factors": {"type": "array", "items": {"type": "string"}},
             "design": {"type": "string", "enum": list(DESIGNS)},
             "questionnaire_version": {"type": ["integer", "null"]},
+            "retention_days": {
+                "type": ["integer", "null"],
+                "description": "days participant data is kept after collection ends "
+                "(docs/privacy.md); null: not set, nothing is deleted",
+            },
         },
         (
             "slug",
@@ -159,6 +171,7 @@ SCHEMAS: dict[str, dict] = {
             "protective_factors",
             "design",
             "questionnaire_version",
+            "retention_days",
         ),
     ),
     "InterventionList": _object(
@@ -178,6 +191,7 @@ SCHEMAS: dict[str, dict] = {
             "target_group": TEXT,
             "protective_factors": {"type": "array", "items": SHORT, "maxItems": 20},
             "design": {"type": "string", "enum": list(DESIGNS)},
+            "retention_days": RETENTION_DAYS,
         },
         ("slug", "name", "design"),
     ),
@@ -188,6 +202,7 @@ SCHEMAS: dict[str, dict] = {
             "target_group": TEXT,
             "protective_factors": {"type": "array", "items": SHORT, "maxItems": 20},
             "design": {"type": "string", "enum": list(DESIGNS)},
+            "retention_days": RETENTION_DAYS,
         },
         minProperties=1,
     ),

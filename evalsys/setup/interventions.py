@@ -6,6 +6,7 @@ from evalsys.accounts.models import User
 from evalsys.accounts.users import add_membership
 from evalsys.collection.models import Response
 from evalsys.i18n import _
+from evalsys.privacy.retention import RetentionError, checked_retention_days
 from evalsys.programme.models import DESIGNS, Intervention
 from evalsys.setup.fields import (
     NOT_CHANGEABLE,
@@ -17,7 +18,14 @@ from evalsys.setup.fields import (
     record_change,
 )
 
-INTERVENTION_FIELDS = ("name", "description", "target_group", "protective_factors", "design")
+INTERVENTION_FIELDS = (
+    "name",
+    "description",
+    "target_group",
+    "protective_factors",
+    "design",
+    "retention_days",
+)
 
 
 def create_intervention(
@@ -29,6 +37,7 @@ def create_intervention(
     description: str = "",
     target_group: str = "",
     protective_factors: list[str] = (),
+    retention_days: int | str | None = None,
     creator: User | None = None,
 ) -> Intervention:
     """Create an intervention; an evaluator who creates it becomes its evaluator (a membership)."""
@@ -44,6 +53,7 @@ def create_intervention(
     intervention.description = checked_text("description", description, multiline=True)
     intervention.target_group = checked_text("target_group", target_group)
     intervention.protective_factors = _factors(protective_factors)
+    intervention.retention_days = _retention(retention_days)
     dbsession.add(intervention)
     dbsession.flush()
     if creator is not None and creator.role == "evaluator":
@@ -55,7 +65,8 @@ def create_intervention(
 def update_intervention(
     dbsession, intervention: Intervention, changes: dict, *, actor: User | None = None
 ) -> dict:
-    """Change name, description, target group, protective factors or design; returns what changed.
+    """Change name, description, target group, protective factors, design or retention period
+    (days; docs/privacy.md); returns what changed.
 
     The design can change only while there are no responses: it decides how they are analysed.
     """
@@ -69,6 +80,7 @@ def update_intervention(
         "description": lambda v: checked_text("description", v, multiline=True),
         "target_group": lambda v: checked_text("target_group", v),
         "protective_factors": _factors,
+        "retention_days": _retention,
     }
     changed = {}
     for field, value in changes.items():
@@ -105,6 +117,13 @@ def _design(value) -> str:
         )
         raise SetupError("design", "invalid_option", message)
     return value
+
+
+def _retention(value) -> int | None:
+    try:
+        return checked_retention_days(value)
+    except RetentionError as error:
+        raise SetupError("retention_days", "out_of_range", error.args[0]) from None
 
 
 def _factors(values) -> list[str]:

@@ -120,6 +120,7 @@ def save_details(context, request):
             "target_group": post.get("target_group", ""),
             "protective_factors": lines(post.get("protective_factors", "")),
             "design": post.get("design", intervention.design),
+            "retention_days": post.get("retention_days", ""),
         },
         actor=request.identity,
     )

@@ -5,6 +5,7 @@ from jinja2 import pass_context
 
 from evalsys.db.meta import utcnow
 from evalsys.i18n import _
+from evalsys.privacy.retention import retention_ends_on
 
 TEMPLATE_ROOMS = (
     "web",
@@ -52,4 +53,9 @@ def includeme(config) -> None:
     env.autoescape = True
     # Functions, not names a BeforeRender subscriber adds: any subscriber at all makes Pyramid
     # send four events through the registry on every request, the API's included.
-    env.globals.update(role_name=role_name, permission_name=permission_name, now=utcnow)
+    env.globals.update(
+        role_name=role_name,
+        permission_name=permission_name,
+        now=utcnow,
+        retention_ends_on=retention_ends_on,  # the intervention page says when data goes
+    )

@@ -22,23 +22,23 @@ def test_an_evaluator_erases_a_participant_in_two_steps(testapp, dbsession, tm):
     page = testapp.get(f"/i/{slug}/erase")
     fields = {"csrf_token": csrf_token(page), "site": "site-a", "reason": "ouder vroeg het"}
     unknown = testapp.post(f"/i/{slug}/erase", {**fields, "code": "WIS-9999"}, status=400)
-    assert "There is no participant WIS-9999" in unknown.text
+    assert "Er is geen deelnemer WIS-9999" in unknown.text
     other_site = testapp.post(
         f"/i/{slug}/erase", {**fields, "site": "site-b", "code": "wis-0042"}, status=400
     )
-    assert "There is no participant" in other_site.text
+    assert "Er is geen deelnemer" in other_site.text
 
     check = testapp.post(f"/i/{slug}/erase", {**fields, "step": "check", "code": "wis-0042"})
-    assert "WIS-0042" in check.text and "1 responses" in check.text
+    assert "WIS-0042" in check.text and "1 vragenlijsten" in check.text
     assert dbsession.query(Participant).filter_by(code="WIS-0042").count() == 1  # not yet
 
     erase = {**fields, "step": "erase", "code": "WIS-0042"}
     wrong = testapp.post(f"/i/{slug}/erase", {**erase, "confirm_code": "WIS-0043"}, status=400)
-    assert "Type the participant code again" in wrong.text
+    assert "Typ de deelnemerscode nog een keer" in wrong.text
     assert dbsession.query(Participant).filter_by(code="WIS-0042").count() == 1
 
     done = testapp.post(f"/i/{slug}/erase", {**erase, "confirm_code": "wis-0042"}, status=303)
-    assert "is erased" in done.follow().text
+    assert "is gewist" in done.follow().text
     dbsession.expire_all()
     assert dbsession.query(Participant).filter_by(code="WIS-0042").count() == 0
     assert dbsession.query(Response).filter_by(intervention_id=intervention.id).count() == 0
