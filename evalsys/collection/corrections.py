@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from evalsys import audit
 from evalsys.collection.models import Participant, Response, Score
-from evalsys.collection.participant_codes import CodeError, clean_code
+from evalsys.collection.participant_codes import CodeError, clean_code, differs_in_one_element
 from evalsys.collection.submissions import InvalidAnswers
 from evalsys.db.meta import utcnow
 from evalsys.programme import questionnaires
@@ -245,6 +245,29 @@ def changed_items(old: dict, new: dict) -> dict[str, list]:
         for item in sorted(set(old) | set(new))
         if old.get(item) != new.get(item)
     }
+
+
+def match_candidates(db, response: Response) -> list[Participant]:
+    """For a response whose self-generated code matched several earlier participants
+    (``code_match_ambiguous``): those participants of its site and group, one element away and
+    without a current response in its wave, that it may be linked to by a move."""
+    if "code_match_ambiguous" not in (response.quality_flags or []):
+        return []
+    person = response.participant
+    answered = select(Response.participant_id).where(
+        Response.wave_id == response.wave_id, Response.superseded_at.is_(None)
+    )
+    near = db.scalars(
+        select(Participant)
+        .where(
+            Participant.site_id == person.site_id,
+            Participant.group_name == person.group_name,
+            Participant.id != person.id,
+            Participant.id.not_in(answered),
+        )
+        .order_by(Participant.code)
+    )
+    return [p for p in near if differs_in_one_element(p.code, person.code)]
 
 
 def history_events(db, chain: list[Response]):

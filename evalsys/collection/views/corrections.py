@@ -92,11 +92,13 @@ def history(context, request):
         intervention_id=context.intervention.id,
         site_id=context.site.id,
     )
+    current = corrections.current_version(db, context.response)
     return {
         **_page(context, request),
         "versions": list(reversed(chain)),
         "events": corrections.history_events(db, chain),
-        "current": corrections.current_version(db, context.response),
+        "current": current,
+        "candidates": [] if current is None else corrections.match_candidates(db, current),
     }
 
 

@@ -123,6 +123,29 @@ def test_a_coordinator_cannot_reach_another_sites_response(testapp, setup, dbses
     testapp.get(f"{setup.base}/responses/{theirs.id}/correct", status=404)
 
 
+def test_an_ambiguous_code_match_is_confirmed_on_the_history_page(testapp, setup, dbsession, tm):
+    iv = setup.intervention
+    pre = stored(dbsession, iv, code="A-B-01-1", answers=ANSWERS, code_elements=True)
+    stored(dbsession, iv, code="A-B-02-2", answers=ANSWERS, code_elements=True)
+    post = stored(dbsession, iv, code="A-B-01-2", wave=1, answers=ANSWERS, code_elements=True)
+    pre_person = pre.participant_id
+    assert "code_match_ambiguous" in post.quality_flags
+    builders.commit(tm)
+    login(testapp)
+    page = testapp.get(f"{setup.base}/responses/{post.id}")
+    links = [f for f in page.forms.values() if "participant_code" in f.fields]
+    offered = [f["participant_code"].value for f in links]
+    assert offered == ["A-B-01-1", "A-B-02-2"]  # both one element away, neither has a T1
+    form = links[0]
+    form["reason_text"] = "same birthday on the paper form"
+    done = form.submit(status=303).follow()
+    assert "wrong match of a self-generated code" in done.text.lower()
+    dbsession.expire_all()
+    current = dbsession.query(Response).filter_by(supersedes_id=post.id).one()
+    assert current.participant_id == pre_person
+    assert "code_match_ambiguous" not in current.quality_flags  # a person chose the link
+
+
 # --- the API -------------------------------------------------------------------------------
 
 
