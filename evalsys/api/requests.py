@@ -15,6 +15,7 @@ from evalsys.api.schemas import ONE_LINE
 from evalsys.json_text import decode
 
 DOCUMENT_URI = "urn:evalsys:api:v1"
+CONTROL_CHARACTER = "holds a control character such as NUL; remove it"
 DEFAULT_MAX_BODY_BYTES = 256 * 1024
 
 # jsonschema validator keyword -> our detail code
@@ -89,7 +90,7 @@ def validation_errors(schema: str, data) -> list[dict]:
         code, message = DETAIL_CODES.get(error.validator, "invalid"), error.message
         if error.validator == "pattern" and error.validator_value == ONE_LINE:
             code = "invalid_characters"  # as surveys calls it in a text answer
-            message = "holds a control character such as NUL; remove it"
+            message = CONTROL_CHARACTER
         out.append(detail(field or "(body)", code, message))
     return out
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from evalsys import audit
 from evalsys.api.errors import ApiError, ErrorCode, detail
 from evalsys.api.representations import response_body, stored_response
-from evalsys.api.requests import json_body
+from evalsys.api.requests import CONTROL_CHARACTER, json_body
 from evalsys.collection import ratelimit
 from evalsys.collection.models import Participant, Response, SurveyLink
 from evalsys.collection.submissions import (
@@ -115,6 +115,7 @@ def responses(request):
 def submit_response(request):
     check_rate_limit(request)
     body = json_body(request, "ResponseSubmission")
+    _check_characters(body)
     link = _link(request, body["link"])
     if link is None:
         raise ApiError(
@@ -186,6 +187,30 @@ def submit_response(request):
     response.content_type = "application/json"
     response.body = encode(body)
     return response
+
+
+def _check_characters(body: dict) -> None:
+    """422 for a control character in the link, the code or an item id: PostgreSQL refuses NUL
+    even in a look-up, and an item id with a missing answer is stored as sent. (Text answers are
+    judged by surveys, per item.) One search over the three at once: a pattern per field and
+    key in the schema cost four times as much (7.5 against 2 microseconds), on every
+    submission."""
+    if not has_control_characters(
+        body["link"] + body["participant_code"] + "".join(body["answers"]), multiline=False
+    ):
+        return
+    fields = [
+        name
+        for name in ("link", "participant_code")
+        if has_control_characters(body[name], multiline=False)
+    ]
+    if any(has_control_characters(key, multiline=False) for key in body["answers"]):
+        fields.insert(0, "answers")
+    raise ApiError(
+        ErrorCode.validation_failed,
+        f"{len(fields)} field(s) hold a control character such as NUL; remove it and send again",
+        [detail(name, "invalid_characters", CONTROL_CHARACTER) for name in fields],
+    )
 
 
 def _submitter(request):

@@ -99,7 +99,7 @@ def test_a_control_character_in_a_link_code_or_item_id_is_422_naming_the_field(
     link, tokens = world
     error = (
         ApiClient(testapp, tokens["submit"])
-        .post("/responses", body(link, **changes), status=422, conforms=False)
+        .post("/responses", body(link, **changes), status=422)
         .json
     )
     assert error["error"] == "validation_failed"
