@@ -1,4 +1,7 @@
-"""Reading uploaded CSV and XLSX files row by row, without loading the whole file."""
+"""Reading uploaded CSV and XLSX files row by row, without loading the whole file.
+
+Every file is held to :class:`~evalsys.imports.limits.ImportLimits` before and while it is read.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +9,16 @@ import codecs
 import csv
 import io
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from evalsys.collection.cells import cell_text
 from evalsys.i18n import _
+from evalsys.imports import limits as checks
+from evalsys.imports.limits import ImportLimits
 
 KINDS = ("csv", "xlsx")
 _SNIFF_BYTES = 64 * 1024
@@ -33,17 +39,18 @@ class Table:
     path: Path
     kind: str
     header: list[str]
+    limits: ImportLimits = field(default_factory=ImportLimits)
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
         """(row number counting the header as row 1, cells) for every non-empty data row."""
         if self.kind == "csv":
-            reader = _csv_rows(self.path)
+            reader = _csv_rows(self.path, self.limits)
             next(reader, None)  # the header
             for number, cells in enumerate(reader, start=2):
                 if "".join(cells).strip():
                     yield number, cells
             return
-        reader = _xlsx_rows(self.path)
+        reader = _xlsx_rows(self.path, self.limits)
         next(reader, None)
         for number, cells in enumerate(reader, start=2):
             if any(not _blank(c) for c in cells):
@@ -76,10 +83,20 @@ def kind_of(filename: str, path: Path) -> str:
     )
 
 
-def open_table(path: Path, kind: str) -> Table:
-    """Read the header; an empty file or a broken workbook raises SpreadsheetError."""
-    reader = _csv_rows(path) if kind == "csv" else _xlsx_rows(path)
-    header = next(reader, None)
+def open_table(path: Path, kind: str, limits: ImportLimits | None = None) -> Table:
+    """Read the header; an empty file or a broken workbook raises SpreadsheetError, a file
+    over a limit :class:`~evalsys.imports.limits.LimitExceeded` (a FileProblem)."""
+    limits = limits or ImportLimits()
+    if kind == "csv":
+        checks.count_lines(path, limits)
+        reader = _csv_rows(path, limits)
+    else:
+        checks.check_archive(path, limits)
+        reader = _xlsx_rows(path, limits)
+    try:
+        header = next(reader, None)
+    finally:
+        reader.close()
     if header is None or all(_blank(c) for c in header):
         raise SpreadsheetError(
             _("The file is empty. The first row must hold the column names of the template.")
@@ -95,7 +112,7 @@ def open_table(path: Path, kind: str) -> Table:
                 mapping={"number": names.index("") + 1},
             )
         )
-    doubles = sorted({n for n in names if names.count(n) > 1})
+    doubles = sorted(name for name, times in Counter(names).items() if times > 1)  # linear
     if doubles:
         raise SpreadsheetError(
             _(
@@ -103,16 +120,21 @@ def open_table(path: Path, kind: str) -> Table:
                 mapping={"columns": ", ".join(doubles)},
             )
         )
-    return Table(path, kind, names)
+    return Table(path, kind, names, limits)
 
 
-def _csv_rows(path: Path) -> Iterator[list[Any]]:
+def _csv_rows(path: Path, limits: ImportLimits) -> Iterator[list[Any]]:
     with path.open("rb") as raw:
         sample = raw.read(_SNIFF_BYTES)
     delimiter = _delimiter(sample)
+    if csv.field_size_limit() < limits.max_row_kb * 1024:
+        csv.field_size_limit(limits.max_row_kb * 1024)  # the row budget (CsvLines) comes first
     try:
         with path.open(encoding="utf-8-sig", newline="") as f:
-            yield from csv.reader(f, delimiter=delimiter)
+            lines = checks.CsvLines(f, limits)
+            for cells in checks.bounded(csv.reader(lines, delimiter=delimiter), limits):
+                yield cells
+                lines.next_row()
     except UnicodeDecodeError:
         raise SpreadsheetError(
             _(
@@ -135,7 +157,7 @@ def _delimiter(sample: bytes) -> str:
     return best if counts[best] else ","
 
 
-def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
+def _xlsx_rows(path: Path, limits: ImportLimits) -> Iterator[list[Any]]:
     import openpyxl
 
     with path.open("rb") as f:  # a file object: openpyxl judges a path by its suffix
@@ -148,8 +170,14 @@ def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
         try:
             # The template's answers sheet comes first; the codebook sheet is never read.
             sheet = workbook.worksheets[0]
-            for row in sheet.iter_rows(values_only=True):
-                yield list(row)
+            checks.check_dimension(sheet.max_row, sheet.max_column, limits)
+            budget = checks.XmlRowBudget(limits)
+            # openpyxl opens the sheet's XML through this method each time it reads the rows.
+            opened = sheet._get_source
+            sheet._get_source = lambda: budget.wrap(opened())
+            for cells in checks.bounded(sheet.iter_rows(values_only=True), limits):
+                yield cells
+                budget.next_row()
         finally:
             workbook.close()
 

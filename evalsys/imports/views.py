@@ -13,6 +13,7 @@ from evalsys import audit
 from evalsys.i18n import _
 from evalsys.imports.blank_forms import template_csv, template_xlsx
 from evalsys.imports.importer import Importer
+from evalsys.imports.limits import ImportLimits
 from evalsys.imports.problems import FileProblem
 from evalsys.imports.reports import ErrorReport, report_path, upload_path
 from evalsys.imports.spreadsheets import SpreadsheetError, kind_of, open_table
@@ -85,7 +86,8 @@ def _import(request, page, path, filename):
         ),
     )
     try:
-        table = open_table(path, kind_of(filename, path))
+        limits = ImportLimits.from_settings(request.registry.settings)
+        table = open_table(path, kind_of(filename, path), limits)
         importer = Importer(request.dbsession, intervention, site, request.identity)
         result = importer.run(table, report.add)
     except (SpreadsheetError, FileProblem) as error:
