@@ -5,7 +5,8 @@ the later of the last round's closing date and the day the last response came in
 typed in after the round closed moves the end). On the day the period ends, or any day after,
 ``evalsys retention`` deletes the intervention's participants, every version of their responses,
 their scores and the import error reports of its sites, closes its survey links, scrubs the
-codes from the audit log and writes one tombstone event. Published reports stay.
+codes from the audit log and writes one tombstone event. Published reports stay. (The period
+itself is set, and checked, by evalsys.setup like every other field of an intervention.)
 """
 
 from __future__ import annotations
@@ -18,32 +19,9 @@ from sqlalchemy import func, select, update
 from evalsys import audit
 from evalsys.collection.models import Participant, Response, SurveyLink
 from evalsys.db.meta import utcnow
-from evalsys.i18n import _
 from evalsys.privacy import traces
 from evalsys.privacy.traces import Counts
 from evalsys.programme.models import Intervention, Site, Wave
-
-MAX_RETENTION_DAYS = 36525  # a hundred years: anything longer is a typing error
-RETENTION_RULE = _("Give the retention period as a whole number of days from 1 to 36525.")
-
-
-class RetentionError(ValueError):
-    """A retention period that is not a whole number of days in range; args[0] says so."""
-
-
-def checked_retention_days(value) -> int | None:
-    """A retention period in days (1 to 36525), or None (empty: no period set yet)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool) or isinstance(value, float):
-        raise RetentionError(RETENTION_RULE)
-    text = str(value).strip()
-    if not text.isdigit() or len(text) > 6:
-        raise RetentionError(RETENTION_RULE)
-    days = int(text)
-    if not 1 <= days <= MAX_RETENTION_DAYS:
-        raise RetentionError(RETENTION_RULE)
-    return days
 
 
 def collection_ended_on(dbsession, intervention: Intervention) -> dt.date | None:

@@ -6,7 +6,6 @@ from evalsys.accounts.models import User
 from evalsys.accounts.users import add_membership
 from evalsys.collection.models import Response
 from evalsys.i18n import _
-from evalsys.privacy.retention import RetentionError, checked_retention_days
 from evalsys.programme.models import DESIGNS, Intervention
 from evalsys.setup.fields import (
     NOT_CHANGEABLE,
@@ -53,7 +52,7 @@ def create_intervention(
     intervention.description = checked_text("description", description, multiline=True)
     intervention.target_group = checked_text("target_group", target_group)
     intervention.protective_factors = _factors(protective_factors)
-    intervention.retention_days = _retention(retention_days)
+    intervention.retention_days = checked_retention_days(retention_days)
     dbsession.add(intervention)
     dbsession.flush()
     if creator is not None and creator.role == "evaluator":
@@ -80,7 +79,7 @@ def update_intervention(
         "description": lambda v: checked_text("description", v, multiline=True),
         "target_group": lambda v: checked_text("target_group", v),
         "protective_factors": _factors,
-        "retention_days": _retention,
+        "retention_days": checked_retention_days,
     }
     changed = {}
     for field, value in changes.items():
@@ -119,11 +118,19 @@ def _design(value) -> str:
     return value
 
 
-def _retention(value) -> int | None:
-    try:
-        return checked_retention_days(value)
-    except RetentionError as error:
-        raise SetupError("retention_days", "out_of_range", error.args[0]) from None
+MAX_RETENTION_DAYS = 36525  # a hundred years: anything longer is a typing error
+
+
+def checked_retention_days(value) -> int | None:
+    """A retention period in whole days, 1 to 36525, or None (empty: not decided yet, nothing is
+    deleted); evalsys.privacy counts it from the end of data collection (docs/privacy.md)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = "" if isinstance(value, bool | float) else str(value).strip()
+    if not text.isdigit() or len(text) > 6 or not 1 <= int(text) <= MAX_RETENTION_DAYS:
+        message = _("Give the retention period as a whole number of days from 1 to 36525.")
+        raise SetupError("retention_days", "out_of_range", message)
+    return int(text)
 
 
 def _factors(values) -> list[str]:

@@ -9,9 +9,10 @@ import pytest
 from evalsys.audit.models import AuditEvent
 from evalsys.collection.models import Participant, SurveyLink
 from evalsys.db.meta import utcnow
-from evalsys.privacy import checked_retention_days, retention_ends_on, run_retention
-from evalsys.privacy.retention import RetentionError
+from evalsys.privacy import retention_ends_on, run_retention
 from evalsys.results.models import ReportVersion
+from evalsys.setup import SetupError
+from evalsys.setup.interventions import checked_retention_days
 
 from .. import builders
 from . import people as people_module
@@ -101,7 +102,7 @@ def test_a_run_leaves_no_participant_data_but_keeps_reports_and_a_tombstone(dbse
 
 @pytest.mark.parametrize("value", ["0", "-3", "1.5", "abc", "36526", True, 2.0])
 def test_a_retention_period_is_a_whole_number_of_days_in_range(value):
-    with pytest.raises(RetentionError):
+    with pytest.raises(SetupError):
         checked_retention_days(value)
 
 
