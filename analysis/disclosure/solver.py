@@ -221,8 +221,12 @@ def protect(
         order = np.lexsort(
             (partners, values[partners], ~near, cost[partners], values[partners] == 0)
         )
-        partners = partners[order]
+        partners, near = partners[order], near[order]
         inside, totals = partners[~total[partners]], partners[total[partners]]
+        # totals in the target's own relations first (they are few), then the cheapest others
+        totals = np.concatenate(
+            [totals[near[total[partners]]], totals[~near[total[partners]]][: 2 * _TRIES]]
+        )
         pick = next((int(c) for c in inside[:_TRIES] if frees(target, [c])), None)
         if pick is None and inside.size:
             if everything_inside is None:
@@ -238,7 +242,8 @@ def protect(
         """The cheapest total that frees ``target``, or one of two cheaper ones that do."""
         single = next((int(c) for c in totals if frees(target, [c])), None)
         limit = np.inf if single is None else cost[single]
-        cheaper = [int(c) for c in totals if cost[c] < limit][: 2 * _TRIES]
+        cheaper = sorted((int(c) for c in totals if cost[c] < limit), key=lambda c: cost[c])
+        cheaper = cheaper[: _TRIES // 2]
         pairs = sorted(
             ((cost[a] + cost[b], a, b) for i, a in enumerate(cheaper) for b in cheaper[i + 1 :]),
         )
