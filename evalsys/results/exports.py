@@ -261,8 +261,10 @@ def write_xlsx(
     path: str,
     *,
     progress: Callable[[int], None] | None = None,
+    changes: Iterable[dict] | None = None,
 ) -> int:
-    """A workbook with a "data" and a "codebook" sheet, written in openpyxl's streaming mode."""
+    """A workbook with a "data" and a "codebook" sheet, written in openpyxl's streaming mode;
+    with ``changes`` (evalsys.collection.change_log) a "changes" sheet as well."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
@@ -278,6 +280,13 @@ def write_xlsx(
     codebook.append(["variable", "label", "type", "value labels"])
     for entry in codebook_rows(columns):
         codebook.append([neutralise(cell) for cell in entry])
+    if changes is not None:
+        from evalsys.collection.change_log import CHANGE_LOG_COLUMNS
+
+        log = book.create_sheet("changes")
+        log.append(list(CHANGE_LOG_COLUMNS))
+        for change in changes:
+            log.append([neutralise(change[name]) for name in CHANGE_LOG_COLUMNS])
     book.save(path)
     return count
 
@@ -348,15 +357,21 @@ def write_file(
     language: str = "nl",
     free_text: bool = False,
     progress: Callable[[int], None] | None = None,
+    change_log: bool = False,
 ) -> None:
-    """Write an export of ``fmt`` (one of FORMATS) to ``path``."""
+    """Write an export of ``fmt`` (one of FORMATS) to ``path``; ``change_log``: an XLSX file
+    gets the corrections, moves and voids as a sheet (the other formats have a CSV of their
+    own, evalsys.collection.views.corrections)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     plan = layout(intervention, language=language, free_text=free_text)
     rows, columns = rows_for(dbsession, intervention, fmt, plan)
     rows = counted(rows, progress)
     if fmt == "xlsx":
-        write_xlsx(rows, columns, path)
+        from evalsys.collection.change_log import change_log as changes_of
+
+        changes = changes_of(dbsession, intervention) if change_log else None
+        write_xlsx(rows, columns, path, changes=changes)
     elif fmt == "sav":
         write_sav(rows, columns, path)
     else:

@@ -30,7 +30,8 @@ def export(context, request):
     if fmt in ("csv_long", "csv_wide"):
         app_iter = _streamed_csv(request, intervention.id, fmt, language, free_text)
     else:
-        app_iter = _file_iter(request.dbsession, intervention, fmt, language, free_text)
+        changes = request.params.get("changes") == "1"
+        app_iter = _file_iter(request.dbsession, intervention, fmt, language, free_text, changes)
     return Response(
         app_iter=app_iter,
         content_type=exports.MEDIA_TYPES[fmt].split(";")[0],
@@ -59,13 +60,22 @@ def _streamed_csv(request, intervention_id: int, fmt: str, language: str, free_t
     return stream()
 
 
-def _file_iter(dbsession, intervention: Intervention, fmt: str, language: str, free_text: bool):
-    """XLSX and .sav are written to a temporary file first, then sent in blocks."""
+def _file_iter(
+    dbsession, intervention: Intervention, fmt: str, language: str, free_text: bool, changes: bool
+):
+    """XLSX and .sav are written to a temporary file first, then sent in blocks; ``changes``:
+    an XLSX file gets the change log as a sheet."""
     handle, path = tempfile.mkstemp(suffix=f".{exports.EXTENSIONS[fmt]}")
     os.close(handle)
     try:
         exports.write_file(
-            dbsession, intervention, fmt, path, language=language, free_text=free_text
+            dbsession,
+            intervention,
+            fmt,
+            path,
+            language=language,
+            free_text=free_text,
+            change_log=changes,
         )
         opened = open(path, "rb")  # noqa: SIM115 - FileIter closes it when the response is sent
     finally:

@@ -7,6 +7,7 @@ import csv
 import io
 
 import pytest
+from openpyxl import load_workbook
 
 from evalsys.collection import corrections
 from evalsys.collection.corrections import Reason
@@ -246,3 +247,10 @@ def test_the_change_log_export_for_evaluators(testapp, setup, dbsession, tm):
         ("AB12", "brs_2", "2", "5")
     ]
     assert rows[0]["reason_text"] == "'=1+1"  # no formula for a spreadsheet program
+    book = load_workbook(io.BytesIO(testapp.get(f"/i/{setup.slug}/export.xlsx?changes=1").body))
+    sheet = list(book["changes"].iter_rows(values_only=True))
+    assert sheet[1][sheet[0].index("item")] == "brs_2" and len(sheet) == 2
+    data = list(book["data"].iter_rows(values_only=True))
+    assert data[1][data[0].index("brs_2")] == 5  # the data sheet holds the current version
+    plain = load_workbook(io.BytesIO(testapp.get(f"/i/{setup.slug}/export.xlsx").body))
+    assert "changes" not in plain.sheetnames
