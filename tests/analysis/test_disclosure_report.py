@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from pypdf import PdfReader
 
+from analysis.charts import change_bars
 from analysis.charts.numbers import count, percent
 from analysis.disclosure import suppression_kinds
 from analysis.report import build_report
@@ -129,3 +130,18 @@ def test_a_comparison_row_left_out_for_another_says_why(inputs, texts):
     assert section.count(t("too_few", min_cell=public.min_cell)) < len(
         public.comparison[public.comparison["ancova_effect"].isna()]
     )
+
+
+def test_a_pooled_bar_left_out_for_another_says_why(inputs):
+    """The demo's baseline-to-follow-up pooled n is hidden (a site of 3 pairs is not pooled,
+    so pooled n and the "all" row would differ by it): its change bar says "niet getoond:
+    zou een kleine groep verraden", not "minder dan 10 deelnemers" for 115 people."""
+    _, raw, public = inputs
+    hidden = public.pooled[public.pooled["n"].isna() & (raw.pooled["n"] >= public.min_cell)]
+    assert len(hidden)
+    t = Texts("nl")
+    for row in hidden.itertuples(index=False):
+        chart = change_bars(public, row.scale, (row.wave_from, row.wave_to), group=row.group)
+        tail = chart.description.split(". ")[-2:]
+        assert t("secondary") in " ".join(tail)
+        assert t("too_few", min_cell=public.min_cell) not in " ".join(tail)
