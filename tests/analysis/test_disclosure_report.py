@@ -145,3 +145,12 @@ def test_a_pooled_bar_left_out_for_another_says_why(inputs):
         tail = chart.description.split(". ")[-2:]
         assert t("secondary") in " ".join(tail)
         assert t("too_few", min_cell=public.min_cell) not in " ".join(tail)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_methods_chapter_states_the_rule_across_tables(texts, language):
+    rule = {
+        "nl": ("'niet getoond'", "secundaire onderdrukking over gekoppelde tabellen"),
+        "en": ("'not shown'", "secondary suppression across linked tables"),
+    }[language]
+    assert all(part in texts[language] for part in rule)
