@@ -144,6 +144,16 @@ def report(request):
     )
     if path is None:
         raise HTTPNotFound()
+    # The list holds participant codes and answers: a read of participant-level data.
+    site = request.context.site
+    audit.record_request(
+        request,
+        "participant_data_viewed",
+        target_type="import_report",
+        target_id=request.matchdict["report"],
+        intervention_id=request.context.intervention.id,
+        site_id=site.id,
+    )
     response = FileResponse(str(path), request=request, content_type="text/csv")
     response.content_disposition = 'attachment; filename="import-errors.csv"'
     response.cache_control = "private, no-store"
