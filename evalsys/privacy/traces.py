@@ -88,11 +88,13 @@ def delete_participants(dbsession, participant_ids) -> None:
     response_ids = select(Response.id).where(Response.participant_id.in_(participant_ids))
     dbsession.execute(delete(Score).where(Score.response_id.in_(response_ids)))
     # Corrections point at the version they supersede; clearing those links first lets one
-    # statement delete all versions whatever order the database visits them in.
+    # statement delete all versions whatever order the database visits them in. A response
+    # moved to another participant's code points at a version under the erased code: that
+    # person's current version stays, without the erased predecessor.
+    table = Response.__table__
+    erased_ids = select(table.c.id).where(table.c.participant_id.in_(participant_ids))
     dbsession.execute(
-        update(Response.__table__)
-        .where(Response.__table__.c.participant_id.in_(participant_ids))
-        .values(supersedes_id=None)
+        update(table).where(table.c.supersedes_id.in_(erased_ids)).values(supersedes_id=None)
     )
     dbsession.execute(
         delete(Response).where(Response.participant_id.in_(participant_ids)),

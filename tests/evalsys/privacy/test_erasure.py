@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from evalsys.audit.models import AuditEvent
@@ -9,6 +11,7 @@ from evalsys.collection.models import Participant, Response, Score
 from evalsys.privacy import ErasureError, erase_participant, find_participant
 from evalsys.results.evaluation import load_scores
 
+from .. import builders
 from . import people as people_module
 from .leftovers import found_in_files, found_in_tables
 from .people import ANSWER, CODE, KEPT, KEPT_ANSWER
@@ -68,3 +71,22 @@ def test_erasure_needs_a_known_code_and_a_reason(dbsession, people):
         erase_participant(dbsession, people.settings, people.erased, "   ")
     assert caught.value.field == "reason"
     assert dbsession.query(Participant).filter_by(code=CODE).count() == 1
+
+
+def test_a_response_moved_away_from_the_erased_code_stays_with_its_new_participant(
+    dbsession, people
+):
+    """A paper form typed under the wrong code and moved to the right one: the move's new
+    version belongs to the other participant and stays; the old version under the erased code
+    goes, and the new one no longer points at it."""
+    t1 = people.intervention.waves[1]
+    wrong = builders.participant(dbsession, people.intervention, code="XMOVE-1")
+    typed = builders.response(
+        dbsession, wrong, t1, superseded_at=dt.datetime(2026, 4, 1, tzinfo=dt.UTC)
+    )
+    moved = builders.response(dbsession, people.kept, t1, supersedes_id=typed.id)
+    typed_id, moved_id = typed.id, moved.id
+    erase_participant(dbsession, people.settings, wrong, "wrong code, asked to remove it")
+    assert dbsession.get(Response, typed_id) is None
+    assert dbsession.get(Response, moved_id).supersedes_id is None
+    assert found_in_tables(dbsession, ["XMOVE-1"]) == []
