@@ -33,6 +33,8 @@ KNOWN_ACTIONS = (
     "response_corrected",
     "response_moved",
     "response_voided",
+    "participant_erased",  # tombstones: evalsys.privacy, docs/privacy.md
+    "retention_erased",
     "export",
     "audit_exported",
 )
