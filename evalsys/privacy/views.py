@@ -5,6 +5,7 @@ from __future__ import annotations
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
+from evalsys import audit
 from evalsys.i18n import _
 from evalsys.privacy.erasure import (
     ErasureError,
@@ -61,6 +62,17 @@ def erase(context, request):
     code = participant.code
     if post.get("step") != "erase":
         what = preview(request.dbsession, participant)
+        # What one participant has is participant-level data: its read is logged (the erasure
+        # itself scrubs this event's code again).
+        audit.record_request(
+            request,
+            "participant_data_viewed",
+            target_type="participant",
+            target_id=code,
+            intervention_id=intervention.id,
+            site_id=site.id,
+            page="erase",
+        )
         return _page(context, request, step="confirm", site=site, code=code, what=what)
     if (post.get("confirm_code") or "").strip().upper() != code:
         error = ErasureError("confirm_code", _("Type the participant code again to erase."))

@@ -9,6 +9,7 @@ from evalsys.programme.models import Intervention
 from .. import builders
 from ..web_session import csrf_token
 from ..world import make_user, signed_in_evaluator_of_an_intervention
+from .leftovers import found_in_tables
 
 
 def test_an_evaluator_erases_a_participant_in_two_steps(testapp, dbsession, tm):
@@ -46,6 +47,9 @@ def test_an_evaluator_erases_a_participant_in_two_steps(testapp, dbsession, tm):
     assert tombstone.actor == "eva-erase"
     assert tombstone.details["reason"] == "ouder vroeg het"
     assert "WIS-0042" not in str(tombstone.details) + tombstone.target_id
+    viewed = dbsession.query(AuditEvent).filter_by(target_type="participant").all()
+    assert [(e.action, e.target_id) for e in viewed] == [("participant_data_viewed", "[erased]")]
+    assert found_in_tables(dbsession, ["WIS-0042"]) == []
 
 
 def test_a_form_without_its_csrf_token_erases_nothing(testapp, dbsession, tm):
