@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 from pyramid.httpexceptions import HTTPSeeOther, HTTPServiceUnavailable
 from pyramid.response import Response
@@ -10,6 +11,8 @@ from pyramid.view import view_config
 
 from analysis.charts.frame import hidden_because
 from analysis.charts.numbers import count, interval, number, p_value, percent, suppressed
+from analysis.report.blanks import Blanks
+from analysis.report.texts import Texts
 from evalsys.results import evaluation, reports
 from evalsys.results.chart_markup import inline_svg
 
@@ -42,6 +45,27 @@ def results(context, request):
     except evaluation.NoResults as error:
         return {**page, "found": None, "reason": str(error)}
     return {**page, "found": found, **ResultsPage(found, request).build()}
+
+
+class PageBlanks:
+    """What a figure that disclose() left out prints on the page, as in the PDF: "< 10" only for
+    a small count, "niet getoond" / "not shown" for one hidden to protect another, "–" for one
+    never computed. Rows by their label in ``result.<table>``."""
+
+    def __init__(self, result, table: str, language: str):
+        context = SimpleNamespace(
+            result=result,
+            hidden=suppressed(result.min_cell),
+            texts=Texts(language),
+            language=language,
+        )
+        self.blanks = Blanks(context, table)
+
+    def count(self, label, column: str, value) -> str:
+        return self.blanks.count(self.blanks.position(label), column, value)
+
+    def percent(self, label, column: str, share) -> str:
+        return self.blanks.percent(self.blanks.position(label), column, share)
 
 
 def comparison_cells(row, language: str) -> dict:
@@ -111,17 +135,21 @@ class ResultsPage:
         )
         return frame[keep]
 
+    def _blanks(self, table: str) -> PageBlanks:
+        return PageBlanks(self.result, table, self.language)
+
     def _num(self, value, decimals: int = 2) -> str:
         return number(value, decimals, self.language)
 
     def _pooled(self, wave_from: str, wave_to: str) -> list[dict]:
         rows = []
+        blanks = self._blanks("pooled")
         for row in self._rows(self.result.pooled, wave_from, wave_to).itertuples():
             rows.append(
                 {
                     "group": row.group,
-                    "k": count(row.k),
-                    "n": count(row.n),
+                    "k": blanks.count(row.Index, "k", row.k),
+                    "n": blanks.count(row.Index, "n", row.n),
                     "estimate": self._num(row.estimate),
                     "ci": interval(row.ci_low, row.ci_high, 2, self.language),
                     "p_raw": p_value(row.p, self.language),
@@ -135,15 +163,15 @@ class ResultsPage:
         frame = self._rows(self.result.site_effects, wave_from, wave_to)
         if self.site:
             frame = frame[frame["site"] == self.site]
-        rows, blank = [], suppressed(self.result.min_cell)
-        for _, row in frame.iterrows():
+        rows, blanks = [], self._blanks("site_effects")
+        for label, row in frame.iterrows():
             hidden = row[["n", "mean_diff"]].isna().all()
             rows.append(
                 {
                     "site": self.site_names.get(row["site"], row["site"]),
                     "group": row["group"],
                     "hidden": hidden_because(self.result, row) if hidden else "",
-                    "n": count(row["n"]),
+                    "n": blanks.count(label, "n", row["n"]),
                     "mean_pre": self._num(row["mean_pre"]),
                     "mean_post": self._num(row["mean_post"]),
                     "mean_diff": self._num(row["mean_diff"]),
@@ -152,10 +180,10 @@ class ResultsPage:
                     "g_av": self._num(row["g_av"]),
                     "p_raw": p_value(row["p"], self.language),
                     "p": p_value(row["p_adjusted"], self.language),
-                    # a blank count in a shown row was suppressed: say "< 10", not "–"
-                    "improved": count(row["improved"], empty=blank),
-                    "unchanged": count(row["unchanged"], empty=blank),
-                    "deteriorated": count(row["deteriorated"], empty=blank),
+                    # "< 10" only for a small count; one hidden to protect it says so
+                    "improved": blanks.count(label, "improved", row["improved"]),
+                    "unchanged": blanks.count(label, "unchanged", row["unchanged"]),
+                    "deteriorated": blanks.count(label, "deteriorated", row["deteriorated"]),
                 }
             )
         return rows
@@ -165,8 +193,14 @@ class ResultsPage:
         if frame.empty:
             return []
         frame = self._rows(frame, wave_from, wave_to)
+        blanks = self._blanks("comparison")
         return [
-            self._comparison_row(row)
+            {
+                **comparison_cells(row, self.language),
+                "site": self.site_names.get(row.site, row.site),
+                "n_intervention": blanks.count(row.Index, "n_intervention", row.n_intervention),
+                "n_comparison": blanks.count(row.Index, "n_comparison", row.n_comparison),
+            }
             for row in frame.itertuples()
             if not self.site or row.site in (self.site, "all")
         ]
@@ -175,14 +209,15 @@ class ResultsPage:
         frame = self.result.attrition
         if self.site:
             frame = frame[frame["site"] == self.site]
+        blanks = self._blanks("attrition")
         return [
             {
                 "site": self.site_names.get(row.site, row.site),
                 "group": row.group,
                 "wave": row.wave,
-                "n_baseline": count(row.n_baseline),
-                "n_retained": count(row.n_retained),
-                "retention": percent(row.retention, self.language),
+                "n_baseline": blanks.count(row.Index, "n_baseline", row.n_baseline),
+                "n_retained": blanks.count(row.Index, "n_retained", row.n_retained),
+                "retention": blanks.percent(row.Index, "retention", row.retention),
             }
             for row in frame.itertuples()
         ]
