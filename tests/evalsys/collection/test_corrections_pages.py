@@ -9,6 +9,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from evalsys.audit.models import AuditEvent
 from evalsys.collection import corrections
 from evalsys.collection.corrections import Reason
 from evalsys.collection.models import Response
@@ -113,6 +114,22 @@ def test_a_void_through_the_page(testapp, setup, dbsession, tm):
     done = form.submit(status=303).follow()
     assert "This response was voided" in done.text
     assert testapp.get(f"{setup.base}/responses").html.select_one("table") is None
+
+
+def test_an_evaluator_corrects_at_any_site_of_the_intervention(testapp, setup, dbsession, tm):
+    theirs = paper_response(dbsession, tm, setup, code="ZZ01", site=1)
+    evaluator = make_user(dbsession, "eva-pages", "evaluator")
+    member(dbsession, evaluator, setup.intervention)
+    builders.commit(tm)
+    sign_in(testapp, evaluator)
+    base_other = f"/i/{setup.slug}/sites/{setup.other}"
+    form = testapp.get(f"{base_other}/responses/{theirs.id}/correct").forms["correct-form"]
+    form["gse_1"] = "4"
+    form["reason"] = "participant_request"
+    form.submit(status=303)
+    dbsession.expire_all()
+    event = dbsession.query(AuditEvent).filter_by(action="response_corrected").one()
+    assert event.actor == "eva-pages" and event.details["changes"] == {"gse_1": [3, 4]}
 
 
 def test_a_coordinator_cannot_reach_another_sites_response(testapp, setup, dbsession, tm):
