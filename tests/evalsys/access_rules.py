@@ -118,9 +118,10 @@ RULES: dict[str, dict] = {
     "intervention.export": rule("L", "AA", "AN", "DN", "N"),
     "intervention.change_log": rule("L", "AA", "AN", "DN", "N"),  # issue 19
     "report.list": LOGGED_IN,  # a list of what the user may read
-    # no report has this id (who may read a real one: tests/evalsys/test_publish_reports.py)
-    "report.download": rule("N", "N", "N", "N", "N"),
-    "report.aggregates": rule("N", "N", "N", "N", "N"),
+    # no report has this id: nobody is asked to log in, anyone else is told it is not there (who
+    # may read a real one: tests/evalsys/results/test_publish_reports.py)
+    "report.download": rule("L", "N", "N", "N", "N"),
+    "report.aggregates": rule("L", "N", "N", "N", "N"),
 }
 
 # JSON API views take no CSRF token: a bearer token is never sent by a browser on its own, and a
