@@ -108,7 +108,7 @@ def change_bars(
         entries.append((chart_text(language, "pooled"), pooled.to_dict(), True))
 
     legend = [(chart_text(language, c), *PALETTE[c]) for c in CATEGORIES]
-    legend.append((chart_text(language, "hidden", min_cell=min_cell), "#ffffff", "#000000"))
+    legend.append((chart_text(language, "not_shown"), "#ffffff", "#000000"))
     legend_lines = _legend_layout(legend, regular)
     top = 14.0 * len(legend_lines) + 16
     height = top + max(len(entries), 1) * ROW + 6
@@ -184,10 +184,14 @@ def change_bars(
         x = BAR_X0
         parts = []
         known = 0.0
+        # A left-out part is "< 10" only when all left-out parts together are: one hidden to
+        # protect another site may be larger, and then it is just "not shown".
+        rest = n - sum(float(row[c]) for c in CATEGORIES if not is_missing(row[c]))
+        blank = suppressed(min_cell) if rest < min_cell else chart_text(language, "not_shown")
         for category in CATEGORIES:
             value = row[category]
             if is_missing(value):
-                parts.append(f"{chart_text(language, category)} {suppressed(min_cell)}")
+                parts.append(f"{chart_text(language, category)} {blank}")
                 continue
             value = float(value)
             known += value

@@ -124,8 +124,23 @@ def test_change_bars_on_a_disclosed_result(inputs):
     texts = strings(chart)
     assert "minder dan 10 deelnemers" in texts
     assert "< 10" in texts
-    assert "niet getoond (< 10)" in texts  # legend of the blanked counts
+    assert "niet getoond" in texts  # legend of the blanked counts
     renderPDF.drawToString(chart)
+
+
+def test_change_bars_say_less_than_10_only_when_the_left_out_parts_are(inputs):
+    """A part hidden to protect another site can be 10 or more: then it is "niet getoond"."""
+    _, raw, _ = inputs
+    row = site_row(raw, "overvecht")
+    table = raw.site_effects.copy()
+    at = row.name
+    big = [c for c in ("unchanged", "improved", "recovered") if table.at[at, c] >= 1][:2]
+    assert table.loc[at, big].sum() >= 10
+    table.loc[at, big] = np.nan
+    changed = dataclasses.replace(raw, site_effects=table)
+    chart = change_bars(changed, "brs", ("T0", "T1"))
+    line = next(x for x in chart.description.split(". ") if "vervecht" in x or "Overvecht" in x)
+    assert "niet getoond" in line and "< 10" not in line
 
 
 def test_secondary_suppression_is_not_called_too_few(inputs):
