@@ -62,8 +62,8 @@ def build_report(result: EvaluationResult, meta: ReportMeta, *, language: str = 
     the forest plots, reliable-change bars and site tables per wave pair; comparison-group
     and mixed-model results (when present); response and attrition; data quality; methods
     (instruments, analyses with references, suppression rule); limitations; an appendix
-    per site. A suppressed figure prints as "< 10" (``min_cell``). docs/report.md explains
-    how to read each part.
+    per site. A small count left out prints as "< 10" (``min_cell``), any other figure left
+    out as "niet getoond". docs/report.md explains how to read each part.
     """
     texts = Texts(language)
     check_disclosed(result, meta.min_cell, texts)

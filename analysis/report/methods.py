@@ -59,7 +59,7 @@ def methods_section(ctx: Context) -> list[Flowable]:
     story.append(table(rows, [340, 141], s))
     story += design_rule(ctx)
     story.append(Heading(t("suppression"), s.h2, 1, ctx.key()))
-    count = 0 if ctx.result.suppressed is None else len(ctx.result.suppressed)
+    count = suppressed_cells(ctx.result.suppressed)
     story.append(Para(text(t("suppression_text", min_cell=ctx.min_cell, count=count)), s.body))
     if ctx.result.notes:
         story.append(Heading(t("notes"), s.h2, 1, ctx.key()))
@@ -117,3 +117,10 @@ def limitations_section(ctx: Context) -> list[Flowable]:
     return [Heading(t("limitations"), s.h1, 0, ctx.key())] + [
         Para("• " + text(line), s.body) for line in lines
     ]
+
+
+def suppressed_cells(suppressed) -> int:
+    """How many cells were left out: a record of ``suppressed`` names one row and its columns."""
+    if suppressed is None or suppressed.empty:
+        return 0
+    return int(suppressed["column"].str.split(", ").map(len).sum())
