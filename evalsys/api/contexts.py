@@ -77,10 +77,13 @@ class ApiSite(ApiIntervention):
 class ApiWave(ApiIntervention):
     def __init__(self, request):
         super().__init__(request)
-        self.wave = (
-            request.dbsession.query(Wave)
-            .filter_by(intervention_id=self.intervention.id, label=request.matchdict["label"])
-            .one_or_none()
-        )
+        label = request.matchdict["label"]
+        self.wave = None
+        if "\x00" not in label:  # no label holds it, and the database refuses to look it up
+            self.wave = (
+                request.dbsession.query(Wave)
+                .filter_by(intervention_id=self.intervention.id, label=label)
+                .one_or_none()
+            )
         if self.wave is None:
             raise absent(request)

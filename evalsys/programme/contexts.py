@@ -39,6 +39,8 @@ def absent(request) -> HTTPForbidden | HTTPNotFound:
 def intervention_in_url(request) -> Intervention:
     """The intervention whose slug the URL names (see :func:`absent` when there is none)."""
     slug = request.matchdict["slug"]
+    if "\x00" in slug:  # no slug holds it, and the database refuses to look it up
+        raise absent(request)
     intervention = request.dbsession.query(Intervention).filter_by(slug=slug).one_or_none()
     if intervention is None:
         raise absent(request)
@@ -47,6 +49,8 @@ def intervention_in_url(request) -> Intervention:
 
 def site_in_url(request, intervention: Intervention) -> Site:
     """The site of ``intervention`` whose slug the URL names (see :func:`absent`)."""
+    if "\x00" in request.matchdict["site"]:
+        raise absent(request)
     site = (
         request.dbsession.query(Site)
         .filter_by(intervention_id=intervention.id, slug=request.matchdict["site"])
