@@ -3,7 +3,8 @@
 The counts live in the database (table ``rate_limits``), so every worker on every machine
 counts against one limit. One request costs one statement, an upsert that adds the hit and
 returns the window's count (``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``, on PostgreSQL
-and SQLite alike); the first hit of a window also deletes the windows that have ended.
+and SQLite alike); the first hit of a key in a window also deletes every window before the
+last one.
 
 Windows are fixed (the minute since the epoch, by the server's clock), not sliding: a client
 can send up to twice the limit across the edge of two windows, which a limit against scripted
@@ -87,8 +88,9 @@ def hit(db, key: tuple[str, str], allowed: int, now: float | None = None) -> int
     dialect = dialect_name(db)
     hits = execute(db, _count(dialect), {"bucket": bucket(*key), "window_start": window}).scalar()
     if hits == 1:
-        # Once per key and window, not per request: windows that have ended are of no use.
-        execute(db, _forget(), {"window_start": window})
+        # Once per key and window, not per request. The window before stays: a server whose
+        # clock is a little behind may still be counting in it.
+        execute(db, _forget(), {"window_start": window - WINDOW_SECONDS})
     if hits > allowed:
         return max(1, math.ceil(window + WINDOW_SECONDS - now))
     return 0
