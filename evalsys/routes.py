@@ -80,7 +80,7 @@ def includeme(config) -> None:
         "site.import_report", "/i/{slug}/sites/{site}/import/reports/{report}.csv", factory=site
     )
     # stored responses: history, and corrections, moves and voids with a reason
-    response = "evalsys.programme.contexts.ResponseContext"
+    response = "evalsys.collection.contexts.ResponseContext"
     config.add_route("site.responses", "/i/{slug}/sites/{site}/responses", factory=site)
     config.add_route("response.history", "/i/{slug}/sites/{site}/responses/{id}", factory=response)
     for action in ("correct", "move", "void"):

@@ -106,37 +106,3 @@ class SiteContext:
             (Allow, f"token-submit:intervention:{iid}", "api_submit"),
             (Allow, f"token-submit:site:{sid}", "api_submit"),
         ]
-
-
-class ResponseContext:
-    """One stored response (any version) of a site, found by its id (``response`` None when the
-    site has none with it): who may see the site's participants may read its history, and they
-    may correct, move or void it (the intervention's evaluators, the coordinators of that
-    site)."""
-
-    def __init__(self, request):
-        from evalsys.collection.models import Participant, Response
-
-        site_context = SiteContext(request)
-        self.intervention, self.site = site_context.intervention, site_context.site
-        response_id = request.matchdict["id"]
-        response = None
-        if response_id.isdigit() and len(response_id) <= 18:
-            response = (
-                request.dbsession.query(Response)
-                .join(Participant, Participant.id == Response.participant_id)
-                .filter(Response.id == int(response_id), Participant.site_id == self.site.id)
-                .one_or_none()
-            )
-        # None: the view answers 404 (evalsys.collection.views.corrections), after the
-        # permission and CSRF checks, so a missing id tells nothing the site's ACL does not.
-        self.response = response
-
-    @property
-    def __acl__(self):
-        iid, sid = self.intervention.id, self.site.id
-        return [
-            ADMIN,
-            (Allow, f"intervention:{iid}", ("view_participants", "correct")),
-            (Allow, f"site:{sid}", ("view_participants", "correct")),
-        ]

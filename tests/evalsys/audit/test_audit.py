@@ -149,7 +149,13 @@ def participant_level_routes(app) -> list[str]:
 
 def test_real_participant_level_routes_write_an_audit_event(app, testapp, dbsession, tm):
     # a route without a row in access_rules fails the access matrix until it has one
-    names = [name for name in participant_level_routes(app) if name in RULES]
+    # Routes whose access rule names a made-up object (a 404 for everyone, as response.history
+    # does) are audited with a real one in test_participant_reads.py.
+    names = [
+        name
+        for name in participant_level_routes(app)
+        if name in RULES and RULES[name]["admin"].startswith("A")
+    ]
     if not names:
         pytest.skip("no route with a view_participants or export view has an access rule yet")
     world = worlds.build(dbsession, tm)

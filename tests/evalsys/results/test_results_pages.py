@@ -82,8 +82,8 @@ def test_ministry_and_coordinators_cannot_open_results_or_exports(testapp, world
 
 
 def test_an_intervention_without_data_says_so(testapp, dbsession, tm):
-    from . import builders
-    from .world import grant, make_user
+    from .. import builders
+    from ..world import grant, make_user
 
     intervention = builders.intervention(dbsession)
     evaluator = make_user(dbsession, "leeg-evaluator", "evaluator")
