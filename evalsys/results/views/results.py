@@ -12,6 +12,7 @@ from pyramid.view import view_config
 from analysis.charts.frame import hidden_because
 from analysis.charts.numbers import count, interval, number, p_value, percent, suppressed
 from analysis.report.blanks import Blanks
+from analysis.report.context import overall_retention
 from analysis.report.texts import Texts
 from evalsys.results import evaluation, reports
 from evalsys.results.chart_markup import inline_svg
@@ -120,6 +121,7 @@ class ResultsPage:
             "site_rows": self._site_rows(wave_from, wave_to),
             "comparison": self._comparison(wave_from, wave_to),
             "attrition": self._attrition(),
+            "overall_retention": self._overall_retention(),
             "charts": self._charts(wave_from, wave_to),
             "reference_source": self.found.scale_infos[self.scale].reference_source,
             "min_cell": self.result.min_cell,
@@ -204,6 +206,15 @@ class ResultsPage:
             for row in frame.itertuples()
             if not self.site or row.site in (self.site, "all")
         ]
+
+    def _overall_retention(self) -> dict | None:
+        """All sites together, as the report's summary says it (per-site rows are partly
+        blanked: a sum of the rows shown would mislead)."""
+        found = overall_retention(self.result)
+        if found is None:
+            return None
+        share, wave = found
+        return {"share": percent(share, self.language), "wave": wave}
 
     def _attrition(self) -> list[dict]:
         frame = self.result.attrition

@@ -127,3 +127,12 @@ def test_a_comparison_design_page_shows_each_effect_inside_its_interval(testapp,
     klein = re.search(r"<th scope=\"row\">Klein</th>(.*?)</tr>", page.text, re.S).group(1)
     assert "< 10" in klein or "colspan" in klein
     assert "niet getoond" in page.text
+
+
+def test_who_stayed_says_the_retention_of_all_sites_together(testapp, world):
+    """The per-site rows are mostly blank (every site lost fewer than 10): the page still says
+    what the report's summary says, for all sites together."""
+    sign_in(testapp, world.users["evaluator"])
+    page = testapp.get(f"/i/{world.intervention.slug}/results")
+    sentence = re.search(r'<p id="overall-retention">(.*?)</p>', page.text, re.S).group(1)
+    assert "100%" in sentence and "T1" in sentence  # everyone answered both rounds
