@@ -33,7 +33,7 @@ ANSWER = {
 }
 
 
-def _object(properties: dict, required: tuple = (), **extra) -> dict:
+def object_schema(properties: dict, required: tuple = (), **extra) -> dict:
     schema = {"type": "object", "properties": properties, "additionalProperties": False}
     if required:
         schema["required"] = list(required)
@@ -42,7 +42,7 @@ def _object(properties: dict, required: tuple = (), **extra) -> dict:
 
 
 SCHEMAS: dict[str, dict] = {
-    "Error": _object(
+    "Error": object_schema(
         {
             "error": {"type": "string", "enum": [code.value for code in ErrorCode]},
             "message": {"type": "string"},
@@ -50,7 +50,7 @@ SCHEMAS: dict[str, dict] = {
         },
         ("error", "message", "details"),
     ),
-    "FieldError": _object(
+    "FieldError": object_schema(
         {
             "field": {"type": "string", "description": "the request field, e.g. answers.brs_1"},
             "code": {"type": "string"},
@@ -58,7 +58,7 @@ SCHEMAS: dict[str, dict] = {
         },
         ("field", "code", "message"),
     ),
-    "ResponseSubmission": _object(
+    "ResponseSubmission": object_schema(
         {
             "submission_id": {
                 "type": "string",
@@ -90,7 +90,7 @@ SCHEMAS: dict[str, dict] = {
         },
         ("submission_id", "link", "participant_code", "language", "answers"),
     ),
-    "StoredResponse": _object(
+    "StoredResponse": object_schema(
         {
             "id": {"type": "integer"},
             "submission_id": {"type": "string", "format": "uuid"},
@@ -138,7 +138,7 @@ SCHEMAS: dict[str, dict] = {
             "superseded_at",
         ),
     ),
-    "ResponsePage": _object(
+    "ResponsePage": object_schema(
         {
             "items": {"type": "array", "items": {"$ref": "#/components/schemas/StoredResponse"}},
             "next_cursor": {
@@ -148,7 +148,7 @@ SCHEMAS: dict[str, dict] = {
         },
         ("items", "next_cursor"),
     ),
-    "InterventionSummary": _object(
+    "InterventionSummary": object_schema(
         {
             "slug": SLUG,
             "name": {"type": "string"},
@@ -174,7 +174,7 @@ SCHEMAS: dict[str, dict] = {
             "retention_days",
         ),
     ),
-    "InterventionList": _object(
+    "InterventionList": object_schema(
         {
             "items": {
                 "type": "array",
@@ -183,7 +183,7 @@ SCHEMAS: dict[str, dict] = {
         },
         ("items",),
     ),
-    "InterventionCreate": _object(
+    "InterventionCreate": object_schema(
         {
             "slug": SLUG,
             "name": NAME,
@@ -195,7 +195,7 @@ SCHEMAS: dict[str, dict] = {
         },
         ("slug", "name", "design"),
     ),
-    "InterventionChange": _object(
+    "InterventionChange": object_schema(
         {
             "name": NAME,
             "description": TEXT,
@@ -206,7 +206,7 @@ SCHEMAS: dict[str, dict] = {
         },
         minProperties=1,
     ),
-    "Site": _object(
+    "Site": object_schema(
         {
             "slug": SLUG,
             "name": {"type": "string"},
@@ -216,10 +216,10 @@ SCHEMAS: dict[str, dict] = {
         },
         ("slug", "name", "municipality", "area", "organisation"),
     ),
-    "SiteList": _object(
+    "SiteList": object_schema(
         {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Site"}}}, ("items",)
     ),
-    "SiteCreate": _object(
+    "SiteCreate": object_schema(
         {
             "slug": SLUG,
             "name": NAME,
@@ -229,7 +229,7 @@ SCHEMAS: dict[str, dict] = {
         },
         ("slug", "name"),
     ),
-    "Wave": _object(
+    "Wave": object_schema(
         {
             "label": {"type": "string"},
             "name": {"type": "string"},
@@ -240,10 +240,10 @@ SCHEMAS: dict[str, dict] = {
         },
         ("label", "name", "position", "opens_on", "closes_on", "participant_code"),
     ),
-    "WaveList": _object(
+    "WaveList": object_schema(
         {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Wave"}}}, ("items",)
     ),
-    "WaveCreate": _object(
+    "WaveCreate": object_schema(
         {
             "label": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,16}$"},
             "name": NAME,
@@ -258,7 +258,7 @@ SCHEMAS: dict[str, dict] = {
         },
         ("label", "name"),
     ),
-    "WaveChange": _object(
+    "WaveChange": object_schema(
         {
             "name": NAME,
             "opens_on": DATE_OR_NULL,
@@ -267,7 +267,7 @@ SCHEMAS: dict[str, dict] = {
         },
         minProperties=1,
     ),
-    "QuestionnaireItem": _object(
+    "QuestionnaireItem": object_schema(
         {
             "id": {"type": "string"},
             "type": {"type": "string"},
@@ -279,7 +279,7 @@ SCHEMAS: dict[str, dict] = {
         },
         ("id", "type", "required", "options", "min", "max", "max_length"),
     ),
-    "QuestionnaireInstrument": _object(
+    "QuestionnaireInstrument": object_schema(
         {
             "id": {"type": "string"},
             "version": {"type": "string"},
@@ -293,7 +293,7 @@ SCHEMAS: dict[str, dict] = {
         },
         ("id", "version", "kind", "title", "scales", "items"),
     ),
-    "Questionnaire": _object(
+    "Questionnaire": object_schema(
         {
             "version": {"type": "integer"},
             "created_at": {"type": "string", "format": "date-time"},
@@ -305,14 +305,14 @@ SCHEMAS: dict[str, dict] = {
         },
         ("version", "created_at", "has_responses", "instruments"),
     ),
-    "QuestionnaireChange": _object(
+    "QuestionnaireChange": object_schema(
         {
             "instruments": {
                 "type": "array",
                 "minItems": 1,
                 "maxItems": 30,
                 "description": "in the order participants see them; ids from GET /instruments",
-                "items": _object(
+                "items": object_schema(
                     {
                         "id": {"type": "string", "minLength": 1, "maxLength": 100},
                         "version": {
@@ -330,7 +330,7 @@ SCHEMAS: dict[str, dict] = {
         },
         ("instruments",),
     ),
-    "LibraryInstrument": _object(
+    "LibraryInstrument": object_schema(
         {
             "id": {"type": "string"},
             "version": {"type": "string"},
@@ -344,19 +344,19 @@ SCHEMAS: dict[str, dict] = {
         },
         ("id", "version", "kind", "title", "items", "scales", "languages", "licence", "citation"),
     ),
-    "InstrumentList": _object(
+    "InstrumentList": object_schema(
         {"items": {"type": "array", "items": {"$ref": "#/components/schemas/LibraryInstrument"}}},
         ("items",),
     ),
-    "CoordinatorAssignment": _object(
+    "CoordinatorAssignment": object_schema(
         {"username": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": ONE_LINE}},
         ("username",),
     ),
-    "Coordinator": _object(
+    "Coordinator": object_schema(
         {"username": {"type": "string"}, "intervention": SLUG, "site": SLUG},
         ("username", "intervention", "site"),
     ),
-    "SurveyLink": _object(
+    "SurveyLink": object_schema(
         {
             "link": {"type": "string", "description": "the token to send as link"},
             "site": SLUG,
@@ -367,11 +367,11 @@ SCHEMAS: dict[str, dict] = {
         },
         ("link", "site", "wave", "group", "is_open", "url"),
     ),
-    "SurveyLinkList": _object(
+    "SurveyLinkList": object_schema(
         {"items": {"type": "array", "items": {"$ref": "#/components/schemas/SurveyLink"}}},
         ("items",),
     ),
-    "CoordinatorList": _object(
+    "CoordinatorList": object_schema(
         {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Coordinator"}}},
         ("items",),
     ),
@@ -379,100 +379,11 @@ SCHEMAS: dict[str, dict] = {
 
 
 # The full intervention: its summary plus its sites and waves.
-SCHEMAS["Intervention"] = _object(
+SCHEMAS["Intervention"] = object_schema(
     {
         **SCHEMAS["InterventionSummary"]["properties"],
         "sites": {"type": "array", "items": {"$ref": "#/components/schemas/Site"}},
         "waves": {"type": "array", "items": {"$ref": "#/components/schemas/Wave"}},
     },
     (*SCHEMAS["InterventionSummary"]["required"], "sites", "waves"),
-)
-
-
-# Corrections, moves and voids of a stored response (evalsys/api/corrections.py).
-_REASON = {
-    "reason": {
-        "type": "string",
-        "enum": [
-            "typing_error",
-            "wrong_participant_code",
-            "wrong_wave",
-            "participant_request",
-            "wrong_code_match",
-            "entered_by_mistake",
-            "other",
-        ],
-    },
-    "reason_text": {"type": "string", "maxLength": 1000, "description": "required for other"},
-}
-SCHEMAS.update(
-    {
-        "ResponseCorrection": _object(
-            {**_REASON, "answers": SCHEMAS["ResponseSubmission"]["properties"]["answers"]},
-            ("answers", "reason"),
-        ),
-        "ResponseMove": _object(
-            {
-                **_REASON,
-                "participant_code": {
-                    "type": "string",
-                    "minLength": 1,
-                    "maxLength": 64,
-                    "pattern": ONE_LINE,
-                },
-                "wave": {"type": "string", "minLength": 1, "maxLength": 16, "pattern": ONE_LINE},
-            },
-            ("reason",),
-            minProperties=2,
-        ),
-        "ResponseVoid": _object(_REASON, ("reason",)),
-        "ResponseChange": _object(
-            {
-                "action": {
-                    "type": "string",
-                    "enum": ["response_corrected", "response_moved", "response_voided"],
-                },
-                "occurred_at": {"type": "string", "format": "date-time"},
-                "actor": {"type": "string"},
-                "response_id": {"type": "integer", "description": "the version changed"},
-                "new_version": {"type": ["integer", "null"]},
-                "reason": {"type": "string"},
-                "reason_text": {"type": "string"},
-                "changes": {
-                    "type": "object",
-                    "description": "item id -> [old answer, new answer]",
-                    "additionalProperties": {"type": "array", "items": ANSWER},
-                },
-                "moved": {
-                    "type": ["object", "null"],
-                    "description": "participant_code and wave, each [old, new]",
-                },
-            },
-            (
-                "action",
-                "occurred_at",
-                "actor",
-                "response_id",
-                "new_version",
-                "reason",
-                "reason_text",
-                "changes",
-                "moved",
-            ),
-        ),
-        "ResponseHistory": _object(
-            {
-                "current_id": {"type": ["integer", "null"], "description": "null: voided"},
-                "versions": {
-                    "type": "array",
-                    "items": {"$ref": "#/components/schemas/StoredResponse"},
-                },
-                "changes": {
-                    "type": "array",
-                    "items": {"$ref": "#/components/schemas/ResponseChange"},
-                },
-            },
-            ("current_id", "versions", "changes"),
-        ),
-    }
 )
