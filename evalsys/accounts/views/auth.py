@@ -106,7 +106,8 @@ def login(request):
     username = ""
     next_path = local_path(request.params.get("next")) or ""
     if request.method == "POST":
-        username = request.POST.get("username", "").strip()[:100]
+        # No user name holds NUL and the database refuses it: such a name is simply unknown.
+        username = request.POST.get("username", "").replace("\x00", "\ufffd").strip()[:100]
         password = request.POST.get("password", "")
         if wait := throttled(request, username):
             error = too_many_attempts(request, wait)
