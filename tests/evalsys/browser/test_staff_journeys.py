@@ -53,8 +53,13 @@ def test_a_coordinator_finds_their_site_links_and_paper_forms(browser, live_serv
     check(browser, "coordinator-links")
     browser.get(f"{base}/i/{DEMO_SLUG}/sites/rotterdam-zuid/paper")
     check(browser, "coordinator-paper")
+    # Another site's page answers as a site that does not exist does (issue 19, part 3.8).
+    browser.get(f"{base}/i/{DEMO_SLUG}/sites/no-such-site")
+    missing = browser.find_element(By.TAG_NAME, "h1").text
     browser.get(f"{base}/i/{DEMO_SLUG}/sites/amsterdam-zuidoost")
-    assert "Geen toegang" in browser.page_source or "No access" in browser.page_source
+    assert browser.find_element(By.TAG_NAME, "h1").text == missing
+    assert missing in {"Pagina niet gevonden", "Page not found"}
+    assert "Amsterdam" not in browser.find_element(By.TAG_NAME, "main").text
 
 
 def test_an_evaluator_enrols_two_factor_and_reads_the_results(browser, live_server):
@@ -90,5 +95,8 @@ def test_the_ministry_sees_reports_but_no_participant_data(browser, live_server)
     log_in(browser, base, "ministerie")
     browser.get(f"{base}/reports")
     check(browser, "ministry-reports")
+    # An intervention's results are outside the ministry's scope: the same page as for
+    # an intervention that does not exist (issue 19, part 3.8).
     browser.get(f"{base}/i/{DEMO_SLUG}/results")
-    assert browser.find_element(By.TAG_NAME, "h1").text in {"Geen toegang", "No access"}
+    assert browser.find_element(By.TAG_NAME, "h1").text in {"Pagina niet gevonden", "Page not found"}
+    assert not browser.find_elements(By.TAG_NAME, "svg")
