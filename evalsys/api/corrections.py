@@ -214,6 +214,7 @@ def change_of(event) -> dict:
         "reason_text": details.get("reason_text", ""),
         "changes": details.get("changes", {}),
         "moved": details.get("moved"),
+        "code_match_confirmed": bool(details.get("code_match_confirmed")),
     }
 
 

@@ -63,6 +63,10 @@ CORRECTION_SCHEMAS: dict[str, dict] = {
                 "type": ["object", "null"],
                 "description": "participant_code and wave, each [old, new]",
             },
+            "code_match_confirmed": {
+                "type": "boolean",
+                "description": "a move to where the response was, confirming its code match",
+            },
         },
         (
             "action",
@@ -144,7 +148,11 @@ CORRECTION_OPERATIONS: dict[str, tuple[str, dict]] = {
                 "summary": "Move a response to another participant code or wave",
                 "description": _CHANGE_NOTE + " A code of another site is refused; a new "
                 "code is registered at the response's site. A participant who has a "
-                "response in the target wave already: 409 `already_answered`.",
+                "response in the target wave already: 409 `already_answered`. A move to the "
+                "code and wave the response has now confirms its code match (flag "
+                "`code_matched_with_one_difference`: the link is right; "
+                "`code_match_ambiguous`: a person of their own) and drops the flag; a wrong "
+                "link is undone by a move to its `entered_code`.",
                 "parameters": [_VERSION_ID],
                 "requestBody": body("ResponseMove"),
                 "responses": {

@@ -57,6 +57,7 @@ def response_body(
         "answers": response.answers,
         "scores": scores,
         "quality_flags": list(response.quality_flags or []),
+        "entered_code": getattr(response, "entered_code", None),
         "supersedes_id": response.supersedes_id,
         "superseded_at": None if superseded_at is None else superseded_at.isoformat(),
         "voided_at": _when(getattr(response, "voided_at", None)),

@@ -114,6 +114,12 @@ SCHEMAS: dict[str, dict] = {
                 },
             },
             "quality_flags": {"type": "array", "items": {"type": "string"}},
+            "entered_code": {
+                "type": ["string", "null"],
+                "description": "the code on the form, when a self-generated code was linked to "
+                "participant_code with one element different (flag "
+                "code_matched_with_one_difference); null otherwise",
+            },
             "supersedes_id": {"type": ["integer", "null"]},
             "superseded_at": {"type": ["string", "null"], "format": "date-time"},
             "voided_at": {"type": ["string", "null"], "format": "date-time"},

@@ -63,6 +63,8 @@ def change_log(db, intervention):
             for field, pair in (details.get("moved") or {}).items()
             if pair[0] != pair[1]
         }
+        if details.get("code_match_confirmed"):
+            pairs = {"code_match": ["flagged", "confirmed"]}
         if not pairs:
             yield {**base, "item": "", "old": "", "new": ""}
         for item, (old, new) in pairs.items():

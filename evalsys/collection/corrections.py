@@ -174,6 +174,11 @@ def move(
     """A new version of ``response`` for another participant code (of the same site; a new code
     makes a participant there) and/or another wave of the intervention.
 
+    A "move" to where a response flagged for its code match is now confirms that match (a
+    self-generated code linked with one difference is the same person; one that was near
+    several participants is a person of its own): the new version drops the code flag.
+    Undoing a wrong link is a move to the code on the form (``entered_code``).
+
     Raises :class:`WaveTaken` when that participant has a current response in that wave.
     """
     old_person = response.participant
@@ -187,7 +192,8 @@ def move(
     wave_id = response.wave_id if wave is None else wave.id
     if wave is not None and wave.intervention_id != response.intervention_id:
         raise CorrectionError("that wave belongs to another intervention", "wave")
-    if person.id == old_person.id and wave_id == response.wave_id:
+    confirming = person.id == old_person.id and wave_id == response.wave_id
+    if confirming and not set(response.quality_flags or []) & set(CODE_FLAGS):
         raise CorrectionError(
             "this is where the response is now; nothing to move", "participant_code"
         )
@@ -212,7 +218,7 @@ def move(
         answers=response.answers,
         participant=person,
         wave_id=wave_id,
-        keep_code_flags=person.id == old_person.id,
+        keep_code_flags=person.id == old_person.id and not confirming,
     )
     new_wave = db.get(Wave, wave_id)
     _record(
@@ -227,6 +233,7 @@ def move(
             "participant_code": [old_person.code, person.code],
             "wave": [response.wave.label, new_wave.label],
         },
+        **({"code_match_confirmed": True} if confirming else {}),
     )
     return new
 
@@ -342,8 +349,10 @@ def _new_version(
     if assessment.errors:
         raise InvalidAnswers(assessment.errors, old.language)
     flags = {f"{block}:{flag}" for block, names in assessment.flags.items() for flag in names}
+    entered_code = None
     if keep_code_flags:
         flags |= {f for f in old.quality_flags or [] if f in CODE_FLAGS}
+        entered_code = old.entered_code
     kept = {
         "intervention_id": old.intervention_id,
         "questionnaire_id": old.questionnaire_id,
@@ -360,6 +369,7 @@ def _new_version(
         wave_id=wave_id,
         answers=dict(answers),
         quality_flags=sorted(flags),
+        entered_code=entered_code,
         supersedes_id=old.id,
         **kept,
     )

@@ -96,6 +96,9 @@ class Response(Base):
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("responses.id"), unique=True)
     superseded_at: Mapped[dt.datetime | None]
     voided_at: Mapped[dt.datetime | None]
+    # The code on the form when a self-generated code was linked to a participant whose code
+    # differs in one element (flag code_matched_with_one_difference); NULL otherwise.
+    entered_code: Mapped[str | None] = mapped_column(String(64))
 
     participant: Mapped[Participant] = relationship(
         foreign_keys="Response.participant_id",

@@ -50,6 +50,7 @@ RESPONSE_COLUMNS = (
     "quality_flags",
     "submitted_at",
     "submitted_by_id",
+    "entered_code",
 )
 SCORE_COLUMNS = ("instrument_key", "scale", "value", "items_answered", "band")
 _SCORE_TYPES = (String, String, Float, Integer, String)

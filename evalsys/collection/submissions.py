@@ -139,6 +139,7 @@ class StoredResponse:
     submitted_at: dt.datetime
     supersedes_id: int | None = None
     superseded_at: dt.datetime | None = None
+    entered_code: str | None = None
 
 
 @dataclass
@@ -234,6 +235,7 @@ def _store(db, submission: Submission) -> Stored:
         "quality_flags": sorted(flags),
         "submitted_at": submission.submitted_at or utcnow(),
         "submitted_by_id": getattr(submission.submitted_by, "id", None),
+        "entered_code": None,
     }
     if dialect_name(db) == "postgresql" and not submission.code_elements:
         placed = insert_with_participant(
@@ -250,6 +252,8 @@ def _store(db, submission: Submission) -> Stored:
         person, how = resolution.participant, resolution.how
         _check_site(person, submission)
         values["quality_flags"] = sorted(flags | _CODE_FLAGS.get(how, set()))
+        if how == "one_difference":
+            values["entered_code"] = code  # kept, so that a wrong link can be undone
         response_id = insert_response(db, {**values, "participant_id": person.id}, score_rows)
     if response_id is None:
         # A unique rule refused it: the same submission_id arrived earlier (submit() answers
@@ -315,6 +319,7 @@ _RECORD = (
     Response.submitted_at,
     Response.supersedes_id,
     Response.superseded_at,
+    Response.entered_code,
 )
 
 

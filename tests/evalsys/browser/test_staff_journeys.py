@@ -98,5 +98,6 @@ def test_the_ministry_sees_reports_but_no_participant_data(browser, live_server)
     # An intervention's results are outside the ministry's scope: the same page as for
     # an intervention that does not exist (issue 19, part 3.8).
     browser.get(f"{base}/i/{DEMO_SLUG}/results")
-    assert browser.find_element(By.TAG_NAME, "h1").text in {"Pagina niet gevonden", "Page not found"}
+    heading = browser.find_element(By.TAG_NAME, "h1").text
+    assert heading in {"Pagina niet gevonden", "Page not found"}
     assert not browser.find_elements(By.TAG_NAME, "svg")

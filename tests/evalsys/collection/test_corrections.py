@@ -197,6 +197,69 @@ def test_a_wrong_code_match_is_undone_and_an_ambiguous_one_confirmed(dbsession):
     assert pairs["A-B-01-1"] == 2  # the pair follows: pre and post of one participant
 
 
+def test_a_linked_code_keeps_the_code_on_the_form_so_the_link_can_be_undone(dbsession):
+    """The code as entered is kept beside the link (entered_code), on every version that keeps
+    the link, and the API shows it; undoing is a move to it."""
+    iv = builders.intervention(dbsession)
+    pre = stored(dbsession, iv, code="M-J-17-2", code_elements=True)
+    post = stored(dbsession, iv, code="m-j-17-4", wave=1, code_elements=True)
+    assert post.participant_id == pre.participant_id
+    assert post.entered_code == "M-J-17-4"
+    assert pre.entered_code is None  # an exact or new code keeps nothing extra
+    fixed = corrections.correct(dbsession, post, dict(BRS_ANSWERS, brs_1=2), TYPO)
+    assert fixed.entered_code == "M-J-17-4"
+    assert "code_matched_with_one_difference" in fixed.quality_flags
+    undone = corrections.move(
+        dbsession, fixed, Reason("wrong_code_match"), participant_code=fixed.entered_code
+    )
+    assert undone.participant.code == "M-J-17-4" and undone.entered_code is None
+    assert set(load_scores(dbsession, iv)["participant"]) == {"M-J-17-2", "M-J-17-4"}
+
+
+def test_a_code_match_is_confirmed_by_a_move_to_where_the_response_is(dbsession):
+    """Same person (a link with one difference) or a person of their own (near several): the
+    new version drops the flag, stays where it was, and the audit log says it was confirmed."""
+    iv = builders.intervention(dbsession)
+    stored(dbsession, iv, code="M-J-17-2", code_elements=True)
+    linked = stored(dbsession, iv, code="M-J-17-3", wave=1, code_elements=True)
+    kept = corrections.move(
+        dbsession,
+        linked,
+        Reason("wrong_code_match", "same child, misremembered"),
+        participant_code=linked.participant.code,
+    )
+    assert kept.participant_id == linked.participant_id and kept.wave_id == linked.wave_id
+    assert kept.quality_flags == [] and kept.entered_code is None
+
+    stored(dbsession, iv, code="A-B-01-1", code_elements=True)
+    stored(dbsession, iv, code="A-B-02-2", code_elements=True)
+    ambiguous = stored(dbsession, iv, code="A-B-01-2", wave=1, code_elements=True)
+    own = corrections.move(
+        dbsession,
+        ambiguous,
+        Reason("wrong_code_match", "a new child"),
+        participant_code="A-B-01-2",
+    )
+    assert own.participant.code == "A-B-01-2" and own.quality_flags == []
+    assert corrections.match_candidates(dbsession, own) == []
+    event = (
+        dbsession.query(AuditEvent)
+        .filter_by(action="response_moved", target_id=str(ambiguous.id))
+        .one()
+    )
+    assert event.details["code_match_confirmed"] is True
+    assert event.details["moved"]["participant_code"] == ["A-B-01-2", "A-B-01-2"]
+    rows = [
+        r for r in change_log.change_log(dbsession, iv) if r["response_id"] == str(ambiguous.id)
+    ]
+    assert [(r["item"], r["old"], r["new"]) for r in rows] == [
+        ("code_match", "flagged", "confirmed")
+    ]
+    # Without a code flag, the same "move" is still nothing to do.
+    with pytest.raises(CorrectionError, match="nothing to move"):
+        corrections.move(dbsession, own, Reason("wrong_code_match"), participant_code="A-B-01-2")
+
+
 def test_analyses_and_exports_use_the_current_version_only(dbsession):
     iv = builders.intervention(dbsession)
     old = stored(dbsession, iv, code="AB12")

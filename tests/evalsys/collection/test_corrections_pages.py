@@ -153,7 +153,8 @@ def test_an_ambiguous_code_match_is_confirmed_on_the_history_page(testapp, setup
     page = testapp.get(f"{setup.base}/responses/{post.id}")
     links = [f for f in page.forms.values() if "participant_code" in f.fields]
     offered = [f["participant_code"].value for f in links]
-    assert offered == ["A-B-01-1", "A-B-02-2"]  # both one element away, neither has a T1
+    # Both one element away (neither has a T1), and last: a person of their own.
+    assert offered == ["A-B-01-1", "A-B-02-2", "A-B-01-2"]
     form = links[0]
     form["reason_text"] = "same birthday on the paper form"
     done = form.submit(status=303).follow()
@@ -162,6 +163,56 @@ def test_an_ambiguous_code_match_is_confirmed_on_the_history_page(testapp, setup
     current = dbsession.query(Response).filter_by(supersedes_id=post.id).one()
     assert current.participant_id == pre_person
     assert "code_match_ambiguous" not in current.quality_flags  # a person chose the link
+
+
+def test_a_person_of_their_own_clears_the_ambiguous_flag_on_the_history_page(
+    testapp, setup, dbsession, tm
+):
+    iv = setup.intervention
+    stored(dbsession, iv, code="A-B-01-1", answers=ANSWERS, code_elements=True)
+    stored(dbsession, iv, code="A-B-02-2", answers=ANSWERS, code_elements=True)
+    post = stored(dbsession, iv, code="A-B-01-2", wave=1, answers=ANSWERS, code_elements=True)
+    builders.commit(tm)
+    login(testapp)
+    page = testapp.get(f"{setup.base}/responses/{post.id}")
+    codes = [f for f in page.forms.values() if "participant_code" in f.fields]
+    form = next(f for f in codes if f["participant_code"].value == "A-B-01-2")
+    form["reason_text"] = "a new child in the group"
+    done = form.submit(status=303).follow()
+    assert "confirmed the code match" in done.text
+    assert 'id="code-match"' not in done.text  # nothing left to resolve
+    dbsession.expire_all()
+    current = dbsession.query(Response).filter_by(supersedes_id=post.id).one()
+    assert current.participant_id == post.participant_id
+    assert "code_match_ambiguous" not in current.quality_flags
+
+
+def test_a_wrong_link_is_undone_on_the_history_page_with_the_code_on_the_form(
+    testapp, setup, dbsession, tm
+):
+    iv = setup.intervention
+    pre = stored(dbsession, iv, code="M-J-17-2", answers=ANSWERS, code_elements=True)
+    post = stored(dbsession, iv, code="M-J-17-5", wave=1, answers=ANSWERS, code_elements=True)
+    assert post.participant_id == pre.participant_id
+    builders.commit(tm)
+    login(testapp)
+    page = testapp.get(f"{setup.base}/responses/{post.id}")
+    assert "The code on the form, M-J-17-5, was linked to participant M-J-17-2" in page.text
+    offered = {
+        f["participant_code"].value: f
+        for f in page.forms.values()
+        if "participant_code" in f.fields
+    }
+    assert set(offered) == {"M-J-17-2", "M-J-17-5"}  # keep the link, or undo it
+    form = offered["M-J-17-5"]
+    form["reason_text"] = "the mother's initial differs: another child"
+    done = form.submit(status=303).follow()
+    assert "M-J-17-2 → M-J-17-5" in done.text
+    dbsession.expire_all()
+    current = dbsession.query(Response).filter_by(supersedes_id=post.id).one()
+    assert current.participant.code == "M-J-17-5"
+    assert "code_matched_with_one_difference" not in current.quality_flags
+    assert current.participant_id != pre.participant_id
 
 
 # --- the API -------------------------------------------------------------------------------
@@ -233,6 +284,35 @@ def test_the_api_moves_and_voids(testapp, api_world):
     history = api.get(f"/responses/{response_id}/history", token=tokens["read"]).json
     assert history["current_id"] is None
     assert [c["action"] for c in history["changes"]] == ["response_moved", "response_voided"]
+
+
+def test_the_api_shows_the_code_on_the_form_and_confirms_a_code_match(testapp, dbsession, tm):
+    iv = builders.intervention(dbsession)
+    evaluator = make_user(dbsession, "eva-match", "evaluator")
+    member(dbsession, evaluator, iv)
+    token = make_token(dbsession, evaluator, iv, permission="submit")
+    read = make_token(dbsession, evaluator, iv, permission="read")
+    stored(dbsession, iv, code="M-J-17-2", code_elements=True)
+    post = stored(dbsession, iv, code="M-J-17-3", wave=1, code_elements=True)
+    builders.commit(tm)
+    api = ApiClient(testapp, token)
+    got = api.get(f"/responses/{post.id}", token=read).json
+    assert got["participant_code"] == "M-J-17-2" and got["entered_code"] == "M-J-17-3"
+    assert "code_matched_with_one_difference" in got["quality_flags"]
+    kept = api.post(
+        f"/responses/{post.id}/moves",
+        {"participant_code": "M-J-17-2", "reason": "wrong_code_match"},
+        status=201,
+    ).json
+    assert kept["participant_code"] == "M-J-17-2" and kept["quality_flags"] == []
+    again = api.post(
+        f"/responses/{kept['id']}/moves",
+        {"participant_code": "M-J-17-2", "reason": "wrong_code_match"},
+        status=422,
+    ).json
+    assert "nothing to move" in again["message"]
+    history = api.get(f"/responses/{post.id}/history", token=read).json
+    assert [c["code_match_confirmed"] for c in history["changes"]] == [True]
 
 
 def test_the_api_keeps_other_scopes_out(testapp, api_world):
