@@ -1,8 +1,10 @@
 """Checking rows: participant code, wave, group, language, site, submission id and answers.
 
 Pass 1 of an import. The checker remembers across chunks what later rows and storing need: the
-participants already known, the rows seen (a file may not hold a participant's wave twice) and
-the rows whose submission id is already stored.
+rows seen (a file may not hold a participant's wave twice, nor a submission id), in a few bytes
+a row (:mod:`~evalsys.imports.first_rows`), and the rows whose submission id is already stored.
+What the database holds (participants, submission ids, answered waves) is asked a chunk at a
+time, so memory stays bounded however long the file and however many participants there are.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from evalsys.collection.cells import cell_text
 from evalsys.collection.models import GROUPS, Participant, Response
 from evalsys.collection.participant_codes import CodeError, clean_code
 from evalsys.collection.submissions import SubmissionError, normalise_submission_id
+from evalsys.db.statements import dialect_name
 from evalsys.i18n import _
 from evalsys.imports.columns import META_COLUMNS, OPTIONAL_COLUMNS, Chunk, RowMeta
+from evalsys.imports.first_rows import FirstRows
 from evalsys.imports.problems import RowError, shown
 from evalsys.programme.models import Intervention, Site
 
@@ -47,7 +51,6 @@ class RowChecker:
         site: Site,
         questionnaire: surveys.Questionnaire,
         items: dict[str, surveys.Item],
-        participants: dict[str, tuple[int, int]],
     ):
         self.dbsession = dbsession
         self.intervention = intervention
@@ -59,10 +62,8 @@ class RowChecker:
         self.languages = sorted(
             {lang for block in questionnaire.blocks for lang in block.languages} or {"nl"}
         )
-        # code -> (id, site id); shared with the store, which adds the participants it creates
-        self.participants = participants
-        self._seen_keys: dict[tuple[str, int], int] = {}  # (code, wave id) -> first row
-        self._seen_ids: dict[str, int] = {}  # submission id -> first row
+        self._seen_keys = FirstRows()  # (code, wave id) -> first row
+        self._seen_ids = FirstRows()  # submission id -> first row
         self.already: set[int] = set()  # rows whose submission id is stored
 
     def read_meta(self, numbers, column, problems: list[RowError]) -> list[RowMeta | None]:
@@ -189,26 +190,18 @@ class RowChecker:
             sid: (wave_id, intervention_id)
             for sid, wave_id, intervention_id in db.execute(
                 select(Response.submission_id, Response.wave_id, Response.intervention_id).where(
-                    _one_of(Response.submission_id, {m.submission_id for m in metas})
+                    _one_of(db, Response.submission_id, {m.submission_id for m in metas})
                 )
             )
         }
-        unknown_codes = {m.code for m in metas} - set(self.participants)
-        if unknown_codes:
-            for pid, code, site_id in db.execute(
-                select(Participant.id, Participant.code, Participant.site_id).where(
-                    Participant.intervention_id == self.intervention.id,
-                    _one_of(Participant.code, unknown_codes),
-                )
-            ):
-                self.participants[code] = (pid, site_id)
-        known_ids = {self.participants[m.code][0] for m in metas if m.code in self.participants}
+        participants = known_participants(db, self.intervention.id, {m.code for m in metas})
+        known_ids = {participants[m.code][0] for m in metas if m.code in participants}
         answered = set()
         if known_ids:
             answered = set(
                 db.execute(
                     select(Response.participant_id, Response.wave_id).where(
-                        _one_of(Response.participant_id, known_ids),
+                        _one_of(db, Response.participant_id, known_ids),
                         Response.superseded_at.is_(None),
                     )
                 ).all()
@@ -260,7 +253,7 @@ class RowChecker:
                 else:
                     self.already.add(m.number)
                 continue
-            known = self.participants.get(m.code)
+            known = participants.get(m.code)
             if known is None:
                 continue
             if known[1] != site_id:
@@ -277,20 +270,43 @@ class RowChecker:
                     "participant_code",
                     m.code,
                     _(
-                        "Participant ${code} already answered wave ${wave}. A correction is "
-                        "made by the evaluator.",
+                        "Participant ${code} already answered wave ${wave}. If the stored "
+                        "form is wrong, correct it under Stored responses.",
                         mapping={"code": m.code, "wave": m.wave.label},
                     ),
                 )
+        self._seen_keys.end_chunk()
+        self._seen_ids.end_chunk()
         return problems
 
 
-def _one_of(column, values):
+def known_participants(db, intervention_id: int, codes: set[str]) -> dict[str, tuple[int, int]]:
+    """Code -> (participant id, site id) of those of ``codes`` the intervention has."""
+    if not codes:
+        return {}
+    return {
+        code: (pid, site_id)
+        for pid, code, site_id in db.execute(
+            select(Participant.id, Participant.code, Participant.site_id).where(
+                Participant.intervention_id == intervention_id, _one_of(db, Participant.code, codes)
+            )
+        )
+    }
+
+
+def _one_of(db, column, values):
     """``column IN (...)`` with the values written into the SQL text.
 
     With bound parameters the driver prepares the statement after a few runs and PostgreSQL may
     keep a generic plan made while the table was still empty: a full scan that compares every row
     with every value, minutes per chunk at 100,000 rows. Literal values give each lookup its own
     plan. The values are checked codes, UUIDs and ids, and are quoted by SQLAlchemy.
+
+    SQLite plans every statement anew, and its driver keeps the last 128 statements it
+    prepared: there, literal values would keep 128 statements of thousands of values each
+    (tens of megabytes), so SQLite gets bound parameters.
     """
-    return column.in_(bindparam(column.key, sorted(values), expanding=True, literal_execute=True))
+    literal = dialect_name(db) == "postgresql"
+    return column.in_(
+        bindparam(column.key, sorted(values), expanding=True, literal_execute=literal)
+    )

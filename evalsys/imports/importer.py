@@ -53,10 +53,7 @@ class Importer:
         self.chunk_rows = chunk_rows
         questionnaire = questionnaires.load(row)
         self.items = items_of(questionnaire)
-        participants: dict[str, tuple[int, int]] = {}  # code -> (id, site id)
-        self.checker = RowChecker(
-            dbsession, intervention, site, questionnaire, self.items, participants
-        )
+        self.checker = RowChecker(dbsession, intervention, site, questionnaire, self.items)
         self.store = RowStore(
             dbsession,
             intervention,
@@ -64,7 +61,6 @@ class Importer:
             row,
             questionnaire,
             self.items,
-            participants,
             self.checker.already,
             submitted_by,
         )

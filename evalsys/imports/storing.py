@@ -17,6 +17,7 @@ from evalsys.accounts.models import User
 from evalsys.collection.models import Participant, Response, Score
 from evalsys.collection.submissions import Submission, submit
 from evalsys.db.meta import utcnow
+from evalsys.imports.checking import known_participants
 from evalsys.imports.columns import Chunk, RowMeta
 from evalsys.programme.models import Intervention, Questionnaire, Site
 from surveys.validation import is_missing
@@ -33,7 +34,6 @@ class RowStore:
         questionnaire_row: Questionnaire,
         questionnaire: surveys.Questionnaire,
         items: dict[str, surveys.Item],
-        participants: dict[str, tuple[int, int]],
         already: set[int],
         submitted_by: User | None = None,
     ):
@@ -43,7 +43,7 @@ class RowStore:
         self.questionnaire_row = questionnaire_row
         self.questionnaire = questionnaire
         self.items = items
-        self.participants = participants  # code -> (id, site id), shared with the checker
+        self.participants: dict[str, tuple[int, int]] = {}  # the chunk's: code -> (id, site id)
         self.already = already  # rows whose submission id is stored, found by the checker
         self.submitted_by = submitted_by
         self.self_codes = {
@@ -56,6 +56,9 @@ class RowStore:
         """Store the chunk's rows not stored before; returns how many were stored."""
         positions = {number: k for k, number in enumerate(chunk.numbers)}
         metas = [m for m in chunk.metas if m is not None and m.number not in self.already]
+        self.participants = known_participants(
+            self.dbsession, self.intervention.id, {m.code for m in metas}
+        )
         # A new self-generated code may belong to an earlier participant with one element
         # misremembered; submit() decides that, so those rows take the one-by-one path.
         one_by_one = [
