@@ -12,6 +12,7 @@ CAPABILITIES = (
     ".admin",
     ".collection",
     ".imports",
+    ".jobs",
     ".privacy",
     ".results",
     ".setup",
@@ -23,12 +24,15 @@ def main(global_config, **settings):
     """Build the WSGI application."""
     # Every table, so that relationships between capabilities resolve. Here, not at the top: the
     # `evalsys` command imports this package and must start without the models.
+    import evalsys.job_tasks  # noqa: F401 - every task function, registered by kind
     import evalsys.models  # noqa: F401
 
     settings = apply_environment(settings)
     with Configurator(settings=settings) as config:
         # database session per request, transactions (pyramid_tm), retries (pyramid_retry)
         config.include(".db")
+        # long work off the request: the queue that runs jobs (procrastinate, or a thread)
+        config.include(".jobs.queue")
         # Jinja2 templates: the base layout and each capability's own pages
         config.include(".web.rendering")
         # language: the user's choice, then Accept-Language; Dutch by default

@@ -8,6 +8,7 @@ from evalsys.audit.models import AuditEvent
 from evalsys.collection.models import Participant, Response, Score, SurveyLink
 from evalsys.collection.ratelimit import rate_limits
 from evalsys.db.meta import Base, metadata
+from evalsys.jobs.models import Job
 from evalsys.programme.models import InstrumentDefinition, Intervention, Questionnaire, Site, Wave
 from evalsys.results.models import ReportVersion
 
@@ -19,6 +20,7 @@ __all__ = [
     "Base",
     "InstrumentDefinition",
     "Intervention",
+    "Job",
     "Membership",
     "Participant",
     "PasswordReset",

@@ -108,9 +108,18 @@ def includeme(config) -> None:
         "/i/{slug}/export.{format:csv_long|csv_wide|xlsx|sav}",
         factory=intervention,
     )
+    config.add_route("intervention.export_job", "/i/{slug}/export-job", factory=intervention)
     config.add_route("report.list", "/reports")
     config.add_route("report.download", "/reports/{id}.pdf", factory=report)
     config.add_route("report.aggregates", "/reports/{id}.json", factory=report)
+
+    # jobs: long work off the request, with its progress and result (evalsys.jobs)
+    job = "evalsys.jobs.contexts.JobContext"
+    config.add_route("job.list", "/jobs")
+    config.add_route("job.show", "/jobs/{id}", factory=job)
+    config.add_route("job.status", "/jobs/{id}/status.json", factory=job)
+    config.add_route("job.cancel", "/jobs/{id}/cancel", factory=job)
+    config.add_route("job.result", "/jobs/{id}/result", factory=job)
 
     config.add_route("auth.login", "/login")
     config.add_route("auth.logout", "/logout")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
+
+from sqlalchemy.engine import make_url
 
 
 class ConfigurationError(Exception):
@@ -63,3 +66,18 @@ def session_secret(settings: dict) -> str:
 
 def as_bool(value) -> bool:
     return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def work_dir(settings: dict) -> Path:
+    """``evalsys.work_dir``; else ``work/`` beside a SQLite database; else a temporary folder."""
+    configured = settings.get("evalsys.work_dir")
+    if configured:
+        folder = Path(configured)
+    else:
+        url = make_url(settings["sqlalchemy.url"])
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            folder = Path(url.database).resolve().parent / "work"
+        else:
+            folder = Path(tempfile.gettempdir()) / "evalsys-work"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder

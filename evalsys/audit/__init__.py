@@ -36,6 +36,7 @@ KNOWN_ACTIONS = (
     "participant_erased",  # tombstones: evalsys.privacy, docs/privacy.md
     "retention_erased",
     "export",
+    "job_result_downloaded",  # an export's file, an import's list of problems (evalsys.jobs)
     "audit_exported",
 )
 

@@ -18,6 +18,7 @@ COMMANDS = {
     "export": "export an intervention's responses (pseudonymised) as CSV, Excel or SPSS .sav",
     "retention": "delete participant data whose retention period has ended (--dry-run: list it)",
     "erase": "erase one participant (by code, at a site) and all their responses, on request",
+    "worker": "run the queued jobs (imports, exports, reports, retention) on PostgreSQL",
 }
 
 

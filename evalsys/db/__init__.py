@@ -14,6 +14,10 @@ from evalsys.db.statements import direct_connection
 from evalsys.db.transactions import get_session_factory, get_tm_session
 from evalsys.json_text import dumps
 
+# An execution option: this connection's transactions only read. On SQLite they begin DEFERRED
+# and so never wait for (or hold) the write lock; PostgreSQL needs nothing.
+READ_ONLY = "evalsys_read_only"
+
 
 def get_engine(settings: dict, prefix: str = "sqlalchemy.", autocommit: bool = False) -> Engine:
     """The engine of the settings; ``autocommit``: each statement its own transaction (its pool
@@ -27,6 +31,11 @@ def get_engine(settings: dict, prefix: str = "sqlalchemy.", autocommit: bool = F
 
 
 def _sqlite_begin(connection) -> None:
+    if connection.get_execution_options().get(READ_ONLY):
+        # A read beside a writer: WAL gives it the last committed state at once (a job's page
+        # while the job stores 100,000 rows).
+        connection.exec_driver_sql("BEGIN DEFERRED")
+        return
     # pysqlite's own transaction handling breaks SAVEPOINT; we begin ourselves (SQLAlchemy docs,
     # "Serializable isolation / Savepoints / Transactional DDL" for pysqlite). IMMEDIATE takes
     # the write lock up front: a deferred transaction that starts writing while another writer
@@ -61,11 +70,18 @@ def includeme(config) -> None:
     config.registry["dbsession_factory"] = session_factory
     config.registry["db_engine"] = engine
 
+    # Routes whose views write nothing on SQLite (capabilities add theirs): there they read
+    # beside a running job instead of waiting for its write lock.
+    read_only_routes = config.registry.setdefault("evalsys.read_only_routes", set())
+
     def dbsession(request):
         # Tests hand in a session bound to a rolled-back transaction.
         session = request.environ.get("app.dbsession")
         if session is None:
             session = get_tm_session(session_factory, request.tm, request=request)
+            route = getattr(request, "matched_route", None)
+            if route is not None and route.name in read_only_routes:
+                session.connection(execution_options={READ_ONLY: True})
         return session
 
     config.add_request_method(dbsession, reify=True)

@@ -65,8 +65,18 @@ class Importer:
             submitted_by,
         )
 
-    def run(self, table: Table, on_error: Callable[[RowError], None]) -> ImportResult:
-        """Validate every row (errors go to ``on_error``); store all rows only if none failed."""
+    def run(
+        self,
+        table: Table,
+        on_error: Callable[[RowError], None],
+        progress: Callable[[str, int], None] | None = None,
+    ) -> ImportResult:
+        """Validate every row (errors go to ``on_error``); store all rows only if none failed.
+
+        ``progress("checked", rows)`` and ``progress("stored", rows)`` follow each chunk (a job
+        shows them, and may stop the import there: nothing is stored until its end).
+        """
+        progress = progress or (lambda step, rows: None)
         check_header(table.header, self.items)
         result = ImportResult()
         for chunk in self._chunks(table):
@@ -74,14 +84,18 @@ class Importer:
             for error in self.checker.check(chunk):
                 on_error(error)
                 result.errors += 1
+            progress("checked", result.rows)
         if result.rows == 0:
             raise FileProblem(_("The file has column names but no rows with answers."))
         result.already_stored = len(self.checker.already)
         if result.errors:
             return result
         submitted_at = utcnow()
+        stored_rows = 0
         for chunk in self._chunks(table):
             result.stored += self.store.store(chunk, submitted_at)
+            stored_rows += len(chunk.numbers)
+            progress("stored", stored_rows)
         return result
 
     def _chunks(self, table: Table) -> Iterator[Chunk]:

@@ -5,34 +5,17 @@ from __future__ import annotations
 import csv
 import re
 import secrets
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
 from evalsys.imports.problems import RowError
+from evalsys.settings import work_dir
 from evalsys.spreadsheet_cells import neutralise
 
 REPORT_ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 SHOWN_ERRORS = 200
 KEEP_REPORTS_SECONDS = 7 * 24 * 3600
-
-
-def work_dir(settings: dict) -> Path:
-    """``evalsys.work_dir``; else ``work/`` beside a SQLite database; else a temporary folder."""
-    configured = settings.get("evalsys.work_dir")
-    if configured:
-        folder = Path(configured)
-    else:
-        url = make_url(settings["sqlalchemy.url"])
-        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-            folder = Path(url.database).resolve().parent / "work"
-        else:
-            folder = Path(tempfile.gettempdir()) / "evalsys-work"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return folder
 
 
 def upload_path(settings: dict, suffix: str) -> Path:
@@ -64,12 +47,16 @@ class ErrorReport:
         site_id: int,
         describe: Callable[[RowError], str],
         headings: tuple[str, str, str, str],
+        path: Path | None = None,
     ):
+        """``path``: where the list goes (a job's result); else the site's folder of reports."""
         self.report_id = secrets.token_urlsafe(24)
-        folder = work_dir(settings) / "reports" / str(int(site_id))
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        _remove_old_reports(folder)
-        self.path = folder / f"{self.report_id}.csv"
+        if path is None:
+            folder = work_dir(settings) / "reports" / str(int(site_id))
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            _remove_old_reports(folder)
+            path = folder / f"{self.report_id}.csv"
+        self.path = path
         self.describe = describe
         self.headings = headings
         self.shown: list[tuple[RowError, str]] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from pyramid.httpexceptions import HTTPNotFound
+from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.response import FileResponse, Response
 from pyramid.view import view_config
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +17,7 @@ from evalsys.imports.limits import ImportLimits
 from evalsys.imports.problems import FileProblem
 from evalsys.imports.reports import ErrorReport, report_path, upload_path
 from evalsys.imports.spreadsheets import SpreadsheetError, kind_of, open_table
+from evalsys.jobs.queue import enqueue
 from evalsys.programme import questionnaires
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,14 +62,38 @@ def upload(request):
     if not hasattr(upload, "file") or not getattr(upload, "filename", ""):
         return _refuse(request, page, _("Choose a file to upload."))
     path = upload_path(settings, ".upload")
+    queued = False
     try:
         with path.open("wb") as out:
             shutil.copyfileobj(upload.file, out, 1024 * 1024)
-        if path.stat().st_size > limit:
+        size = path.stat().st_size
+        if size > limit:
             return _refuse(request, page, too_large, 413)
+        if size > background_above_bytes(settings):
+            queued = True  # the job deletes the file once it has run
+            return _start_job(request, page, path, upload.filename)
         return _import(request, page, path, upload.filename)
     finally:
-        path.unlink(missing_ok=True)
+        if not queued:
+            path.unlink(missing_ok=True)
+
+
+def background_above_bytes(settings) -> int:
+    """Files larger than ``evalsys.imports.background_above_kb`` (default 256) run as a job."""
+    return int(float(settings.get("evalsys.imports.background_above_kb", 256)) * 1024)
+
+
+def _start_job(request, page, path, filename):
+    """A large file: import it as a job, whose page shows how far it got."""
+    try:
+        kind = kind_of(filename, path)
+    except SpreadsheetError as error:
+        return _refuse(request, page, error.problem)
+    params = {"upload": path.name, "kind": kind, "language": request.locale_name}
+    job = enqueue(
+        request, "import", intervention=page["intervention"], site=page["site"], params=params
+    )
+    return HTTPSeeOther(request.route_url("job.show", id=job.id))
 
 
 def _import(request, page, path, filename):

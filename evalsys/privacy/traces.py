@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, select, update
 
 from evalsys.audit.models import AuditEvent
 from evalsys.collection.models import Participant, Response, Score
-from evalsys.imports.reports import work_dir
+from evalsys.settings import work_dir
 
 ERASED = "[erased]"
 # The targets whose whole details describe one participant's data (a response, a participant):

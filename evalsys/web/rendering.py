@@ -13,6 +13,7 @@ TEMPLATE_ROOMS = (
     "admin",
     "collection",
     "imports",
+    "jobs",
     "privacy",
     "results",
     "setup",

@@ -122,6 +122,14 @@ RULES: dict[str, dict] = {
     # may read a real one: tests/evalsys/results/test_publish_reports.py)
     "report.download": rule("L", "N", "N", "N", "N"),
     "report.aggregates": rule("L", "N", "N", "N", "N"),
+    # jobs (issue 20): the format-less form is a bad form (400) for those who may export
+    "intervention.export_job": rule("L", "AA", "AN", "DN", "N"),
+    "job.list": LOGGED_IN,  # the user's own jobs
+    # no job has this id; a job of someone else gets the same 404 (tests/evalsys/jobs)
+    "job.show": rule("L", "N", "N", "N", "N"),
+    "job.status": rule("L", "N", "N", "N", "N"),
+    "job.cancel": rule("L", "N", "N", "N", "N"),
+    "job.result": rule("L", "N", "N", "N", "N"),
 }
 
 # JSON API views take no CSRF token: a bearer token is never sent by a browser on its own, and a
@@ -200,6 +208,10 @@ ROUTE_PLACEHOLDERS = {
             "response.correct",
             "response.move",
             "response.void",
+            "job.show",
+            "job.status",
+            "job.cancel",
+            "job.result",
         )
     },
     "api.wave": {"label": lambda world, role, target: "T0"},

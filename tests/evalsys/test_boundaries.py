@@ -47,11 +47,12 @@ FLOORS = (
     ("db",),
     ("audit", "programme"),
     ("accounts",),
+    ("jobs",),
     ("collection",),
     ("imports", "results"),
     ("setup", "admin", "privacy"),
     ("demo", "web", "api"),
-    ("cli", "models", "migrations", "routes", "__init__"),
+    ("cli", "models", "migrations", "routes", "job_tasks", "__init__"),
 )
 FLOOR = {room: level for level, rooms in enumerate(FLOORS) for room in rooms}
 

@@ -9,15 +9,42 @@ from __future__ import annotations
 import os
 import tempfile
 
+from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
 from pyramid.response import FileIter, Response
 from pyramid.view import view_config
 
+from evalsys.i18n import _
+from evalsys.jobs.queue import enqueue
 from evalsys.programme.models import Intervention
 from evalsys.results import exports
 
 
 def _filename(intervention: Intervention, fmt: str) -> str:
     return f"{intervention.slug}-{fmt.replace('_', '-')}.{exports.EXTENSIONS[fmt]}"
+
+
+@view_config(route_name="intervention.export_job", permission="export", request_method="POST")
+def export_job(context, request):
+    """The same export as a job (evalsys.results.export_job): its page shows the progress."""
+    fmt = request.POST.get("format", "")
+    if fmt not in exports.FORMATS:
+        raise HTTPBadRequest(
+            request.translate(
+                _(
+                    "Choose one of the formats of the list: ${formats}.",
+                    mapping={"formats": ", ".join(exports.FORMATS)},
+                )
+            )
+        )
+    language = request.locale_name if request.locale_name in ("nl", "en") else "nl"
+    params = {
+        "format": fmt,
+        "language": language,
+        "free_text": request.POST.get("text") == "1",
+        "changes": fmt == "xlsx" and request.POST.get("changes") == "1",
+    }
+    job = enqueue(request, "export", intervention=context.intervention, params=params)
+    return HTTPSeeOther(request.route_url("job.show", id=job.id))
 
 
 @view_config(route_name="intervention.export", permission="export", request_method="GET")

@@ -1,0 +1,9 @@
+"""Every task a job can run, imported once so that each registers its kind (evalsys.jobs.tasks).
+
+The app and ``evalsys worker`` import this module; a task lives in the capability whose work
+it is.
+"""
+
+import evalsys.imports.import_job  # noqa: F401 - spreadsheet imports
+import evalsys.jobs.scheduled  # noqa: F401 - deleting old job results
+import evalsys.results.export_job  # noqa: F401 - exports

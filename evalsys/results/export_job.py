@@ -1,0 +1,46 @@
+"""Exports as jobs: the same files as a direct download, written by a worker with progress."""
+
+from __future__ import annotations
+
+from evalsys.i18n import _
+from evalsys.jobs.run import JobFailed
+from evalsys.jobs.tasks import task
+from evalsys.programme.models import Intervention
+from evalsys.results import exports
+
+
+def filename(intervention: Intervention, fmt: str) -> str:
+    return f"{intervention.slug}-{fmt.replace('_', '-')}.{exports.EXTENSIONS[fmt]}"
+
+
+@task("export")
+def export(run, dbsession, job) -> dict:
+    params = job.params
+    fmt = params["format"]
+    intervention = dbsession.get(Intervention, job.intervention_id)
+    total = exports.count_responses(dbsession, intervention)
+    run.set_total(total)
+    path = run.result_path(f".{exports.EXTENSIONS[fmt]}")
+    try:
+        exports.write_file(
+            dbsession,
+            intervention,
+            fmt,
+            str(path),
+            language=params.get("language", "nl"),
+            free_text=bool(params.get("free_text")),
+            change_log=bool(params.get("changes")),
+            progress=run.progress,
+        )
+    except OSError as error:
+        raise JobFailed(_NO_SPACE if error.errno == 28 else _NOT_WRITTEN) from None
+    run.attach(path, filename(intervention, fmt), exports.MEDIA_TYPES[fmt].split(";")[0])
+    return {"responses": total, "format": fmt}
+
+
+_NO_SPACE = _(
+    "The server's disk is full, so the file could not be written. Tell the administrator."
+)
+_NOT_WRITTEN = _(
+    "The file could not be written on the server. Try again, or tell the administrator."
+)
