@@ -28,15 +28,18 @@ def result_file(settings: dict, job: Job) -> Path | None:
 
 
 def forget_result(settings: dict, job: Job) -> None:
+    """Delete the job's file and what of participants its summary shows (an import's rows)."""
     if job.result_file:
         (work_dir(settings) / "jobs" / Path(job.result_file).name).unlink(missing_ok=True)
     job.result_file = job.result_name = job.result_type = None
+    if "shown" in (job.summary or {}):
+        job.summary = {k: v for k, v in job.summary.items() if k != "shown"}
 
 
 def delete_expired(dbsession, settings: dict, now=None) -> int:
     """Delete the result files whose time is up; returns how many."""
     now = now or utcnow()
-    query = select(Job).where(Job.result_file.is_not(None), Job.expires_at <= now)
+    query = select(Job).where(Job.expires_at <= now, Job.result_file.is_not(None))
     jobs = list(dbsession.execute(query).scalars())
     for job in jobs:
         forget_result(settings, job)
@@ -44,9 +47,11 @@ def delete_expired(dbsession, settings: dict, now=None) -> int:
 
 
 def delete_for_intervention(dbsession, settings: dict, intervention_id: int) -> int:
-    """Delete every job result of an intervention (erasure, end of retention)."""
-    query = select(Job).where(Job.intervention_id == intervention_id, Job.result_file.is_not(None))
-    jobs = list(dbsession.execute(query).scalars())
-    for job in jobs:
+    """Delete every job result of an intervention (an erasure, the end of its retention);
+    returns how many files went."""
+    query = select(Job).where(Job.intervention_id == intervention_id)
+    files = 0
+    for job in dbsession.execute(query).scalars():
+        files += job.result_file is not None
         forget_result(settings, job)
-    return len(jobs)
+    return files

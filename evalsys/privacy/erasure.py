@@ -14,6 +14,7 @@ from sqlalchemy import select
 from evalsys import audit
 from evalsys.collection.models import Participant, Response
 from evalsys.i18n import _
+from evalsys.jobs.results import delete_for_intervention
 from evalsys.privacy import traces
 from evalsys.privacy.traces import Counts
 from evalsys.programme.models import Intervention, Site, Wave
@@ -107,11 +108,15 @@ def erase_participant(
     )
     report_lines = traces.scrub_error_reports(settings, participant.site_id, code)
     intervention_id, site_id = participant.intervention_id, participant.site_id
+    # Prepared exports and lists of problems may hold the participant: they go (all of the
+    # intervention's; a new export is a click away).
+    job_results = delete_for_intervention(dbsession, settings, intervention_id)
     details = dict(
         reason=reason,
         group=participant.group_name,
         waves=list(before.waves),
         error_report_lines=report_lines,
+        job_results=job_results,
         **before.counts.as_dict(),
     )
     if operator:

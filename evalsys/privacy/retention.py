@@ -19,6 +19,7 @@ from sqlalchemy import func, select, update
 from evalsys import audit
 from evalsys.collection.models import Participant, Response, SurveyLink
 from evalsys.db.meta import utcnow
+from evalsys.jobs.results import delete_for_intervention
 from evalsys.privacy import traces
 from evalsys.privacy.traces import Counts
 from evalsys.programme.models import Intervention, Site, Wave
@@ -56,6 +57,7 @@ class RetentionItem:
     ends_on: dt.date
     sites: dict[str, Counts] = field(default_factory=dict)
     error_reports: int = 0
+    job_results: int = 0  # export files and lists of problems that jobs left (evalsys.jobs)
     tombstone_id: int | None = None
 
     @property
@@ -119,6 +121,7 @@ def run_retention(
             ).scalars()
         )
         item.error_reports = sum(traces.remove_error_reports(settings, s) for s in slugs)
+        item.job_results = delete_for_intervention(dbsession, settings, intervention.id)
         tombstone = audit.record(
             dbsession,
             "retention_erased",
@@ -130,6 +133,7 @@ def run_retention(
             sites={slug: c.as_dict() for slug, c in item.sites.items()},
             total=item.total.as_dict(),
             error_reports=item.error_reports,
+            job_results=item.job_results,
             operator=operator,
         )
         dbsession.flush()

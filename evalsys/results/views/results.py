@@ -14,6 +14,7 @@ from analysis.charts.numbers import count, interval, number, p_value, percent, s
 from analysis.report.blanks import Blanks
 from analysis.report.context import overall_retention
 from analysis.report.texts import Texts
+from evalsys.jobs.queue import enqueue
 from evalsys.results import evaluation, reports
 from evalsys.results.chart_markup import inline_svg
 
@@ -274,3 +275,11 @@ def report_pdf(context, request):
         content_disposition=f'attachment; filename="{intervention.slug}-{stamp}-{language}.pdf"',
         cache_control="no-store",
     )
+
+
+@view_config(route_name="intervention.report_job", permission="export", request_method="POST")
+def report_job(context, request):
+    """The same PDF made by a job (evalsys.results.report_job): for large data."""
+    params = {"language": _language(request)}
+    job = enqueue(request, "report", intervention=context.intervention, params=params)
+    return HTTPSeeOther(request.route_url("job.show", id=job.id))

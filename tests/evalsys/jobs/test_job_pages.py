@@ -123,3 +123,25 @@ def test_a_queued_job_is_cancelled_and_never_runs(testapp, world, dbsession, tm)
     dbsession.expire_all()
     ended = dbsession.get(Job, job.id)
     assert (ended.state, ended.started_at, ended.result_file) == ("cancelled", None, None)
+
+
+def test_a_report_job_makes_the_pdf_of_the_direct_link(testapp, world, dbsession):
+    from pypdf import PdfReader
+
+    sign_in(testapp, world.users["evaluator"])
+    slug = world.intervention.slug
+    page = testapp.get(f"/i/{slug}/results")
+    started = testapp.post(
+        f"/i/{slug}/report-job", {"lang": "en", "csrf_token": csrf_token(page)}, status=303
+    )
+    page = testapp.get(started.location)
+    assert "Klaar" in page.text and "3 / 3 (100%)" in page.text
+    pdf = page.click(href="/result$")
+    assert pdf.content_type == "application/pdf"
+    assert pdf.headers["Content-Disposition"].endswith('-en.pdf"')
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body)).pages)
+    direct = testapp.get(f"/i/{slug}/report.pdf", {"lang": "en"})
+    direct_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(direct.body)).pages)
+    first_line = direct_text.splitlines()[0]
+    assert first_line and first_line in text
+    assert len(text.splitlines()) == len(direct_text.splitlines())

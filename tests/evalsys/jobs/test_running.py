@@ -161,3 +161,15 @@ def _state(app, job_id: int) -> str:
         return session.get(Job, job_id).state
     finally:
         session.close()
+
+
+def test_the_schedule_runs_the_retention_run_and_the_clean_up_as_jobs(runtime, dbsession):
+    from evalsys.jobs.scheduled import run_scheduled
+    from evalsys.jobs.tasks import SCHEDULED
+
+    assert SCHEDULED["retention"] == ("15 3 * * *", 24 * 3600)  # nightly
+    assert run_scheduled(runtime, "retention") == "done"
+    assert run_scheduled(runtime, "delete_job_results") == "done"
+    jobs = {job.kind: job for job in dbsession.query(Job).filter(Job.user_id.is_(None))}
+    assert jobs["retention"].summary == {"interventions": [], "participants": 0, "responses": 0}
+    assert jobs["delete_job_results"].summary == {"deleted": 0, "old_jobs": 0}

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from evalsys import audit
 from evalsys.collection.models import Participant, Score
+from evalsys.jobs.models import Job
 from evalsys.programme.models import Intervention
 
 from .. import builders
@@ -40,6 +41,34 @@ def error_report(work: Path, site_id: int) -> Path:
     ]
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")
     return path
+
+
+def job_result(dbsession, work: Path, intervention, site) -> None:
+    """What a job leaves: an export file that lists both codes, and a failed import's summary
+    that shows the rows of the erased participant (evalsys.jobs)."""
+    folder = work / "jobs"
+    folder.mkdir(parents=True)
+    (folder / "1-export-abcdefghijklmnop.csv").write_text(
+        f"participant;opmerking\n{CODE};{ANSWER}\n{KEPT};{KEPT_ANSWER}\n", encoding="utf-8"
+    )
+    for kind, result, summary in (
+        ("export", "1-export-abcdefghijklmnop.csv", {"responses": 2}),
+        ("import", None, {"errors": 1, "shown": [[3, "code", CODE, "already in T0"]]}),
+    ):
+        dbsession.add(
+            Job(
+                kind=kind,
+                state="done" if result else "failed",
+                intervention_id=intervention.id,
+                site_id=site.id,
+                result_file=result,
+                result_name=result,
+                result_type="text/csv",
+                expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(hours=24),
+                summary=summary,
+            )
+        )
+    dbsession.flush()
 
 
 def build(dbsession, tmp_path: Path, app_settings: dict, **overrides) -> People:
@@ -85,5 +114,6 @@ def build(dbsession, tmp_path: Path, app_settings: dict, **overrides) -> People:
     dbsession.flush()
     work = tmp_path / "work"
     error_report(work, site.id)
+    job_result(dbsession, work, intervention, site)
     settings = {**app_settings, "evalsys.work_dir": str(work)}
     return People(intervention, erased, kept, settings, work)

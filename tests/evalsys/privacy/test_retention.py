@@ -80,7 +80,7 @@ def test_a_run_leaves_no_participant_data_but_keeps_reports_and_a_tombstone(dbse
         dbsession, people.settings, today=TODAY + dt.timedelta(days=31), operator="cron"
     )
     assert [item.slug for item in items] == [people.intervention.slug]
-    assert items[0].error_reports == 1
+    assert (items[0].error_reports, items[0].job_results) == (1, 1)
 
     needles = [CODE, KEPT, ANSWER, KEPT_ANSWER]
     assert found_in_tables(dbsession, needles) == []

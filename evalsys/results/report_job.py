@@ -1,0 +1,43 @@
+"""The evaluation report (PDF) as a job: evaluate the current data, write the PDF, keep it a day.
+
+The same PDF as the results page's direct link (evalsys.results.views.results.report_pdf); the
+job is for large data, where evaluating (mixed models over many sites) takes longer than a
+request may.
+"""
+
+from __future__ import annotations
+
+from evalsys.i18n import _
+from evalsys.jobs.run import JobFailed
+from evalsys.jobs.tasks import task
+from evalsys.programme.models import Intervention
+from evalsys.results import evaluation, reports
+
+STEPS = 3  # evaluate, lay out the PDF, write it
+
+
+@task("report")
+def report(run, dbsession, job) -> dict:
+    language = job.params.get("language", "nl")
+    intervention = dbsession.get(Intervention, job.intervention_id)
+    run.set_total(STEPS)
+    try:
+        found = evaluation.evaluate_intervention(
+            dbsession, intervention, run.runtime.settings, language=language
+        )
+        run.progress(1, force=True)
+        pdf = reports.make_pdf(found, language)
+    except evaluation.NoResults:
+        raise JobFailed(
+            _("There are no results to report yet. The results page says what is missing.")
+        ) from None
+    except reports.ReportUnavailable:
+        raise JobFailed(
+            _("This installation cannot make PDF reports. Tell the administrator.")
+        ) from None
+    run.progress(2, force=True)
+    path = run.result_path(".pdf")
+    path.write_bytes(pdf)
+    stamp = found.data_taken_at.strftime("%Y%m%d-%H%M")
+    run.attach(path, f"{intervention.slug}-{stamp}-{language}.pdf", "application/pdf")
+    return {"language": language, "bytes": len(pdf)}
