@@ -16,7 +16,9 @@ which give the same results as the per-response functions.
 Each export runs in its own subprocess, so its peak memory (max RSS) is its own; the RSS
 right before the export starts is recorded too, so the growth is visible. The CSV exports
 stream (chunks of 2,000 responses), so their memory should not grow with the number of
-responses. Writes bench/results/export.json.
+responses. On PostgreSQL each export is measured beside its floor, in the same run: ``COPY
+(SELECT ...) TO STDOUT`` of the same rows (bench/copy_floor.py); ``ratio_to_floor`` is the
+floor's time over the export's (1.0: as fast as COPY). Writes bench/results/export.json.
 """
 
 from __future__ import annotations
@@ -250,9 +252,29 @@ def bench(url: str, kind: str, responses: int, formats: list[str], folder: str) 
     entry = {"database": kind, "responses": responses, "create_s": round(created, 1), "exports": []}
     for fmt in formats:
         result = measure(url, fmt, folder)
+        if kind == "postgresql":
+            # The floor, in the same run: COPY (SELECT ...) TO STDOUT of the same rows.
+            floor = copy_floor(url)
+            result["floor_s"] = floor["seconds"]
+            result["ratio_to_floor"] = round(floor["seconds"] / result["wall_s"], 3)
         entry["exports"].append(result)
         print(f"  {fmt}: {result}", file=sys.stderr)
     return entry
+
+
+def copy_floor(url: str) -> dict:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from copy_floor import export_floor
+
+    engine = get_engine(settings_for(url))
+    with engine.connect() as connection:
+        intervention_id = connection.execute(
+            sa.select(Intervention.id).where(Intervention.slug == SLUG)
+        ).scalar_one()
+    try:
+        return export_floor(engine, intervention_id)
+    finally:
+        engine.dispose()
 
 
 def main() -> None:

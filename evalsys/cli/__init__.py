@@ -15,6 +15,7 @@ COMMANDS = {
     "demo": "add a synthetic demo programme and one login per role (safe to run again)",
     "token": "create an API token for a user (printed once; only its hash is stored)",
     "report": "write the evaluation report of an intervention, or of the programme, as a PDF file",
+    "import": "import a spreadsheet (.csv, .xlsx) of answers into a site: every row, or none",
     "export": "export an intervention's responses (pseudonymised) as CSV, Excel or SPSS .sav",
     "retention": "delete participant data whose retention period has ended (--dry-run: list it)",
     "erase": "erase one participant (by code, at a site) and all their responses, on request",
@@ -34,8 +35,12 @@ def build_parser(command: str) -> argparse.ArgumentParser:
     return parser
 
 
+# Commands whose module has another name ("import" is a Python keyword).
+MODULES = {"import": "import_file"}
+
+
 def _module(name: str):
-    return importlib.import_module(f"{__name__}.{name}")
+    return importlib.import_module(f"{__name__}.{MODULES.get(name, name)}")
 
 
 def main(argv: list[str] | None = None) -> int:

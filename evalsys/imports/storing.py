@@ -1,4 +1,5 @@
-"""Storing checked rows: a bulk insert per chunk, and ``submit()`` where only it can decide.
+"""Storing checked rows: a bulk insert per chunk (COPY on PostgreSQL, evalsys.imports.bulk_rows),
+and ``submit()`` where only it can decide.
 
 Pass 2 of an import, run only when pass 1 found no problem in any row. The bulk insert stores
 exactly what :func:`evalsys.collection.submissions.submit` stores for the same answers (scores,
@@ -10,13 +11,13 @@ an earlier participant.
 from __future__ import annotations
 
 import numpy as np
-from sqlalchemy import insert
 
 import surveys
 from evalsys.accounts.models import User
 from evalsys.collection.models import Participant, Response, Score
 from evalsys.collection.submissions import Submission, submit
 from evalsys.db.meta import utcnow
+from evalsys.imports.bulk_rows import insert_rows
 from evalsys.imports.checking import known_participants
 from evalsys.imports.columns import Chunk, RowMeta
 from evalsys.programme.models import Intervention, Questionnaire, Site
@@ -118,15 +119,8 @@ class RowStore:
                     "submitted_by_id": user_id,
                 }
             )
-        # Core inserts, batched into multi-row INSERT ... RETURNING by SQLAlchemy; rows come
-        # back in any order, so they are matched by their unique submission id.
-        table = Response.__table__
-        returned = dict(
-            self.dbsession.execute(
-                insert(table).returning(table.c.submission_id, table.c.id), responses
-            ).all()
-        )
-        ids = [returned[r["submission_id"]] for r in responses]
+        # COPY on PostgreSQL, multi-row INSERT ... RETURNING elsewhere (bulk_rows).
+        ids = insert_rows(self.dbsession, Response.__table__, responses, ids=True)
         score_rows = [
             {
                 "response_id": response_id,
@@ -139,8 +133,7 @@ class RowStore:
             for k, response_id in enumerate(ids)
             for block_id, scale_id, values, answered, bands in scales
         ]
-        if score_rows:
-            self.dbsession.execute(insert(Score.__table__), score_rows)
+        insert_rows(self.dbsession, Score.__table__, score_rows)
         return len(responses) + len(one_by_one)
 
     def _submit_one(self, chunk: Chunk, at: int, m: RowMeta) -> None:
@@ -183,9 +176,6 @@ class RowStore:
             }
             for code, m in new.items()
         ]
-        table = Participant.__table__
-        created = self.dbsession.execute(
-            insert(table).returning(table.c.id, table.c.code), rows
-        ).all()
-        for pid, code in created:
-            self.participants[code] = (pid, self.site.id)
+        created = insert_rows(self.dbsession, Participant.__table__, rows, ids=True)
+        for pid, row in zip(created, rows, strict=True):
+            self.participants[row["code"]] = (pid, self.site.id)
