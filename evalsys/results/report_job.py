@@ -7,6 +7,7 @@ request may.
 
 from __future__ import annotations
 
+from evalsys.db.meta import utcnow
 from evalsys.i18n import _
 from evalsys.jobs.run import JobFailed
 from evalsys.jobs.tasks import task
@@ -41,3 +42,25 @@ def report(run, dbsession, job) -> dict:
     stamp = found.data_taken_at.strftime("%Y%m%d-%H%M")
     run.attach(path, f"{intervention.slug}-{stamp}-{language}.pdf", "application/pdf")
     return {"language": language, "bytes": len(pdf)}
+
+
+@task("programme_report")
+def programme_report(run, dbsession, job) -> dict:
+    """The programme report: every intervention with results side by side (administrators)."""
+    language = job.params.get("language", "nl")
+    run.set_total(STEPS)
+    found = reports.programme_evaluations(dbsession, run.runtime.settings, language)
+    if not found:
+        raise JobFailed(_("No intervention has results yet: there is nothing to report."))
+    run.progress(1, force=True)
+    try:
+        pdf = reports.make_programme_pdf(found, language)
+    except reports.ReportUnavailable:
+        raise JobFailed(
+            _("This installation cannot make PDF reports. Tell the administrator.")
+        ) from None
+    run.progress(2, force=True)
+    path = run.result_path(".pdf")
+    path.write_bytes(pdf)
+    run.attach(path, f"programme-{utcnow():%Y%m%d-%H%M}-{language}.pdf", "application/pdf")
+    return {"language": language, "interventions": len(found), "bytes": len(pdf)}

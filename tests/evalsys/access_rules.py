@@ -118,6 +118,7 @@ RULES: dict[str, dict] = {
     "intervention.export": rule("L", "AA", "AN", "DN", "N"),
     "intervention.change_log": rule("L", "AA", "AN", "DN", "N"),  # issue 19
     "report.list": LOGGED_IN,  # a list of what the user may read
+    "report.programme_job": ADMIN_ONLY,  # the programme report across interventions (issue 20)
     # no report has this id: nobody is asked to log in, anyone else is told it is not there (who
     # may read a real one: tests/evalsys/results/test_publish_reports.py)
     "report.download": rule("L", "N", "N", "N", "N"),

@@ -6,6 +6,7 @@ from pyramid.httpexceptions import HTTPSeeOther, HTTPServiceUnavailable
 from pyramid.response import Response
 from pyramid.view import view_config
 
+from evalsys.jobs.queue import enqueue
 from evalsys.programme.models import Intervention
 from evalsys.results import evaluation, reports
 from evalsys.results.contexts import context_for
@@ -57,6 +58,17 @@ def report_list(request):
         )
     ]
     return {"reports": visible}
+
+
+@view_config(
+    route_name="report.programme_job", permission="programme_report", request_method="POST"
+)
+def programme_job(request):
+    """The programme report, made by a job (evalsys.results.report_job); administrators."""
+    language = request.POST.get("lang")
+    language = language if language in reports.LANGUAGES else "nl"
+    job = enqueue(request, "programme_report", params={"language": language})
+    return HTTPSeeOther(request.route_url("job.show", id=job.id))
 
 
 @view_config(route_name="report.download", permission="view_published", request_method="GET")

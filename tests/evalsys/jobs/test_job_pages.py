@@ -145,3 +145,17 @@ def test_a_report_job_makes_the_pdf_of_the_direct_link(testapp, world, dbsession
     first_line = direct_text.splitlines()[0]
     assert first_line and first_line in text
     assert len(text.splitlines()) == len(direct_text.splitlines())
+
+
+def test_an_administrator_makes_the_programme_report_as_a_job(testapp, world, dbsession):
+    sign_in(testapp, world.users["admin"])
+    page = testapp.get("/reports")
+    started = testapp.post(
+        "/reports/programme-job", {"lang": "nl", "csrf_token": csrf_token(page)}, status=303
+    )
+    page = testapp.get(started.location)
+    assert "Klaar" in page.text
+    pdf = page.click(href="/result$")
+    assert pdf.content_type == "application/pdf" and pdf.body.startswith(b"%PDF")
+    job = dbsession.query(Job).filter_by(kind="programme_report").one()
+    assert job.summary["interventions"] == 1
