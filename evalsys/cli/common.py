@@ -1,9 +1,9 @@
-"""What the report and export commands share: finding the intervention by its short name."""
+"""What the commands share: finding an intervention, and a site of it, by its short name."""
 
 from __future__ import annotations
 
 from evalsys.cli.bootstrap import CommandError
-from evalsys.programme.models import Intervention
+from evalsys.programme.models import Intervention, Site
 
 
 def intervention_by_slug(dbsession, slug: str) -> Intervention:
@@ -13,3 +13,11 @@ def intervention_by_slug(dbsession, slug: str) -> Intervention:
         listed = ", ".join(known) if known else "none yet"
         raise CommandError(f"no intervention {slug!r}; known interventions: {listed}")
     return intervention
+
+
+def site_by_slug(intervention: Intervention, slug: str) -> Site:
+    site = next((s for s in intervention.sites if s.slug == slug), None)
+    if site is None:
+        known = ", ".join(s.slug for s in intervention.sites) or "none yet"
+        raise CommandError(f"no site {slug!r} in {intervention.slug}; sites: {known}")
+    return site

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from evalsys.cli.bootstrap import CommandError, database_session, load_settings, migrated_engine
-from evalsys.cli.common import intervention_by_slug
+from evalsys.cli.common import intervention_by_slug, site_by_slug
 from evalsys.cli.retention import operator
 from evalsys.privacy import ErasureError, erase_participant, find_participant
 from evalsys.privacy.erasure import checked_reason, preview
@@ -24,10 +24,7 @@ def run(args) -> int:
     engine = migrated_engine(settings, args.config)
     with database_session(engine) as dbsession:
         intervention = intervention_by_slug(dbsession, args.intervention)
-        site = next((s for s in intervention.sites if s.slug == args.site), None)
-        if site is None:
-            known = ", ".join(s.slug for s in intervention.sites) or "none yet"
-            raise CommandError(f"no site {args.site!r} in {intervention.slug}; sites: {known}")
+        site = site_by_slug(intervention, args.site)
         try:
             participant = find_participant(dbsession, intervention, site, args.code)
             checked_reason(args.reason, participant.code)

@@ -11,12 +11,11 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
-from evalsys import audit
 from evalsys.cli.bootstrap import CommandError, database_session, load_settings, migrated_engine
-from evalsys.cli.common import intervention_by_slug
+from evalsys.cli.common import intervention_by_slug, site_by_slug
 from evalsys.cli.progress_bar import ProgressBar
 from evalsys.imports.import_job import estimated_rows
-from evalsys.imports.importer import Importer
+from evalsys.imports.importer import Importer, record_import
 from evalsys.imports.limits import ImportLimits
 from evalsys.imports.problems import FileProblem
 from evalsys.imports.reports import ErrorReport
@@ -42,10 +41,7 @@ def run(args) -> int:
     engine = migrated_engine(settings, args.config)
     with database_session(engine) as dbsession:
         intervention = intervention_by_slug(dbsession, args.intervention)
-        site = next((s for s in intervention.sites if s.slug == args.site), None)
-        if site is None:
-            known = ", ".join(s.slug for s in intervention.sites) or "none yet"
-            raise CommandError(f"no site {args.site!r} in {intervention.slug}; sites: {known}")
+        site = site_by_slug(intervention, args.site)
         report = ErrorReport(
             settings,
             site.id,
@@ -82,18 +78,7 @@ def run(args) -> int:
                 f"nothing was stored: {result.errors} problem(s) in {result.rows} rows{more}; "
                 "correct the file and run the command again"
             )
-        audit.record(
-            dbsession,
-            "responses_imported",
-            target_type="site",
-            target_id=site.id,
-            intervention_id=intervention.id,
-            site_id=site.id,
-            rows=result.rows,
-            stored=result.stored,
-            already_stored=result.already_stored,
-            command=True,
-        )
+        record_import(dbsession, result, site, command=True)
     print(
         f"stored {result.stored:,} responses from {result.rows:,} rows "
         f"({result.already_stored:,} were stored before)"

@@ -11,10 +11,9 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
-from evalsys import audit
 from evalsys.accounts.models import User
 from evalsys.i18n import _
-from evalsys.imports.importer import Importer
+from evalsys.imports.importer import Importer, record_import
 from evalsys.imports.limits import ImportLimits
 from evalsys.imports.problems import FileProblem
 from evalsys.imports.reports import ErrorReport
@@ -100,19 +99,7 @@ def import_file(run, dbsession, job) -> dict:
             ]
             message = _(NOTHING_STORED, mapping={"count": result.errors, "rows": result.rows})
             raise JobFailed(message, summary)
-        audit.record(
-            dbsession,
-            "responses_imported",
-            actor=user,
-            target_type="site",
-            target_id=site.id,
-            intervention_id=intervention.id,
-            site_id=site.id,
-            rows=result.rows,
-            stored=result.stored,
-            already_stored=result.already_stored,
-            job=job.id,
-        )
+        record_import(dbsession, result, site, actor=user, job=job.id)
         run.total = run.done = 2 * result.rows  # the estimate is replaced by the count
         return summary
     finally:

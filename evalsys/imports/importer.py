@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from evalsys import audit
 from evalsys.accounts.models import User
 from evalsys.collection.cells import items_of
 from evalsys.db.meta import utcnow
@@ -100,3 +101,21 @@ class Importer:
 
     def _chunks(self, table: Table) -> Iterator[Chunk]:
         return read_chunks(table, self.items, self.chunk_rows, self.checker.read_meta)
+
+
+def record_import(dbsession, result: ImportResult, site: Site, *, actor=None, request=None, **how):
+    """The audit event of a stored import (page, job or command; ``how`` says which)."""
+    audit.record(
+        dbsession,
+        "responses_imported",
+        actor=actor,
+        request=request,
+        target_type="site",
+        target_id=site.id,
+        intervention_id=site.intervention_id,
+        site_id=site.id,
+        rows=result.rows,
+        stored=result.stored,
+        already_stored=result.already_stored,
+        **how,
+    )

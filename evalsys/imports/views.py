@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from evalsys import audit
 from evalsys.i18n import _
 from evalsys.imports.blank_forms import template_csv, template_xlsx
-from evalsys.imports.importer import Importer
+from evalsys.imports.importer import Importer, record_import
 from evalsys.imports.limits import ImportLimits
 from evalsys.imports.problems import FileProblem
 from evalsys.imports.reports import ErrorReport, report_path, upload_path
@@ -140,19 +140,7 @@ def _import(request, page, path, filename):
             "site.import_report", slug=intervention.slug, site=site.slug, report=report.report_id
         )
         return page
-    audit.record(
-        request.dbsession,
-        "responses_imported",
-        actor=request.identity,
-        request=request,
-        target_type="site",
-        target_id=site.id,
-        intervention_id=intervention.id,
-        site_id=site.id,
-        rows=result.rows,
-        stored=result.stored,
-        already_stored=result.already_stored,
-    )
+    record_import(request.dbsession, result, site, actor=request.identity, request=request)
     return page
 
 
