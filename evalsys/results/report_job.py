@@ -15,6 +15,16 @@ from evalsys.programme.models import Intervention
 from evalsys.results import evaluation, reports
 
 STEPS = 3  # evaluate, lay out the PDF, write it
+NO_PDF = _("This installation cannot make PDF reports. Tell the administrator.")
+
+
+def _keep(run, pdf: bytes, name: str, language: str) -> dict:
+    """The PDF as the job's result; the summary's common part."""
+    run.progress(2, force=True)
+    path = run.result_path(".pdf")
+    path.write_bytes(pdf)
+    run.attach(path, name, "application/pdf")
+    return {"language": language, "bytes": len(pdf)}
 
 
 @task("report")
@@ -33,15 +43,9 @@ def report(run, dbsession, job) -> dict:
             _("There are no results to report yet. The results page says what is missing.")
         ) from None
     except reports.ReportUnavailable:
-        raise JobFailed(
-            _("This installation cannot make PDF reports. Tell the administrator.")
-        ) from None
-    run.progress(2, force=True)
-    path = run.result_path(".pdf")
-    path.write_bytes(pdf)
+        raise JobFailed(NO_PDF) from None
     stamp = found.data_taken_at.strftime("%Y%m%d-%H%M")
-    run.attach(path, f"{intervention.slug}-{stamp}-{language}.pdf", "application/pdf")
-    return {"language": language, "bytes": len(pdf)}
+    return _keep(run, pdf, f"{intervention.slug}-{stamp}-{language}.pdf", language)
 
 
 @task("programme_report")
@@ -56,11 +60,6 @@ def programme_report(run, dbsession, job) -> dict:
     try:
         pdf = reports.make_programme_pdf(found, language)
     except reports.ReportUnavailable:
-        raise JobFailed(
-            _("This installation cannot make PDF reports. Tell the administrator.")
-        ) from None
-    run.progress(2, force=True)
-    path = run.result_path(".pdf")
-    path.write_bytes(pdf)
-    run.attach(path, f"programme-{utcnow():%Y%m%d-%H%M}-{language}.pdf", "application/pdf")
-    return {"language": language, "interventions": len(found), "bytes": len(pdf)}
+        raise JobFailed(NO_PDF) from None
+    name = f"programme-{utcnow():%Y%m%d-%H%M}-{language}.pdf"
+    return {**_keep(run, pdf, name, language), "interventions": len(found)}
