@@ -365,6 +365,11 @@ def write_file(
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     plan = layout(intervention, language=language, free_text=free_text)
+    if fmt in ("csv_long", "csv_wide"):
+        with open(path, "wb") as out:
+            for chunk in csv_bytes(dbsession, intervention, fmt, plan, progress=progress):
+                out.write(chunk)
+        return
     rows, columns = rows_for(dbsession, intervention, fmt, plan)
     rows = counted(rows, progress)
     if fmt == "xlsx":
@@ -372,9 +377,23 @@ def write_file(
 
         changes = changes_of(dbsession, intervention) if change_log else None
         write_xlsx(rows, columns, path, changes=changes)
-    elif fmt == "sav":
-        write_sav(rows, columns, path)
     else:
-        with open(path, "wb") as out:
-            for chunk in csv_chunks(rows, columns):
-                out.write(chunk)
+        write_sav(rows, columns, path)
+
+
+def csv_bytes(
+    dbsession,
+    intervention: Intervention,
+    fmt: str,
+    plan: Layout,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[bytes]:
+    """A CSV export (``csv_long`` or ``csv_wide``) as byte chunks: made by PostgreSQL's COPY
+    there (evalsys.results.export_copy, the same bytes), by :func:`csv_chunks` elsewhere."""
+    if dbsession.get_bind().dialect.name == "postgresql":
+        from evalsys.results import export_copy
+
+        return export_copy.csv_chunks(dbsession, intervention, fmt, plan, progress=progress)
+    rows, columns = rows_for(dbsession, intervention, fmt, plan)
+    return csv_chunks(counted(rows, progress), columns)

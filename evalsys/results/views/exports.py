@@ -78,8 +78,7 @@ def _streamed_csv(request, intervention_id: int, fmt: str, language: str, free_t
         try:
             intervention = session.get(Intervention, intervention_id)
             plan = exports.layout(intervention, language=language, free_text=free_text)
-            rows, columns = exports.rows_for(session, intervention, fmt, plan)
-            yield from exports.csv_chunks(rows, columns)
+            yield from exports.csv_bytes(session, intervention, fmt, plan)
         finally:
             session.rollback()
             session.close()
