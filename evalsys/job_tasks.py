@@ -7,5 +7,6 @@ it is.
 import evalsys.imports.import_job  # noqa: F401 - spreadsheet imports
 import evalsys.jobs.scheduled  # noqa: F401 - deleting old job results
 import evalsys.privacy.retention_job  # noqa: F401 - the nightly retention run
+import evalsys.results.evaluate_job  # noqa: F401 - the results page's figures for large data
 import evalsys.results.export_job  # noqa: F401 - exports
-import evalsys.results.report_job  # noqa: F401 - PDF reports
+import evalsys.results.report_job  # noqa: F401 - PDF reports, publishing a version

@@ -110,6 +110,7 @@ def includeme(config) -> None:
     )
     config.add_route("intervention.export_job", "/i/{slug}/export-job", factory=intervention)
     config.add_route("intervention.report_job", "/i/{slug}/report-job", factory=intervention)
+    config.add_route("intervention.evaluate_job", "/i/{slug}/results-job", factory=intervention)
     config.add_route("report.list", "/reports")
     config.add_route("report.programme_job", "/reports/programme-job")
     config.add_route("report.download", "/reports/{id}.pdf", factory=report)

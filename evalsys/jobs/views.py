@@ -21,9 +21,12 @@ TITLES = {
     "import": _("Spreadsheet import"),
     "report": _("Evaluation report (PDF)"),
     "programme_report": _("Programme report (PDF)"),
+    "evaluate": _("Working out the results"),
+    "publish": _("Publishing a report version"),
     "retention": _("Retention run"),
     "delete_job_results": _("Deleting old job results"),
 }
+SHOWN_NOT_SENT = {"evaluate"}  # results a page shows (evalsys.results.evaluate_job), no file
 STATES = {
     "queued": _("Waiting to start"),
     "running": _("Running"),
@@ -80,7 +83,7 @@ def job_cancel(context, request):
 def job_result(context, request):
     job = context.found()
     path = result_file(request.registry.settings, job)
-    if path is None or not _may_read_result(request, job):
+    if path is None or job.kind in SHOWN_NOT_SENT or not _may_read_result(request, job):
         raise HTTPNotFound()
     audit.record_request(
         request,

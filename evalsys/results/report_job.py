@@ -7,6 +7,7 @@ request may.
 
 from __future__ import annotations
 
+from evalsys.accounts.models import User
 from evalsys.db.meta import utcnow
 from evalsys.i18n import _
 from evalsys.jobs.run import JobFailed
@@ -16,6 +17,7 @@ from evalsys.results import evaluation, reports
 
 STEPS = 3  # evaluate, lay out the PDF, write it
 NO_PDF = _("This installation cannot make PDF reports. Tell the administrator.")
+NO_RESULTS = _("There are no results to report yet. The results page says what is missing.")
 
 
 def _keep(run, pdf: bytes, name: str, language: str) -> dict:
@@ -39,9 +41,7 @@ def report(run, dbsession, job) -> dict:
         run.progress(1, force=True)
         pdf = reports.make_pdf(found, language)
     except evaluation.NoResults:
-        raise JobFailed(
-            _("There are no results to report yet. The results page says what is missing.")
-        ) from None
+        raise JobFailed(NO_RESULTS) from None
     except reports.ReportUnavailable:
         raise JobFailed(NO_PDF) from None
     stamp = found.data_taken_at.strftime("%Y%m%d-%H%M")
@@ -63,3 +63,32 @@ def programme_report(run, dbsession, job) -> dict:
         raise JobFailed(NO_PDF) from None
     name = f"programme-{utcnow():%Y%m%d-%H%M}-{language}.pdf"
     return {**_keep(run, pdf, name, language), "interventions": len(found)}
+
+
+@task("publish", writes=True)
+def publish(run, dbsession, job) -> dict:
+    """Publish the next report version from the current data (for more data than a request
+    evaluates; the same as the results page's Publish, evalsys.results.views.reports)."""
+    language = job.params.get("language", "nl")
+    intervention = dbsession.get(Intervention, job.intervention_id)
+    user = dbsession.get(User, job.user_id) if job.user_id is not None else None
+    run.set_total(STEPS)
+    try:
+        found = evaluation.evaluate_intervention(
+            dbsession, intervention, run.runtime.settings, language=language
+        )
+        run.progress(1, force=True)
+        row = reports.publish(
+            dbsession,
+            intervention,
+            found,
+            user=user,
+            language=language,
+            note=job.params.get("note", ""),
+        )
+    except evaluation.NoResults:
+        raise JobFailed(NO_RESULTS) from None
+    except reports.ReportUnavailable:
+        raise JobFailed(NO_PDF) from None
+    run.progress(STEPS, force=True)
+    return {"language": language, "version": row.version, "report": row.id}

@@ -126,6 +126,7 @@ RULES: dict[str, dict] = {
     # jobs (issue 20): the format-less form is a bad form (400) for those who may export
     "intervention.export_job": rule("L", "AA", "AN", "DN", "N"),
     "intervention.report_job": rule("L", "AA", "AN", "DN", "N"),
+    "intervention.evaluate_job": rule("L", "AA", "AN", "DN", "N"),  # as the results page
     "job.list": LOGGED_IN,  # the user's own jobs
     # no job has this id; a job of someone else gets the same 404 (tests/evalsys/jobs)
     "job.show": rule("L", "N", "N", "N", "N"),

@@ -8,7 +8,7 @@ from pyramid.view import view_config
 
 from evalsys.jobs.queue import enqueue
 from evalsys.programme.models import Intervention
-from evalsys.results import evaluation, reports
+from evalsys.results import evaluate_job, evaluation, reports
 from evalsys.results.contexts import context_for
 
 
@@ -19,6 +19,11 @@ def publish(context, request):
     language = request.POST.get("language", "nl")
     if language not in reports.LANGUAGES:
         language = "nl"
+    settings = request.registry.settings
+    if evaluate_job.too_large_for_a_page(request.dbsession, intervention, settings):
+        params = {"language": language, "note": request.POST.get("note", "").strip()[:2000]}
+        job = enqueue(request, "publish", intervention=intervention, params=params)
+        return HTTPSeeOther(request.route_url("job.show", id=job.id))
     try:
         found = evaluation.evaluate_intervention(
             request.dbsession, intervention, request.registry.settings, language=language

@@ -15,7 +15,7 @@ from analysis.report.blanks import Blanks
 from analysis.report.context import overall_retention
 from analysis.report.texts import Texts
 from evalsys.jobs.queue import enqueue
-from evalsys.results import evaluation, reports
+from evalsys.results import evaluate_job, evaluation, reports
 from evalsys.results.chart_markup import inline_svg
 
 CHART_NAMES = ("forest", "bars")
@@ -40,12 +40,26 @@ def results(context, request):
         "can_export": request.has_permission("export", context),
         "exports": ("csv_long", "csv_wide", "xlsx", "sav"),
     }
-    try:
-        found = evaluation.evaluate_intervention(
-            request.dbsession, intervention, request.registry.settings
+    settings = request.registry.settings
+    page["large"] = evaluate_job.too_large_for_a_page(request.dbsession, intervention, settings)
+    job_id = request.params.get("job", "")
+    job = found = None
+    if page["large"] or job_id.isdigit():
+        job, found = evaluate_job.latest(
+            request.dbsession,
+            settings,
+            request.identity.id,
+            intervention.id,
+            int(job_id) if job_id.isdigit() else None,
         )
-    except evaluation.NoResults as error:
-        return {**page, "found": None, "reason": str(error)}
+    page["from_job"] = job
+    if found is None and page["large"]:
+        return {**page, "found": None, "reason": ""}
+    if found is None:
+        try:
+            found = evaluation.evaluate_intervention(request.dbsession, intervention, settings)
+        except evaluation.NoResults as error:
+            return {**page, "found": None, "reason": str(error)}
     return {**page, "found": found, **ResultsPage(found, request).build()}
 
 
@@ -253,11 +267,25 @@ class ResultsPage:
         return charts
 
 
+@view_config(
+    route_name="intervention.evaluate_job", permission="view_participants", request_method="POST"
+)
+def evaluate_job_start(context, request):
+    """Work out the results page's figures in a job (evalsys.results.evaluate_job)."""
+    params = {"language": _language(request)}
+    job = enqueue(request, "evaluate", intervention=context.intervention, params=params)
+    return HTTPSeeOther(request.route_url("job.show", id=job.id))
+
+
 @view_config(route_name="intervention.report_pdf", permission="export", request_method="GET")
 def report_pdf(context, request):
-    """The PDF of the current data (not published); audited as an export by its permission."""
+    """The PDF of the current data (not published); audited as an export by its permission.
+    For more data than a page evaluates, the results page offers the report job instead."""
     intervention = context.intervention
     language = _language(request)
+    settings = request.registry.settings
+    if evaluate_job.too_large_for_a_page(request.dbsession, intervention, settings):
+        return HTTPSeeOther(request.route_url("intervention.results", slug=intervention.slug))
     try:
         found = evaluation.evaluate_intervention(
             request.dbsession, intervention, request.registry.settings, language=language
