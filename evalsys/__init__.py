@@ -11,6 +11,7 @@ CAPABILITIES = (
     ".accounts",
     ".admin",
     ".collection",
+    ".followup",
     ".imports",
     ".jobs",
     ".privacy",

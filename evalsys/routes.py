@@ -34,6 +34,11 @@ def includeme(config) -> None:
         factory="evalsys.api.contexts.ApiWave",
     )
     config.add_route(
+        "api.site_due",
+        "/api/v1/interventions/{slug}/sites/{site}/due",
+        factory="evalsys.api.contexts.ApiSite",
+    )
+    config.add_route(
         "api.questionnaire",
         "/api/v1/interventions/{slug}/questionnaire",
         factory=api_intervention,
@@ -82,6 +87,10 @@ def includeme(config) -> None:
     # stored responses: history, and corrections, moves and voids with a reason
     response = "evalsys.collection.contexts.ResponseContext"
     config.add_route("site.responses", "/i/{slug}/sites/{site}/responses", factory=site)
+    config.add_route("site.due", "/i/{slug}/sites/{site}/due", factory=site)
+    config.add_route(
+        "site.due_file", "/i/{slug}/sites/{site}/due.{format:csv|xlsx|pdf}", factory=site
+    )
     config.add_route("response.history", "/i/{slug}/sites/{site}/responses/{id}", factory=response)
     for action in ("correct", "move", "void"):
         config.add_route(
@@ -101,6 +110,7 @@ def includeme(config) -> None:
     # results, reports and exports (docs/results.md)
     report = "evalsys.results.contexts.ReportVersionContext"
     config.add_route("intervention.results", "/i/{slug}/results", factory=intervention)
+    config.add_route("intervention.due", "/i/{slug}/follow-up", factory=intervention)
     config.add_route("intervention.report_pdf", "/i/{slug}/report.pdf", factory=intervention)
     config.add_route("intervention.publish", "/i/{slug}/publish", factory=intervention)
     config.add_route(

@@ -6,6 +6,7 @@ import copy
 from functools import cache
 
 from evalsys.api.corrections_contract import CORRECTION_OPERATIONS, CORRECTION_SCHEMAS
+from evalsys.api.due_contract import DUE_OPERATIONS, DUE_SCHEMAS
 from evalsys.api.openapi_parts import (
     ERROR,
     ERROR_TEXT,
@@ -253,7 +254,7 @@ OPERATIONS: dict[str, tuple[str, dict]] = {
 }
 
 
-ALL_OPERATIONS = {**OPERATIONS, **CORRECTION_OPERATIONS}
+ALL_OPERATIONS = {**OPERATIONS, **CORRECTION_OPERATIONS, **DUE_OPERATIONS}
 
 
 @cache
@@ -271,7 +272,7 @@ def _document() -> dict:
         "security": [{"bearer": []}, {"session": []}],
         "paths": {path: operations for path, operations in ALL_OPERATIONS.values()},
         "components": {
-            "schemas": {**SCHEMAS, **CORRECTION_SCHEMAS},
+            "schemas": {**SCHEMAS, **CORRECTION_SCHEMAS, **DUE_SCHEMAS},
             "securitySchemes": {
                 "bearer": {
                     "type": "http",

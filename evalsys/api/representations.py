@@ -107,6 +107,8 @@ def wave_body(wave: Wave) -> dict:
         "position": wave.position,
         "opens_on": None if wave.opens_on is None else wave.opens_on.isoformat(),
         "closes_on": None if wave.closes_on is None else wave.closes_on.isoformat(),
+        "opens_after_days": wave.opens_after_days,
+        "closes_after_days": wave.closes_after_days,
         "participant_code": (wave.settings or {}).get("participant_code", "assigned"),
     }
 

@@ -11,6 +11,12 @@ TEXT = {"type": "string", "maxLength": 10000}
 NAME = {"type": "string", "minLength": 1, "maxLength": 200}
 SHORT = {"type": "string", "maxLength": 200}
 DATE_OR_NULL = {"type": ["string", "null"], "format": "date"}
+DAYS_OR_NULL = {
+    "type": ["integer", "null"],
+    "minimum": 0,
+    "maximum": 3660,
+    "description": "days after the participant answered the previous wave (docs/follow-up.md)",
+}
 LANGUAGE = {"type": "string", "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$", "maxLength": 16}
 CODE_MODES = ["assigned", "self_generated"]
 MAX_INTEGER = 2_147_483_647  # the database's integer columns hold no more
@@ -242,9 +248,20 @@ SCHEMAS: dict[str, dict] = {
             "position": {"type": "integer"},
             "opens_on": DATE_OR_NULL,
             "closes_on": DATE_OR_NULL,
+            "opens_after_days": DAYS_OR_NULL,
+            "closes_after_days": DAYS_OR_NULL,
             "participant_code": {"type": "string", "enum": CODE_MODES},
         },
-        ("label", "name", "position", "opens_on", "closes_on", "participant_code"),
+        (
+            "label",
+            "name",
+            "position",
+            "opens_on",
+            "closes_on",
+            "opens_after_days",
+            "closes_after_days",
+            "participant_code",
+        ),
     ),
     "WaveList": object_schema(
         {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Wave"}}}, ("items",)
@@ -260,6 +277,8 @@ SCHEMAS: dict[str, dict] = {
             },
             "opens_on": DATE_OR_NULL,
             "closes_on": DATE_OR_NULL,
+            "opens_after_days": DAYS_OR_NULL,
+            "closes_after_days": DAYS_OR_NULL,
             "participant_code": {"type": "string", "enum": CODE_MODES},
         },
         ("label", "name"),
@@ -269,6 +288,8 @@ SCHEMAS: dict[str, dict] = {
             "name": NAME,
             "opens_on": DATE_OR_NULL,
             "closes_on": DATE_OR_NULL,
+            "opens_after_days": DAYS_OR_NULL,
+            "closes_after_days": DAYS_OR_NULL,
             "participant_code": {"type": "string", "enum": CODE_MODES},
         },
         minProperties=1,

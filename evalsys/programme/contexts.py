@@ -75,7 +75,7 @@ class InterventionContext:
             (
                 Allow,
                 f"intervention:{iid}",
-                ("view", "manage", "view_participants", "export", "view_published"),
+                ("view", "manage", "view_participants", "export", "view_published", "follow_up"),
             ),
             (Allow, f"intervention-site:{iid}", ("view",)),
             (Allow, "role:ministry", ("view_published",)),

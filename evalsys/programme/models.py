@@ -82,6 +82,12 @@ class Wave(Base):
         CheckConstraint(
             "closes_on IS NULL OR opens_on IS NULL OR closes_on >= opens_on", name="dates_ordered"
         ),
+        CheckConstraint(
+            "(opens_after_days IS NULL OR opens_after_days >= 0) AND "
+            "(closes_after_days IS NULL OR opens_after_days IS NULL "
+            "OR closes_after_days >= opens_after_days)",
+            name="schedule_ordered",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -91,6 +97,10 @@ class Wave(Base):
     position: Mapped[int]
     opens_on: Mapped[dt.date | None]
     closes_on: Mapped[dt.date | None]
+    # A personal window: days after the participant answered the previous round
+    # (evalsys.followup.schedule); None: the fixed dates only.
+    opens_after_days: Mapped[int | None]
+    closes_after_days: Mapped[int | None]
     # How participants identify themselves: {"participant_code": "assigned" | "self_generated"}
     settings: Mapped[dict] = mapped_column(default=dict)
 

@@ -66,6 +66,8 @@ def add_wave(
     position: int | None = None,
     opens_on: dt.date | None = None,
     closes_on: dt.date | None = None,
+    opens_after_days: int | None = None,
+    closes_after_days: int | None = None,
     participant_code: str = "assigned",
     actor: User | None = None,
 ) -> Wave:
@@ -85,12 +87,16 @@ def add_wave(
         )
         raise SetupError("position", "taken", message, conflict=True)
     _check_dates(opens_on, closes_on)
+    first = all(position < w.position for w in intervention.waves)
+    _check_schedule(opens_after_days, closes_after_days, first=first)
     wave = Wave(
         label=label,
         name=checked_name(name),
         position=position,
         opens_on=opens_on,
         closes_on=closes_on,
+        opens_after_days=opens_after_days,
+        closes_after_days=closes_after_days,
         settings={"participant_code": _code_mode(participant_code)},
     )
     intervention.waves.append(wave)
@@ -101,14 +107,19 @@ def add_wave(
 
 
 def update_wave(dbsession, wave: Wave, changes: dict, *, actor: User | None = None) -> dict:
-    """Change a wave's name, opening and closing dates or participant code mode."""
-    allowed = ("name", "opens_on", "closes_on", "participant_code")
+    """Change a wave's name, opening and closing dates, personal window or code mode."""
+    allowed = ("name", "opens_on", "closes_on", "opens_after_days", "closes_after_days")
+    allowed += ("participant_code",)
     unknown = set(changes) - set(allowed)
     if unknown:
         raise SetupError(sorted(unknown)[0], "unknown_field", NOT_CHANGEABLE)
     opens_on = changes.get("opens_on", wave.opens_on)
     closes_on = changes.get("closes_on", wave.closes_on)
     _check_dates(opens_on, closes_on)
+    opens_after = changes.get("opens_after_days", wave.opens_after_days)
+    closes_after = changes.get("closes_after_days", wave.closes_after_days)
+    first = all(wave.position <= w.position for w in wave.intervention.waves)
+    _check_schedule(opens_after, closes_after, first=first)
     changed = {}
     if "name" in changes and checked_name(changes["name"]) != wave.name:
         changed["name"] = wave.name = checked_name(changes["name"])
@@ -116,6 +127,10 @@ def update_wave(dbsession, wave: Wave, changes: dict, *, actor: User | None = No
         changed["opens_on"] = wave.opens_on = opens_on
     if closes_on != wave.closes_on:
         changed["closes_on"] = wave.closes_on = closes_on
+    if opens_after != wave.opens_after_days:
+        changed["opens_after_days"] = wave.opens_after_days = opens_after
+    if closes_after != wave.closes_after_days:
+        changed["closes_after_days"] = wave.closes_after_days = closes_after
     if "participant_code" in changes:
         mode = _code_mode(changes["participant_code"])
         if (wave.settings or {}).get("participant_code", "assigned") != mode:
@@ -132,6 +147,30 @@ def update_wave(dbsession, wave: Wave, changes: dict, *, actor: User | None = No
         )
     dbsession.flush()
     return changed
+
+
+MAX_DAYS = 3660  # ten years
+
+
+def _check_schedule(opens_after, closes_after, *, first: bool) -> None:
+    """Whole days from 0 to ten years, closing not before opening, never on the first round."""
+    if opens_after is None and closes_after is None:
+        return
+    if first:
+        message = _(
+            "The first round has no round before it: give it fixed dates, or leave the days "
+            "after the previous round empty."
+        )
+        raise SetupError("opens_after_days", "first_round", message)
+    for field, days in (("opens_after_days", opens_after), ("closes_after_days", closes_after)):
+        if days is not None and (
+            isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_DAYS
+        ):
+            message = _("Fill in a whole number of days from 0 to 3660, for example 56.")
+            raise SetupError(field, "invalid_days", message)
+    if opens_after is not None and closes_after is not None and closes_after < opens_after:
+        message = _("The round closes before it opens: make the second number of days larger.")
+        raise SetupError("closes_after_days", "before_opening", message)
 
 
 def _check_dates(opens_on, closes_on) -> None:

@@ -30,6 +30,17 @@ def parse_date(value: str, field: str) -> dt.date | None:
         raise SetupError(field, "invalid_date", _("Use a date like 2026-09-01.")) from None
 
 
+def parse_days(value: str, field: str) -> int | None:
+    """A whole number of days, or None when empty (checked further by setup)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        message = _("Fill in a whole number of days from 0 to 3660, for example 56.")
+        raise SetupError(field, "invalid_days", message)
+    return int(value)
+
+
 def lines(value: str) -> list[str]:
     return [line.strip() for line in (value or "").replace(",", "\n").splitlines() if line.strip()]
 
@@ -155,6 +166,8 @@ def add_wave(context, request):
         name=post.get("wave_name", ""),
         opens_on=parse_date(post.get("opens_on"), "opens_on"),
         closes_on=parse_date(post.get("closes_on"), "closes_on"),
+        opens_after_days=parse_days(post.get("opens_after_days"), "opens_after_days"),
+        closes_after_days=parse_days(post.get("closes_after_days"), "closes_after_days"),
         participant_code=post.get("participant_code", "assigned"),
         actor=request.identity,
     )
@@ -171,6 +184,8 @@ def change_wave(context, request):
         {
             "opens_on": parse_date(post.get("opens_on"), "opens_on"),
             "closes_on": parse_date(post.get("closes_on"), "closes_on"),
+            "opens_after_days": parse_days(post.get("opens_after_days"), "opens_after_days"),
+            "closes_after_days": parse_days(post.get("closes_after_days"), "closes_after_days"),
             "participant_code": post.get("participant_code", "assigned"),
         },
         actor=request.identity,

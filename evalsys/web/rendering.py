@@ -4,6 +4,7 @@
 from jinja2 import pass_context
 
 from evalsys.db.meta import utcnow
+from evalsys.followup.due_list import due_counts
 from evalsys.i18n import _
 from evalsys.privacy.retention import retention_ends_on
 
@@ -12,6 +13,7 @@ TEMPLATE_ROOMS = (
     "accounts",
     "admin",
     "collection",
+    "followup",
     "imports",
     "jobs",
     "privacy",
@@ -59,4 +61,5 @@ def includeme(config) -> None:
         permission_name=permission_name,
         now=utcnow,
         retention_ends_on=retention_ends_on,  # the intervention page says when data goes
+        due_counts=due_counts,  # the dashboards' follow-up counts
     )

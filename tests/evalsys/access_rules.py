@@ -89,6 +89,8 @@ RULES: dict[str, dict] = {
     "questionnaire.template": rule("L", "A", "AN", "AN", "N"),
     # stored responses (issue 19): "view_participants" on the site; no response has the id
     "site.responses": rule("L", "A", "ANA", "ANN", "N"),
+    "site.due": rule("L", "A", "ANA", "ANN", "N"),  # issue 21: participant codes
+    "site.due_file": rule("L", "A", "ANA", "ANN", "N"),
     "response.history": rule("L", "N", "N", "N", "N"),
     "response.correct": rule("L", "N", "N", "N", "N"),
     "response.move": rule("L", "N", "N", "N", "N"),
@@ -106,6 +108,7 @@ RULES: dict[str, dict] = {
     "api.intervention": rule("L", "AA", "AN", "AN", "N"),
     "api.sites": rule("L", "AA", "AN", "AN", "N"),
     "api.site_coordinators": rule("L", "AAA", "ANA", "ANN", "N"),
+    "api.site_due": rule("L", "AAA", "ANA", "ANN", "N"),  # issue 21
     "api.links": rule("L", "AA", "AN", "AN", "N"),
     "api.waves": rule("L", "AA", "AN", "AN", "N"),
     "api.wave": rule("L", "AA", "AN", "AN", "N"),
@@ -113,6 +116,7 @@ RULES: dict[str, dict] = {
     # results, reports and exports (issue 7): participant-level for evaluators only; published
     # reports for the intervention's evaluators and every ministry user
     "intervention.results": rule("L", "AA", "AN", "DN", "N"),
+    "intervention.due": rule("L", "AA", "AN", "DN", "N"),  # counts per site (issue 21)
     "intervention.report_pdf": rule("L", "AA", "AN", "DN", "N"),
     "intervention.publish": rule("L", "AA", "AN", "DN", "N"),
     "intervention.export": rule("L", "AA", "AN", "DN", "N"),
@@ -222,6 +226,7 @@ ROUTE_PLACEHOLDERS = {
     "questionnaire.template": {"ext": lambda world, role, target: "csv"},
     "site.link_qr": {"format": lambda world, role, target: "svg"},
     "intervention.export": {"format": lambda world, role, target: "csv_long"},
+    "site.due_file": {"format": lambda world, role, target: "pdf"},
     "report.download": {"id": lambda world, role, target: 987654321},
     "report.aggregates": {"id": lambda world, role, target: 987654321},
 }

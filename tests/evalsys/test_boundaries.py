@@ -49,7 +49,7 @@ FLOORS = (
     ("accounts",),
     ("jobs",),
     ("collection",),
-    ("imports", "results"),
+    ("imports", "results", "followup"),
     ("setup", "admin", "privacy"),
     ("demo", "web", "api"),
     ("cli", "models", "migrations", "routes", "job_tasks", "__init__"),

@@ -42,6 +42,11 @@ READS = {
     "api.response": Read(lambda s: f"/api/v1/responses/{s['id']}", api=True),
     "api.response_history": Read(lambda s: f"/api/v1/responses/{s['id']}/history", api=True),
     "site.responses": web("/i/{slug}/sites/{site}/responses"),
+    "site.due": web("/i/{slug}/sites/{site}/due"),
+    "site.due_file": web("/i/{slug}/sites/{site}/due.csv"),
+    "api.site_due": Read(
+        lambda s: f"/api/v1/interventions/{s['slug']}/sites/{s['site']}/due", api=True
+    ),
     "response.history": web("/i/{slug}/sites/{site}/responses/{id}"),
     "site.import_report": web("/i/{slug}/sites/{site}/import/reports/{report}.csv"),
     "intervention.results": web("/i/{slug}/results"),

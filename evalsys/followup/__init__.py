@@ -1,0 +1,1 @@
+"""Following participants up: personal round schedules, due lists and reminders."""
