@@ -4,8 +4,10 @@ The app and ``evalsys worker`` import this module; a task lives in the capabilit
 it is.
 """
 
+import evalsys.followup.digests  # noqa: F401 - coordinator digests
 import evalsys.imports.import_job  # noqa: F401 - spreadsheet imports
 import evalsys.jobs.scheduled  # noqa: F401 - deleting old job results
+import evalsys.mail.deliver_job  # noqa: F401 - delivering the outbox
 import evalsys.privacy.retention_job  # noqa: F401 - the nightly retention run
 import evalsys.results.evaluate_job  # noqa: F401 - the results page's figures for large data
 import evalsys.results.export_job  # noqa: F401 - exports

@@ -9,6 +9,7 @@ from evalsys.collection.models import Participant, Response, Score, SurveyLink
 from evalsys.collection.ratelimit import rate_limits
 from evalsys.db.meta import Base, metadata
 from evalsys.jobs.models import Job
+from evalsys.mail.models import MailMessage
 from evalsys.programme.models import InstrumentDefinition, Intervention, Questionnaire, Site, Wave
 from evalsys.results.models import ReportVersion
 
@@ -21,6 +22,7 @@ __all__ = [
     "InstrumentDefinition",
     "Intervention",
     "Job",
+    "MailMessage",
     "Membership",
     "Participant",
     "PasswordReset",

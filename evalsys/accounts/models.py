@@ -39,6 +39,10 @@ class User(Base):
     # Raised at logout, password change, blocking and role change: every session cookie issued
     # before then names an older generation and identifies nobody (accounts.sessions).
     session_generation: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    # Mail (evalsys.mail): where digests go, whether they are wanted, in which language.
+    email: Mapped[str | None] = mapped_column(String(254))
+    digests: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
+    mail_language: Mapped[str] = mapped_column(String(8), default="nl", server_default="nl")
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

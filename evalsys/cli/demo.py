@@ -43,7 +43,10 @@ def run(args) -> int:
             dbsession, participants=args.participants, seed_value=args.seed
         )
         name = intervention.name
+        mail = demo.send_digests(dbsession, settings) if created else None
     print(f"demo programme ('{name}' and more) {'created' if created else 'already present'}")
+    if mail:
+        print(f"follow-up digests for the demo coordinator: {mail}")
     print("demo logins (user name / password / role / sees):")
     for login in demo.DEMO_LOGINS:
         print(f"  {login.username:<12} {login.password:<28} {login.role:<12} {login.sees}")

@@ -50,11 +50,13 @@ NPLV_AREAS = [
 ]
 DEMO_SITES = NPLV_AREAS[:6]
 
+# label, name, position, personal window in days after the participant's previous round
 DEMO_WAVES = [
-    ("T0", "Voormeting", 0),
-    ("T1", "Nameting", 1),
-    ("T2", "Follow-up (6 maanden)", 2),
+    ("T0", "Voormeting", 0, None),
+    ("T1", "Nameting", 1, (70, 112)),  # 10 to 16 weeks after their pre-test
+    ("T2", "Follow-up (6 maanden)", 2, (98, 182)),  # 14 to 26 weeks after their post-test
 ]
+DEMO_MAIL = "demo-coordinator@example.org"  # a reserved domain: nothing leaves the machine
 
 INTERVENTIONS = [
     {
@@ -183,7 +185,7 @@ def _intervention(dbsession, spec: dict, today: dt.date) -> Intervention:
         )
     # Rolling intake: every round is open, so each demo link can be tried.
     start = today - dt.timedelta(weeks=30)
-    for label, name, position in DEMO_WAVES:
+    for label, name, position, window in DEMO_WAVES:
         intervention.waves.append(
             Wave(
                 label=label,
@@ -191,6 +193,8 @@ def _intervention(dbsession, spec: dict, today: dt.date) -> Intervention:
                 position=position,
                 opens_on=start,
                 closes_on=today + dt.timedelta(weeks=26),
+                opens_after_days=window[0] if window else None,
+                closes_after_days=window[1] if window else None,
                 settings={"participant_code": "assigned"},
             )
         )
@@ -258,4 +262,20 @@ def _ensure_logins(dbsession) -> None:
         )
         if login.role == "evaluator":
             grant(dbsession, user, SECOND_SLUG)
+        if login.role == "coordinator":
+            user.email = DEMO_MAIL  # the follow-up digests go to var/mail/ (docs/follow-up.md)
     dbsession.flush()
+
+
+def send_digests(dbsession, settings: dict) -> str | None:
+    """Today's follow-up digests for the demo, delivered at once (into var/mail/ with the
+    development settings); where they went, or None when none were due."""
+    from evalsys.followup.digests import queue_digests
+    from evalsys.mail import outbox, transport
+
+    if not queue_digests(dbsession, settings):
+        return None
+    sent = outbox.deliver(dbsession, settings)["sent"]
+    if settings.get("evalsys.mail.transport", "folder") == "smtp":
+        return f"{sent} sent through {settings.get('evalsys.mail.host', 'localhost')}"
+    return f"{sent} written to {transport.mail_folder(settings)}"

@@ -53,6 +53,7 @@ RULES: dict[str, dict] = {
     "auth.reset": rule("AN", "AN", "AN", "AN", "AN"),  # own: a live link; other: an unknown one
     "account.home": LOGGED_IN,
     "account.password": LOGGED_IN,
+    "account.mail": LOGGED_IN,  # issue 21: the user's own mail settings
     "account.totp": LOGGED_IN,
     "account.totp_remove": LOGGED_IN,
     "account.recovery_codes": LOGGED_IN,

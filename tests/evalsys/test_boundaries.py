@@ -48,7 +48,7 @@ FLOORS = (
     ("audit", "programme"),
     ("accounts",),
     ("jobs",),
-    ("collection",),
+    ("collection", "mail"),
     ("imports", "results", "followup"),
     ("setup", "admin", "privacy"),
     ("demo", "web", "api"),

@@ -87,6 +87,9 @@ def test_an_evaluator_enrols_two_factor_and_reads_the_results(browser, live_serv
     browser.get(f"{base}/i/{DEMO_SLUG}/results")
     assert browser.find_elements(By.TAG_NAME, "svg"), "the results page shows no chart"
     check(browser, "evaluator-results")
+    browser.get(f"{base}/i/{DEMO_SLUG}/follow-up")  # every site's follow-up (issue 21)
+    assert browser.find_elements(By.CSS_SELECTOR, "tr.behind") or "%" in browser.page_source
+    check(browser, "evaluator-follow-up")
 
 
 def test_the_ministry_sees_reports_but_no_participant_data(browser, live_server):

@@ -1,0 +1,123 @@
+"""Queueing a message and delivering the queue: retried with back-off, never twice queued.
+
+A message is queued inside the transaction that decides it (a digest run), and delivered by
+the ``deliver_mail`` job (evalsys.mail.deliver_job) every few minutes and at the end of each
+digest run; never from a web request. A failed attempt waits 2, 4, 8, ... minutes; after
+``MAX_ATTEMPTS`` the message is given up (``failed``, the reason kept). Delivery is at least
+once: a worker that dies between the server's "accepted" and the commit sends that message
+again on the next run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+from sqlalchemy import select
+
+from evalsys.accounts.models import User
+from evalsys.db.meta import utcnow
+from evalsys.mail import transport
+from evalsys.mail.models import MailMessage
+
+MAX_ATTEMPTS = 6
+BATCH = 500
+DIGESTS = ("wave_opened", "overdue_weekly")  # templates a user can switch off
+
+
+def public_url(settings: dict) -> str:
+    """The address people reach evalsys at (``evalsys.public_url``), for links in mail."""
+    return settings.get("evalsys.public_url", "http://localhost:6543").rstrip("/")
+
+
+def queue(
+    dbsession,
+    *,
+    template: str,
+    dedupe_key: str,
+    user: User,
+    subject: str,
+    body: str,
+    language: str = "nl",
+    intervention_id: int | None = None,
+    site_id: int | None = None,
+) -> MailMessage | None:
+    """Queue one message; None when one with this ``dedupe_key`` was queued before."""
+    known = select(MailMessage.id).where(MailMessage.dedupe_key == dedupe_key)
+    if dbsession.execute(known).first() is not None:
+        return None
+    row = MailMessage(
+        template=template,
+        dedupe_key=dedupe_key,
+        user_id=user.id,
+        intervention_id=intervention_id,
+        site_id=site_id,
+        language=language,
+        subject=subject,
+        body=body,
+    )
+    dbsession.add(row)
+    dbsession.flush()
+    return row
+
+
+def _message(settings: dict, row: MailMessage, address: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = transport.sender(settings)
+    message["To"] = address
+    message["Subject"] = row.subject
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = make_msgid(domain="evalsys")
+    message["X-Evalsys-Message"] = str(row.id)
+    if row.template in DIGESTS:
+        account = f"{public_url(settings)}/account/mail"  # route account.mail
+        message["List-Unsubscribe"] = f"<{account}>"
+    message.set_content(row.body)
+    message["Content-Language"] = row.language
+    return message
+
+
+def deliver(dbsession, settings: dict, *, now: dt.datetime | None = None) -> dict[str, int]:
+    """Send what is due; returns how many were sent, will be retried, were given up."""
+    now = now or utcnow()
+    due = (
+        select(MailMessage)
+        .where(MailMessage.state == "queued", MailMessage.next_attempt_at <= now)
+        .order_by(MailMessage.id)
+        .limit(BATCH)
+    )
+    done = {"sent": 0, "retry": 0, "given_up": 0}
+    for row in dbsession.execute(due).scalars():
+        user = dbsession.get(User, row.user_id) if row.user_id is not None else None
+        reason = _not_wanted(user, row)
+        if reason:
+            row.state, row.last_error, row.body = "failed", reason, ""
+            done["given_up"] += 1
+            continue
+        row.attempts += 1
+        try:
+            transport.send(settings, _message(settings, row, user.email))
+        except transport.MailNotSent as error:
+            row.last_error = str(error)
+            if row.attempts >= MAX_ATTEMPTS:
+                row.state, row.body = "failed", ""
+                done["given_up"] += 1
+            else:
+                row.next_attempt_at = now + dt.timedelta(minutes=2**row.attempts)
+                done["retry"] += 1
+            continue
+        row.state, row.sent_at, row.body, row.last_error = "sent", now, "", None
+        done["sent"] += 1
+    dbsession.flush()
+    return done
+
+
+def _not_wanted(user: User | None, row: MailMessage) -> str:
+    if user is None or not user.active:
+        return "the account is gone or blocked"
+    if not user.email:
+        return "the account has no e-mail address"
+    if row.template in DIGESTS and not user.digests:
+        return "the user switched digests off"
+    return ""
