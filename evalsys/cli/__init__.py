@@ -20,6 +20,8 @@ COMMANDS = {
     "retention": "delete participant data whose retention period has ended (--dry-run: list it)",
     "erase": "erase one participant (by code, at a site) and all their responses, on request",
     "worker": "run the queued jobs (imports, exports, reports, retention) on PostgreSQL",
+    "due": "list who is due for their next round at a site (codes only), or write it to a file",
+    "digests": "queue today's follow-up digests for coordinators and deliver the outbox now",
 }
 
 

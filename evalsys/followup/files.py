@@ -12,7 +12,42 @@ from collections.abc import Iterable
 from xml.sax.saxutils import escape
 
 from evalsys.followup.schedule import DueRow
+from evalsys.i18n import _
 from evalsys.spreadsheet_cells import neutralise
+
+STATUS_WORDS = {
+    "overdue": _("Overdue"),
+    "open": _("Open now"),
+    "due_soon": _("Opens soon"),
+    "later": _("Later"),
+    "missed": _("Missed"),
+    "done": _("All rounds done"),
+    "intervention": _("intervention group"),
+    "comparison": _("comparison group"),
+}
+HEADERS = (
+    _("Participant"),
+    _("Group"),
+    _("Last round"),
+    _("Answered on"),
+    _("Next round"),
+    _("Opens"),
+    _("Closes"),
+    _("Status"),
+    _("Missed rounds"),
+)
+
+
+def title(site_name: str):
+    return _("Due list: ${site}", mapping={"site": site_name})
+
+
+def subtitle(intervention_name: str, day):
+    return _(
+        "${intervention}. On ${day}. Participant codes only.",
+        mapping={"intervention": intervention_name, "day": day.strftime("%d-%m-%Y")},
+    )
+
 
 COLUMNS = (
     "participant",

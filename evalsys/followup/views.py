@@ -1,5 +1,5 @@
 """Due lists on the web: a site's list (page, CSV, XLSX, PDF), the intervention's overview with
-retention per round and site, and the same list in the JSON API.
+retention per round and site (the JSON API's list: evalsys.api.due_list).
 
 Participant codes are participant-level data: the pages that show them need
 ``view_participants``, so every call is audited as ``participant_data_viewed``
@@ -12,30 +12,8 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from evalsys.followup import due_list, files
+from evalsys.followup.files import HEADERS, STATUS_WORDS
 from evalsys.followup.schedule import LISTED, STATUSES, Rules, counts
-from evalsys.i18n import _
-
-STATUS_WORDS = {
-    "overdue": _("Overdue"),
-    "open": _("Open now"),
-    "due_soon": _("Opens soon"),
-    "later": _("Later"),
-    "missed": _("Missed"),
-    "done": _("All rounds done"),
-    "intervention": _("intervention group"),
-    "comparison": _("comparison group"),
-}
-HEADERS = (
-    _("Participant"),
-    _("Group"),
-    _("Last round"),
-    _("Answered on"),
-    _("Next round"),
-    _("Opens"),
-    _("Closes"),
-    _("Status"),
-    _("Missed rounds"),
-)
 
 
 def words(request) -> dict[str, str]:
@@ -85,21 +63,8 @@ def site_due_file(context, request):
         translate = request.localizer.translate
         body = files.pdf_bytes(
             cells,
-            title=translate(
-                _(
-                    "Due list: ${site}",
-                    mapping={"site": context.site.name},
-                )
-            ),
-            subtitle=translate(
-                _(
-                    "${intervention}. On ${day}. Participant codes only.",
-                    mapping={
-                        "intervention": context.intervention.name,
-                        "day": due_list.today().strftime("%d-%m-%Y"),
-                    },
-                )
-            ),
+            title=translate(files.title(context.site.name)),
+            subtitle=translate(files.subtitle(context.intervention.name, due_list.today())),
             headers=[translate(h) for h in HEADERS],
         )
     name = f"{context.intervention.slug}-{context.site.slug}-due.{fmt}"
