@@ -14,6 +14,7 @@ CAPABILITIES = (
     ".followup",
     ".imports",
     ".jobs",
+    ".mail",
     ".privacy",
     ".results",
     ".setup",

@@ -5,6 +5,7 @@ it is.
 """
 
 import evalsys.followup.digests  # noqa: F401 - coordinator digests
+import evalsys.followup.invitations  # noqa: F401 - participant invitations and reminders
 import evalsys.imports.import_job  # noqa: F401 - spreadsheet imports
 import evalsys.jobs.scheduled  # noqa: F401 - deleting old job results
 import evalsys.mail.deliver_job  # noqa: F401 - delivering the outbox

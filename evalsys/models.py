@@ -9,7 +9,7 @@ from evalsys.collection.models import Participant, Response, Score, SurveyLink
 from evalsys.collection.ratelimit import rate_limits
 from evalsys.db.meta import Base, metadata
 from evalsys.jobs.models import Job
-from evalsys.mail.models import MailMessage
+from evalsys.mail.models import MailMessage, ParticipantContact
 from evalsys.programme.models import InstrumentDefinition, Intervention, Questionnaire, Site, Wave
 from evalsys.results.models import ReportVersion
 
@@ -23,6 +23,7 @@ __all__ = [
     "Intervention",
     "Job",
     "MailMessage",
+    "ParticipantContact",
     "Membership",
     "Participant",
     "PasswordReset",

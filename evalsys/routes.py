@@ -146,6 +146,7 @@ def includeme(config) -> None:
     config.add_route("account.home", "/account")
     config.add_route("account.password", "/account/password")
     config.add_route("account.mail", "/account/mail")
+    config.add_route("mail.unsubscribe", "/mail/stop/{token}")
     config.add_route("account.totp", "/account/authenticator")
     config.add_route("account.totp_remove", "/account/authenticator/remove")
     config.add_route("account.recovery_codes", "/account/recovery-codes")

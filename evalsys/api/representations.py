@@ -79,6 +79,7 @@ def intervention_summary(intervention: Intervention) -> dict:
         "design": intervention.design,
         "questionnaire_version": None if current is None else current.version,
         "retention_days": intervention.retention_days,
+        "invitations": intervention.invitations,
     }
 
 

@@ -11,6 +11,11 @@ TEXT = {"type": "string", "maxLength": 10000}
 NAME = {"type": "string", "minLength": 1, "maxLength": 200}
 SHORT = {"type": "string", "maxLength": 200}
 DATE_OR_NULL = {"type": ["string", "null"], "format": "date"}
+INVITATIONS = {
+    "type": "boolean",
+    "description": "participants may leave an e-mail address for their next round "
+    "(docs/follow-up.md); default false",
+}
 DAYS_OR_NULL = {
     "type": ["integer", "null"],
     "minimum": 0,
@@ -174,6 +179,7 @@ SCHEMAS: dict[str, dict] = {
                 "description": "days participant data is kept after collection ends "
                 "(docs/privacy.md); null: not set, nothing is deleted",
             },
+            "invitations": INVITATIONS,
         },
         (
             "slug",
@@ -184,6 +190,7 @@ SCHEMAS: dict[str, dict] = {
             "design",
             "questionnaire_version",
             "retention_days",
+            "invitations",
         ),
     ),
     "InterventionList": object_schema(
@@ -215,6 +222,7 @@ SCHEMAS: dict[str, dict] = {
             "protective_factors": {"type": "array", "items": SHORT, "maxItems": 20},
             "design": {"type": "string", "enum": list(DESIGNS)},
             "retention_days": RETENTION_DAYS,
+            "invitations": INVITATIONS,
         },
         minProperties=1,
     ),

@@ -13,7 +13,7 @@ STATES = ("queued", "sent", "failed")
 
 
 class MailMessage(Base):
-    """One message to one user: queued, then sent (or given up after several tries).
+    """One message to one user or participant: queued, then sent (or given up after tries).
 
     The recipient is the user, never an address: the address is looked up when the message is
     sent, so the log holds who, when and which template, not where it went. ``body`` is
@@ -31,6 +31,9 @@ class MailMessage(Base):
     template: Mapped[str] = mapped_column(String(64))
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant_contacts.id", ondelete="SET NULL")
+    )
     intervention_id: Mapped[int | None] = mapped_column(
         ForeignKey("interventions.id", ondelete="CASCADE")
     )
@@ -44,3 +47,25 @@ class MailMessage(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[dt.datetime | None]
+
+
+class ParticipantContact(Base):
+    """The e-mail address a participant left for their next round, apart from the answers.
+
+    Used only for that participant's invitations and reminders (evalsys.followup.invitations);
+    never exported and shown to nobody. Deleted when the participant unsubscribes (``token``,
+    the link in every such mail), after their last round, and with the participant (erasure,
+    retention).
+    """
+
+    __tablename__ = "participant_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intervention_id: Mapped[int] = mapped_column(ForeignKey("interventions.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), unique=True
+    )
+    email: Mapped[str] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(8), default="nl")
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from evalsys.accounts.models import User
 from evalsys.db.meta import utcnow
 from evalsys.mail import transport
-from evalsys.mail.models import MailMessage
+from evalsys.mail.models import MailMessage, ParticipantContact
 
 MAX_ATTEMPTS = 6
 BATCH = 500
@@ -36,33 +36,45 @@ def queue(
     *,
     template: str,
     dedupe_key: str,
-    user: User,
+    user: User | None = None,
+    contact: ParticipantContact | None = None,
     subject: str,
     body: str,
     language: str = "nl",
     intervention_id: int | None = None,
     site_id: int | None = None,
+    queued_at: dt.datetime | None = None,
 ) -> MailMessage | None:
-    """Queue one message; None when one with this ``dedupe_key`` was queued before."""
+    """Queue one message to a user or a participant's address; None when one with this
+    ``dedupe_key`` was queued before. ``queued_at``: the moment the message is for (a run
+    for another day than today, as a test rehearses one); default now."""
     known = select(MailMessage.id).where(MailMessage.dedupe_key == dedupe_key)
     if dbsession.execute(known).first() is not None:
         return None
     row = MailMessage(
         template=template,
         dedupe_key=dedupe_key,
-        user_id=user.id,
+        user_id=None if user is None else user.id,
+        contact_id=None if contact is None else contact.id,
         intervention_id=intervention_id,
         site_id=site_id,
         language=language,
         subject=subject,
         body=body,
+        created_at=queued_at or utcnow(),
     )
     dbsession.add(row)
     dbsession.flush()
     return row
 
 
-def _message(settings: dict, row: MailMessage, address: str) -> EmailMessage:
+def unsubscribe_url(settings: dict, contact: ParticipantContact) -> str:
+    return f"{public_url(settings)}/mail/stop/{contact.token}"  # route mail.unsubscribe
+
+
+def _message(
+    settings: dict, row: MailMessage, address: str, contact: ParticipantContact | None = None
+) -> EmailMessage:
     message = EmailMessage()
     message["From"] = transport.sender(settings)
     message["To"] = address
@@ -73,6 +85,9 @@ def _message(settings: dict, row: MailMessage, address: str) -> EmailMessage:
     if row.template in DIGESTS:
         account = f"{public_url(settings)}/account/mail"  # route account.mail
         message["List-Unsubscribe"] = f"<{account}>"
+    elif contact is not None:  # one click in the mail program deletes the address (RFC 8058)
+        message["List-Unsubscribe"] = f"<{unsubscribe_url(settings, contact)}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(row.body)
     message["Content-Language"] = row.language
     return message
@@ -90,14 +105,20 @@ def deliver(dbsession, settings: dict, *, now: dt.datetime | None = None) -> dic
     done = {"sent": 0, "retry": 0, "given_up": 0}
     for row in dbsession.execute(due).scalars():
         user = dbsession.get(User, row.user_id) if row.user_id is not None else None
-        reason = _not_wanted(user, row)
+        contact = (
+            dbsession.get(ParticipantContact, row.contact_id)
+            if row.contact_id is not None
+            else None
+        )
+        reason = _not_wanted(user, row) if contact is None else ""
         if reason:
             row.state, row.last_error, row.body = "failed", reason, ""
             done["given_up"] += 1
             continue
         row.attempts += 1
         try:
-            transport.send(settings, _message(settings, row, user.email))
+            address = user.email if contact is None else contact.email
+            transport.send(settings, _message(settings, row, address, contact))
         except transport.MailNotSent as error:
             row.last_error = str(error)
             if row.attempts >= MAX_ATTEMPTS:
@@ -114,6 +135,8 @@ def deliver(dbsession, settings: dict, *, now: dt.datetime | None = None) -> dic
 
 
 def _not_wanted(user: User | None, row: MailMessage) -> str:
+    if row.user_id is None and row.template not in DIGESTS:
+        return "the participant's address is gone (unsubscribed, last round, erased)"
     if user is None or not user.active:
         return "the account is gone or blocked"
     if not user.email:

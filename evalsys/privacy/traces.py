@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, select, update
 
 from evalsys.audit.models import AuditEvent
 from evalsys.collection.models import Participant, Response, Score
+from evalsys.mail.models import ParticipantContact
 from evalsys.settings import work_dir
 
 ERASED = "[erased]"
@@ -98,6 +99,11 @@ def delete_participants(dbsession, participant_ids) -> None:
     )
     dbsession.execute(
         delete(Response).where(Response.participant_id.in_(participant_ids)),
+        execution_options={"synchronize_session": False},
+    )
+    # the address left for the next round goes with them (and their messages keep no link)
+    dbsession.execute(
+        delete(ParticipantContact).where(ParticipantContact.participant_id.in_(participant_ids)),
         execution_options={"synchronize_session": False},
     )
     dbsession.execute(

@@ -11,6 +11,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -32,6 +33,8 @@ class Intervention(Base):
     design: Mapped[str] = mapped_column(String(32), default="pre_post")
     consent_text: Mapped[dict] = mapped_column(default=dict)  # language -> text
     retention_days: Mapped[int | None]
+    # Participants may leave an e-mail address for their next round (evalsys.followup.invitations)
+    invitations: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     sites: Mapped[list[Site]] = relationship(

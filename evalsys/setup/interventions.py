@@ -24,6 +24,7 @@ INTERVENTION_FIELDS = (
     "protective_factors",
     "design",
     "retention_days",
+    "invitations",
 )
 
 
@@ -80,6 +81,7 @@ def update_intervention(
         "target_group": lambda v: checked_text("target_group", v),
         "protective_factors": _factors,
         "retention_days": checked_retention_days,
+        "invitations": _invitations,
     }
     changed = {}
     for field, value in changes.items():
@@ -119,6 +121,12 @@ def _design(value) -> str:
 
 
 MAX_RETENTION_DAYS = 36525  # a hundred years: anything longer is a typing error
+
+
+def _invitations(value) -> bool:
+    if not isinstance(value, bool):
+        raise SetupError("invitations", "not_a_choice", _("Choose yes or no."))
+    return value
 
 
 def checked_retention_days(value) -> int | None:

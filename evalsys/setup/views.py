@@ -132,6 +132,7 @@ def save_details(context, request):
             "protective_factors": lines(post.get("protective_factors", "")),
             "design": post.get("design", intervention.design),
             "retention_days": post.get("retention_days", ""),
+            "invitations": post.get("invitations") == "on",
         },
         actor=request.identity,
     )

@@ -16,6 +16,7 @@ TEMPLATE_ROOMS = (
     "followup",
     "imports",
     "jobs",
+    "mail",
     "privacy",
     "results",
     "setup",

@@ -54,6 +54,7 @@ RULES: dict[str, dict] = {
     "account.home": LOGGED_IN,
     "account.password": LOGGED_IN,
     "account.mail": LOGGED_IN,  # issue 21: the user's own mail settings
+    "mail.unsubscribe": PUBLIC,  # the token is the key; an unknown one says the address is gone
     "account.totp": LOGGED_IN,
     "account.totp_remove": LOGGED_IN,
     "account.recovery_codes": LOGGED_IN,
@@ -148,6 +149,8 @@ API_CSRF = "JSON API: bearer token, or a JSON body that a cross-site form cannot
 CSRF_EXEMPT: dict[str, str] = {
     "language": "a GET link; it only sets the language cookie",
     "survey.fill": "participants have no session; the link token and a rate limit guard it",
+    "mail.unsubscribe": "the secret token in the mail's link is the key; mail programs send "
+    "the one-click POST of RFC 8058 without a session, and it can only delete an address",
     "api.responses": API_CSRF,
     "api.interventions": API_CSRF,
     "api.sites": API_CSRF,

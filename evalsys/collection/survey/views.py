@@ -17,12 +17,15 @@ from evalsys.collection.submissions import (
     SubmissionConflict,
     SubmissionIdReused,
     WrongSite,
+    stored_response,
     submit,
 )
 from evalsys.collection.survey.context import LinkClosed, LinkNotFound
 from evalsys.collection.survey.form import read_answers
 from evalsys.collection.survey.state import SurveyState
 from evalsys.collection.survey.text import in_language, survey_languages
+from evalsys.i18n import _
+from evalsys.mail import contacts
 from evalsys.programme import questionnaires
 
 CONSENT_AGE = 16
@@ -267,10 +270,12 @@ class SurveyViews:
             state.page = first
             self.request.response.status_int = 400
             return self.page(state, invalid.errors)
+        query = {"lang": state.language}
+        if follow_up_wave(context) is not None:  # may leave an address for the next round
+            settings = self.request.registry.settings
+            query.update(r=state.submission_id, k=contacts.signature(settings, state.submission_id))
         return HTTPSeeOther(
-            location=self.request.route_url(
-                "survey.thanks", token=context.link.token, _query={"lang": state.language}
-            )
+            location=self.request.route_url("survey.thanks", token=context.link.token, _query=query)
         )
 
 
@@ -282,7 +287,46 @@ class SurveyViews:
 )
 def thanks(context, request):
     language = request.params.get("lang", request.locale_name)
-    return {"context": context, "lang": language}
+    page = {"context": context, "lang": language, "ask": False, "saved": False, "error": None}
+    response = _signed_response(context, request)
+    if response is None:
+        return page
+    page.update(ask=True, r=request.params["r"], k=request.params["k"])
+    if request.method == "POST":
+        email = request.POST.get("email", "").strip()
+        if not contacts.is_address(email):
+            request.response.status_int = 400
+            page["error"] = request.translate(
+                _("This is not an e-mail address. Write it like name@example.nl.")
+            )
+            page["email"] = email
+            return page
+        contacts.leave_address(
+            request.dbsession, context.intervention.id, response.participant_id, email, language
+        )
+        page.update(ask=False, saved=True)
+    return page
+
+
+def follow_up_wave(context):
+    """The round after this link's one, when the intervention invites participants by mail."""
+    if not context.intervention.invitations:
+        return None
+    later = [w for w in context.intervention.waves if w.position > context.wave.position]
+    return min(later, key=lambda w: w.position) if later else None
+
+
+def _signed_response(context, request):
+    """The response the thanks page was sent to, when its signature holds."""
+    submission_id, key = request.params.get("r", ""), request.params.get("k", "")
+    if follow_up_wave(context) is None or not submission_id or len(submission_id) > 36:
+        return None
+    if not contacts.signed(request.registry.settings, submission_id, key):
+        return None
+    found = stored_response(request.dbsession, submission_id)
+    if found is None or found.intervention_id != context.intervention.id:
+        return None
+    return found
 
 
 @view_config(context=LinkNotFound, renderer="survey/unavailable.jinja2")

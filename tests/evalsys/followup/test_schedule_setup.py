@@ -65,3 +65,17 @@ def test_the_api_sets_and_shows_the_days_and_refuses_them_on_the_first_round(
     assert waves(dbsession, slug) == {"T0": (None, None), "T1": (56, 84), "T2": (182, None)}
     cleared = api.patch(f"{base}/T1", {"opens_after_days": None, "closes_after_days": None})
     assert cleared.json["opens_after_days"] is None
+
+
+def test_invitations_are_off_until_the_evaluator_turns_them_on(testapp, dbsession, slug):
+    api = ApiClient(testapp)
+    assert api.get(f"/interventions/{slug}").json["invitations"] is False
+    assert api.patch(f"/interventions/{slug}", {"invitations": True}).json["invitations"] is True
+    api.patch(f"/interventions/{slug}", {"invitations": "ja"}, status=422, conforms=False)
+    page = testapp.get(f"/i/{slug}/setup")
+    assert 'id="f-invitations"' in page.text and "Zeg dit in de toestemmingstekst" in page.text
+    details = next(f for f in page.forms.values() if "invitations" in f.fields)
+    details["invitations"] = False
+    details.submit().follow()
+    dbsession.expire_all()
+    assert dbsession.query(Intervention).filter_by(slug=slug).one().invitations is False
