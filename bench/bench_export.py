@@ -180,7 +180,7 @@ def _answers(rng, count: int, questionnaire):
 
 def run_export(url: str, fmt: str, out: str) -> dict:
     """In this (child) process: export and report time and memory."""
-    from evalsys.results import exports
+    from evalsys.results import export_files
 
     settings = settings_for(url)
     engine = get_engine(settings)
@@ -188,7 +188,7 @@ def run_export(url: str, fmt: str, out: str) -> dict:
     intervention = session.query(Intervention).filter_by(slug=SLUG).one()
     before = memory_mb()
     wall, cpu = time.perf_counter(), time.process_time()
-    exports.write_file(session, intervention, fmt, out)
+    export_files.write_file(session, intervention, fmt, out)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     session.close()
     engine.dispose()

@@ -8,7 +8,7 @@ from evalsys import audit
 from evalsys.cli.bootstrap import CommandError, database_session, load_settings, migrated_engine
 from evalsys.cli.common import intervention_by_slug
 from evalsys.cli.progress_bar import ProgressBar
-from evalsys.results import exports
+from evalsys.results import export_files, exports
 
 # "csv" is the long CSV; the web's names work too.
 FORMAT_NAMES = {"csv": "csv_long", "csv_long": "csv_long", "csv_wide": "csv_wide"} | {
@@ -38,7 +38,7 @@ def run(args) -> int:
         total = exports.count_responses(dbsession, intervention)
         bar = ProgressBar(f"export {fmt}", total)
         try:
-            exports.write_file(
+            export_files.write_file(
                 dbsession,
                 intervention,
                 fmt,

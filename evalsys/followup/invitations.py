@@ -10,9 +10,10 @@ on the thanks page (evalsys.mail.contacts). Run daily with the digests (``follow
 - ``REMINDER_DAYS`` after the invitation (and again after the first reminder), still not
   answered and still open: a **reminder**; never more than two.
 
-The mail names the round, the link to its questionnaire for the participant's site and group
-and, where the coordinator hands codes out, the participant's code (they type it in). Each
-message has the link that deletes the address (evalsys.mail.views).
+The mail names the round and gives a personal link: the questionnaire of that round for the
+participant's site and group with, where the coordinator hands codes out, their code filled in
+on the code step (they confirm it) and in the text. Each message has the link that deletes the
+address (evalsys.mail.views).
 """
 
 from __future__ import annotations
@@ -133,7 +134,8 @@ def queue_invitations(dbsession, settings: dict, *, on: dt.date | None = None) -
                 step,
                 intervention,
                 wave,
-                f"{base}/s/{link.token}",  # route survey.fill
+                f"{base}/s/{link.token}" + (f"?code={row.code}" if assigned else ""),
+                # route survey.fill: a personal link, the code filled in on its code step
                 row.code if assigned else None,
                 outbox.unsubscribe_url(settings, contact),
             )

@@ -6,7 +6,7 @@ from evalsys.i18n import _
 from evalsys.jobs.run import JobFailed
 from evalsys.jobs.tasks import task
 from evalsys.programme.models import Intervention
-from evalsys.results import exports
+from evalsys.results import export_files, exports
 
 
 def filename(intervention: Intervention, fmt: str) -> str:
@@ -22,7 +22,7 @@ def export(run, dbsession, job) -> dict:
     run.set_total(total)
     path = run.result_path(f".{exports.EXTENSIONS[fmt]}")
     try:
-        exports.write_file(
+        export_files.write_file(
             dbsession,
             intervention,
             fmt,

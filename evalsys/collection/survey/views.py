@@ -87,9 +87,18 @@ class SurveyViews:
     @view_config(request_method="GET")
     def welcome(self):
         self.context.check_open()
-        return self.render(
-            "welcome", SurveyState(language=self.language()), intervention=self.context.intervention
-        )
+        state = SurveyState(language=self.language(), code=self.code_in_link())
+        return self.render("welcome", state, intervention=self.context.intervention)
+
+    def code_in_link(self) -> str:
+        """A personal link (a follow-up invitation, evalsys.followup.invitations) carries the
+        participant's handed-out code: the code step shows it filled in, to confirm."""
+        if self.context.code_mode == "self_generated":
+            return ""
+        try:
+            return clean_code(self.request.params.get("code", ""))
+        except CodeError:
+            return ""
 
     @view_config(request_method="POST", require_csrf=False)
     def step(self):
@@ -131,7 +140,9 @@ class SurveyViews:
         return self.render("welcome", state, intervention=self.context.intervention, notice=notice)
 
     def after_welcome(self, state: SurveyState):
+        code = state.code
         state = SurveyState.start(state.language)
+        state.code = code  # from a personal link: shown on the code step, to confirm
         return self.render("consent", state, errors={})
 
     def after_consent(self, state: SurveyState):

@@ -16,7 +16,7 @@ from pyramid.view import view_config
 from evalsys.i18n import _
 from evalsys.jobs.queue import enqueue
 from evalsys.programme.models import Intervention
-from evalsys.results import exports
+from evalsys.results import export_files, exports
 
 
 def _filename(intervention: Intervention, fmt: str) -> str:
@@ -78,7 +78,7 @@ def _streamed_csv(request, intervention_id: int, fmt: str, language: str, free_t
         try:
             intervention = session.get(Intervention, intervention_id)
             plan = exports.layout(intervention, language=language, free_text=free_text)
-            yield from exports.csv_bytes(session, intervention, fmt, plan)
+            yield from export_files.csv_bytes(session, intervention, fmt, plan)
         finally:
             session.rollback()
             session.close()
@@ -94,7 +94,7 @@ def _file_iter(
     handle, path = tempfile.mkstemp(suffix=f".{exports.EXTENSIONS[fmt]}")
     os.close(handle)
     try:
-        exports.write_file(
+        export_files.write_file(
             dbsession,
             intervention,
             fmt,

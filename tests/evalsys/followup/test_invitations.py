@@ -101,7 +101,13 @@ def test_an_address_left_after_the_answers_gets_the_next_round_and_two_reminders
         .one()
     )
     body = first.get_content()
-    assert f"https://evalsys.example.org/s/{t1.token}" in body and "AB12CD" in body
+    personal = f"https://evalsys.example.org/s/{t1.token}?code=AB12CD"
+    assert personal in body and "Je code is: AB12CD" in body
+    consent = testapp.get(personal.removeprefix("https://evalsys.example.org")).form.submit()
+    consent.form["agree"].checked = True
+    consent.form["under16"] = "no"
+    code_step = consent.form.submit()
+    assert 'name="code"' in code_step.text and 'value="AB12CD"' in code_step.text  # to confirm
     stop = f"https://evalsys.example.org/mail/stop/{contact.token}"
     assert stop in body and first["List-Unsubscribe"] == f"<{stop}>"
     assert first["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -174,3 +180,4 @@ def test_no_address_is_asked_without_invitations_or_without_the_signature(
     dbsession.query(Intervention).filter_by(id=intervention.id).update({"invitations": False})
     builders.commit(tm)
     assert 'name="email"' not in testapp.get(url).text
+

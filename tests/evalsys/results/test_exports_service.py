@@ -9,7 +9,7 @@ import pyreadstat
 import pytest
 from openpyxl import load_workbook
 
-from evalsys.results import exports
+from evalsys.results import export_files, exports
 
 from .. import results_data
 
@@ -21,7 +21,7 @@ def world(dbsession, tm):
 
 def export(dbsession, world, fmt, tmp_path, **options):
     path = tmp_path / f"export.{exports.EXTENSIONS[fmt]}"
-    exports.write_file(dbsession, world.intervention, fmt, str(path), **options)
+    export_files.write_file(dbsession, world.intervention, fmt, str(path), **options)
     return path
 
 

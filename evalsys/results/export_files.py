@@ -1,0 +1,72 @@
+"""Writing an export: a file of any format (the direct download, the job, the command), or a
+CSV as a stream of byte chunks, each by the writer that fits the database.
+
+CSV on PostgreSQL: evalsys.results.export_copy (COPY, the same bytes); elsewhere, and for
+XLSX and .sav: evalsys.results.exports (rows built in Python).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from evalsys.programme.models import Intervention
+from evalsys.results import export_copy
+from evalsys.results.exports import (
+    FORMATS,
+    Layout,
+    counted,
+    csv_chunks,
+    layout,
+    rows_for,
+    write_sav,
+    write_xlsx,
+)
+
+
+def write_file(
+    dbsession,
+    intervention: Intervention,
+    fmt: str,
+    path: str,
+    *,
+    language: str = "nl",
+    free_text: bool = False,
+    progress: Callable[[int], None] | None = None,
+    change_log: bool = False,
+) -> None:
+    """Write an export of ``fmt`` (one of FORMATS) to ``path``; ``change_log``: an XLSX file
+    gets the corrections, moves and voids as a sheet (the other formats have a CSV of their
+    own, evalsys.collection.views.corrections)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    plan = layout(intervention, language=language, free_text=free_text)
+    if fmt in ("csv_long", "csv_wide"):
+        with open(path, "wb") as out:
+            for chunk in csv_bytes(dbsession, intervention, fmt, plan, progress=progress):
+                out.write(chunk)
+        return
+    rows, columns = rows_for(dbsession, intervention, fmt, plan)
+    rows = counted(rows, progress)
+    if fmt == "xlsx":
+        from evalsys.collection.change_log import change_log as changes_of
+
+        changes = changes_of(dbsession, intervention) if change_log else None
+        write_xlsx(rows, columns, path, changes=changes)
+    else:
+        write_sav(rows, columns, path)
+
+
+def csv_bytes(
+    dbsession,
+    intervention: Intervention,
+    fmt: str,
+    plan: Layout,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[bytes]:
+    """A CSV export (``csv_long`` or ``csv_wide``) as byte chunks: made by PostgreSQL's COPY
+    there (evalsys.results.export_copy, the same bytes), by :func:`csv_chunks` elsewhere."""
+    if dbsession.get_bind().dialect.name == "postgresql":
+        return export_copy.csv_chunks(dbsession, intervention, fmt, plan, progress=progress)
+    rows, columns = rows_for(dbsession, intervention, fmt, plan)
+    return csv_chunks(counted(rows, progress), columns)
