@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 
 from evalsys.accounts.models import ROLES, Membership, PasswordReset, User
@@ -12,6 +13,14 @@ from evalsys.accounts.sessions import end_sessions
 from evalsys.db.meta import utcnow
 from evalsys.i18n import _
 from evalsys.programme.models import Intervention, Site
+
+# One address, no spaces or control characters, a dot in the domain (RFC 5321: 254 at most).
+ADDRESS = re.compile(r"^[^@\s\x00-\x1f]{1,64}@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f.]+$")
+
+
+def is_address(value: str) -> bool:
+    """Does ``value`` look like one e-mail address (a staff member's, or a participant's)?"""
+    return len(value) <= 254 and bool(ADDRESS.match(value))
 
 
 class UserError(ValueError):

@@ -1,19 +1,17 @@
-"""A participant leaves an e-mail address for their next round: checked, kept apart, one per
-participant. The thanks page names the response by its submission id with an HMAC of it
-(``signature``), so only the browser that just sent the answers can attach an address."""
+"""A participant leaves an e-mail address for their next round (checked with
+evalsys.accounts.users.is_address): kept apart, one per participant. The thanks page names
+the response by its submission id with an HMAC of it (``signature``), so only the browser that
+just sent the answers can attach an address."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import secrets
 
 from sqlalchemy import select
 
 from evalsys.mail.models import ParticipantContact
-
-ADDRESS = re.compile(r"^[^@\s\x00-\x1f]{1,64}@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f.]+$")
 
 
 def signature(settings: dict, submission_id: str) -> str:
@@ -24,10 +22,6 @@ def signature(settings: dict, submission_id: str) -> str:
 
 def signed(settings: dict, submission_id: str, given: str) -> bool:
     return hmac.compare_digest(signature(settings, submission_id), given or "")
-
-
-def is_address(value: str) -> bool:
-    return len(value) <= 254 and bool(ADDRESS.match(value))
 
 
 def leave_address(

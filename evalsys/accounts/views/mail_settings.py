@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from pyramid.view import view_config
 
 from evalsys import audit
+from evalsys.accounts.users import is_address
 from evalsys.i18n import _
 
-# One address, no spaces or control characters, a dot in the domain (RFC 5321: 254 at most).
-ADDRESS = re.compile(r"^[^@\s\x00-\x1f]{1,64}@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f.]+$")
 LANGUAGES = ("nl", "en")
 
 
@@ -26,7 +23,7 @@ def mail_settings(request):
             "digests": request.POST.get("digests") == "on",
             "language": request.POST.get("language", "nl"),
         }
-        if email and (len(email) > 254 or not ADDRESS.match(email)):
+        if email and not is_address(email):
             error = request.translate(
                 _("This is not an e-mail address. Write it like name@example.nl.")
             )

@@ -7,6 +7,7 @@ from pyramid.csrf import check_csrf_token
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config, view_defaults
 
+from evalsys.accounts.users import is_address
 from evalsys.collection import ratelimit
 from evalsys.collection.models import Participant, Response
 from evalsys.collection.participant_codes import CodeError, clean_code, self_generated_code
@@ -305,7 +306,7 @@ def thanks(context, request):
     page.update(ask=True, r=request.params["r"], k=request.params["k"])
     if request.method == "POST":
         email = request.POST.get("email", "").strip()
-        if not contacts.is_address(email):
+        if not is_address(email):
             request.response.status_int = 400
             page["error"] = request.translate(
                 _("This is not an e-mail address. Write it like name@example.nl.")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -15,25 +14,13 @@ from evalsys.cli import main
 from .. import builders
 from ..followup.due_data import SITE_A, day
 from ..world import grant, make_user
-
-ROOT = Path(__file__).resolve().parents[3]
+from .test_cli_import import config_file
 
 
 @pytest.fixture
 def config(scratch_database, tmp_path, monkeypatch):
     """A config (mail into a folder) on a migrated scratch database; (config, slug)."""
-    text = (
-        (ROOT / "development.ini")
-        .read_text()
-        .replace(
-            "sqlalchemy.url = sqlite:///%(here)s/var/evalsys.sqlite",
-            f"sqlalchemy.url = {scratch_database['sqlalchemy.url']}\n"
-            f"evalsys.work_dir = {tmp_path}/work",
-        )
-    )
-    path = tmp_path / "evalsys.ini"
-    path.write_text(text)
-    monkeypatch.delenv("DATABASE_URL", raising=False)
+    path = config_file(scratch_database, tmp_path, monkeypatch)
     assert main(["initdb", str(path)]) == 0
     engine = sa.create_engine(scratch_database["sqlalchemy.url"])
     with Session(engine) as session:

@@ -17,9 +17,8 @@ from ..jobs.imports_data import csv_file, row
 ROOT = Path(__file__).resolve().parents[3]
 
 
-@pytest.fixture
-def site(scratch_database, tmp_path, monkeypatch):
-    """A config on a migrated scratch database with one intervention; (config, slug, site)."""
+def config_file(scratch_database, tmp_path, monkeypatch):
+    """development.ini pointed at the scratch database, its work folder in ``tmp_path``."""
     text = (
         (ROOT / "development.ini")
         .read_text()
@@ -32,6 +31,13 @@ def site(scratch_database, tmp_path, monkeypatch):
     config = tmp_path / "evalsys.ini"
     config.write_text(text)
     monkeypatch.delenv("DATABASE_URL", raising=False)
+    return config
+
+
+@pytest.fixture
+def site(scratch_database, tmp_path, monkeypatch):
+    """A config on a migrated scratch database with one intervention; (config, slug, site)."""
+    config = config_file(scratch_database, tmp_path, monkeypatch)
     assert main(["initdb", str(config)]) == 0
     engine = sa.create_engine(scratch_database["sqlalchemy.url"])
     with Session(engine) as session:

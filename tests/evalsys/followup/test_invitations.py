@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from evalsys.collection import links, ratelimit
+from evalsys.collection import links
 from evalsys.collection.models import Participant, SurveyLink
 from evalsys.followup.due_list import today
 from evalsys.followup.invitations import queue_invitations
@@ -20,18 +20,11 @@ from evalsys.results import exports
 
 from .. import builders
 from ..builders import BRS_ANSWERS
-from ..collection.test_survey import fill_page, through_consent
+from ..collection.test_survey import fill_page, fresh_limits, through_consent  # noqa: F401
 from ..mail_server import smtp_server  # noqa: F401 - the fixture
 from . import due_data
 
 ADDRESS = "jongere@example.org"
-
-
-@pytest.fixture(autouse=True)
-def fresh_limits():
-    ratelimit.reset()
-    yield
-    ratelimit.reset()
 
 
 @pytest.fixture
@@ -180,4 +173,3 @@ def test_no_address_is_asked_without_invitations_or_without_the_signature(
     dbsession.query(Intervention).filter_by(id=intervention.id).update({"invitations": False})
     builders.commit(tm)
     assert 'name="email"' not in testapp.get(url).text
-
