@@ -71,6 +71,10 @@ def connect(settings: dict) -> Engine:
 
 
 def migrated_engine(settings: dict, config_path: str) -> Engine:
+    # Every table, so that a command's writes resolve foreign keys into other rooms (an audit
+    # event names its user: evalsys.accounts), whatever the command itself imports.
+    import evalsys.models  # noqa: F401
+
     engine = connect(settings)
     try:
         check_up_to_date(engine, settings, config_path)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import email
 import email.policy
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -70,3 +73,25 @@ def test_digests_are_written_to_the_mail_folder(config, tmp_path, capsys):
     assert message["Subject"] == "Site A: deelnemers te laat met hun volgende ronde: 1"
     assert main(["digests", path]) == 0  # the same day again: nothing new
     assert "queued 0 digests; sent 0" in capsys.readouterr().out
+
+
+def test_the_command_runs_on_its_own(config):
+    """In a process of its own, where only what the command imports is loaded: its audit event
+    must still find the tables it refers to."""
+    path, slug = config
+    run = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("evalsys")),  # the installed command
+            "due",
+            path,
+            "--intervention",
+            slug,
+            "--site",
+            "site-a",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "A-OVERDUE" in run.stdout
