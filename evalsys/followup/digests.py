@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from evalsys.accounts.models import Membership, User
 from evalsys.followup.due_list import due_rows, today
 from evalsys.followup.schedule import Rules, counts
 from evalsys.i18n import _
-from evalsys.jobs.run import in_words
 from evalsys.jobs.tasks import task
 from evalsys.mail import outbox
 from evalsys.mail.models import MailMessage
@@ -46,18 +45,6 @@ def coordinators(dbsession, site) -> list[User]:
     return list(dbsession.execute(query).scalars())
 
 
-def _last_sent(dbsession, template: str, site_id: int) -> dt.date | None:
-    query = select(func.max(MailMessage.created_at)).where(
-        MailMessage.template == template, MailMessage.site_id == site_id
-    )
-    found = dbsession.execute(query).scalar()
-    if found is None:
-        return None
-    if found.tzinfo is None:  # SQLite keeps UTC wall time
-        found = found.replace(tzinfo=dt.UTC)
-    return found.astimezone(dt.UTC).date()
-
-
 def plan_site(dbsession, intervention, site, on: dt.date, rules: Rules) -> list[tuple[str, dict]]:
     """The digests a site's coordinators get today: (template, figures) pairs."""
     rows = due_rows(dbsession, intervention, site_ids=[site.id], on=on, rules=rules)
@@ -65,7 +52,10 @@ def plan_site(dbsession, intervention, site, on: dt.date, rules: Rules) -> list[
         return []
     found = counts(rows)
     planned = []
-    since = _last_sent(dbsession, "wave_opened", site.id) or on - dt.timedelta(days=1)
+    last = outbox.last_queued(
+        dbsession, MailMessage.template == "wave_opened", MailMessage.site_id == site.id
+    )
+    since = last or on - dt.timedelta(days=1)
     opened: dict[str, int] = {}
     for row in rows:
         if row.status in ("open", "overdue") and row.opens and since < row.opens <= on:
@@ -141,15 +131,17 @@ def queue_digests(dbsession, settings: dict, *, on: dt.date | None = None) -> in
             for user in coordinators(dbsession, site):
                 for template, figures in plans:
                     period = on.isoformat() if template == "wave_opened" else _week(on)
-                    subject, lines = _texts(template, figures, intervention, site, link, account)
                     language = user.mail_language or "nl"
+                    subject, body = outbox.written(
+                        language, *_texts(template, figures, intervention, site, link, account)
+                    )
                     row = outbox.queue(
                         dbsession,
                         template=template,
                         dedupe_key=f"{template}:{site.id}:{period}:{user.id}",
                         user=user,
-                        subject=in_words(language, subject),
-                        body="\n\n".join(in_words(language, line) for line in lines) + "\n",
+                        subject=subject,
+                        body=body,
                         language=language,
                         intervention_id=intervention.id,
                         site_id=site.id,

@@ -27,7 +27,6 @@ from evalsys.db.meta import utcnow
 from evalsys.followup.due_list import due_rows, today
 from evalsys.followup.schedule import Rules
 from evalsys.i18n import _
-from evalsys.jobs.run import in_words
 from evalsys.jobs.tasks import task
 from evalsys.mail import outbox
 from evalsys.mail.models import MailMessage, ParticipantContact
@@ -37,20 +36,13 @@ REMINDER_DAYS = 7
 STEPS = ("invitation", "reminder_1", "reminder_2")
 
 
-def _sent_on(dbsession, key: str) -> dt.date | None:
-    row = dbsession.execute(
-        select(MailMessage.created_at).where(MailMessage.dedupe_key == key)
-    ).scalar()
-    if row is None:
-        return None
-    return (row if row.tzinfo else row.replace(tzinfo=dt.UTC)).astimezone(dt.UTC).date()
-
-
 def _next_step(dbsession, contact_id: int, wave: str, on: dt.date) -> str | None:
     """Which message is due for this address and round today, if any."""
     previous = None
     for step in STEPS:
-        sent = _sent_on(dbsession, f"{step}:{contact_id}:{wave}")
+        sent = outbox.last_queued(
+            dbsession, MailMessage.dedupe_key == f"{step}:{contact_id}:{wave}"
+        )
         if sent is None:
             if previous is None or (on - previous).days >= REMINDER_DAYS:
                 return step
@@ -106,6 +98,12 @@ def queue_invitations(dbsession, settings: dict, *, on: dt.date | None = None) -
         contacts = {participant.id: contact for contact, participant in found}
         rows = due_rows(dbsession, intervention, on=on, rules=rules)
         waves = {w.label: w for w in intervention.waves}
+        survey_links = {
+            (link.site_id, link.wave_id, link.group_name): link
+            for link in dbsession.execute(
+                select(SurveyLink).where(SurveyLink.intervention_id == intervention.id)
+            ).scalars()
+        }
         for row in rows:
             contact = contacts.get(row.participant_id)
             if contact is None:
@@ -120,32 +118,29 @@ def queue_invitations(dbsession, settings: dict, *, on: dt.date | None = None) -
             if step is None:
                 continue
             wave = waves[row.wave]
-            link = dbsession.execute(
-                select(SurveyLink).where(
-                    SurveyLink.site_id == row.site_id,
-                    SurveyLink.wave_id == wave.id,
-                    SurveyLink.group_name == row.group,
-                )
-            ).scalar_one_or_none()
+            link = survey_links.get((row.site_id, wave.id, row.group))
             if link is None or not link.is_open:
                 continue  # the coordinator closed the link: no invitation to a closed door
             assigned = (wave.settings or {}).get("participant_code", "assigned") == "assigned"
-            subject, lines = _texts(
-                step,
-                intervention,
-                wave,
-                f"{base}/s/{link.token}" + (f"?code={row.code}" if assigned else ""),
-                # route survey.fill: a personal link, the code filled in on its code step
-                row.code if assigned else None,
-                outbox.unsubscribe_url(settings, contact),
+            subject, body = outbox.written(
+                contact.language,
+                *_texts(
+                    step,
+                    intervention,
+                    wave,
+                    f"{base}/s/{link.token}" + (f"?code={row.code}" if assigned else ""),
+                    # route survey.fill: a personal link, the code filled in on its code step
+                    row.code if assigned else None,
+                    outbox.unsubscribe_url(settings, contact),
+                ),
             )
             queued = outbox.queue(
                 dbsession,
                 template=step.split("_")[0],
                 dedupe_key=f"{step}:{contact.id}:{row.wave}",
                 contact=contact,
-                subject=in_words(contact.language, subject),
-                body="\n\n".join(in_words(contact.language, line) for line in lines) + "\n",
+                subject=subject,
+                body=body,
                 language=contact.language,
                 intervention_id=intervention.id,
                 site_id=row.site_id,

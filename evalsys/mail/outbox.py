@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from evalsys.accounts.models import User
 from evalsys.db.meta import utcnow
+from evalsys.jobs.run import in_words
 from evalsys.mail import transport
 from evalsys.mail.models import MailMessage, ParticipantContact
 
@@ -29,6 +30,24 @@ DIGESTS = ("wave_opened", "overdue_weekly")  # templates a user can switch off
 def public_url(settings: dict) -> str:
     """The address people reach evalsys at (``evalsys.public_url``), for links in mail."""
     return settings.get("evalsys.public_url", "http://localhost:6543").rstrip("/")
+
+
+def written(language: str, subject, paragraphs) -> tuple[str, str]:
+    """A subject and a plain-text body in ``language``, from translation strings."""
+    body = "\n\n".join(in_words(language, paragraph) for paragraph in paragraphs) + "\n"
+    return in_words(language, subject), body
+
+
+def last_queued(dbsession, *conditions) -> dt.date | None:
+    """The (UTC) day the newest message matching ``conditions`` was queued for, or None."""
+    query = (
+        select(MailMessage.created_at)
+        .where(*conditions)
+        .order_by(MailMessage.created_at.desc())
+        .limit(1)
+    )
+    found = dbsession.execute(query).scalar()
+    return None if found is None else found.astimezone(dt.UTC).date()
 
 
 def queue(
