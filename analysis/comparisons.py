@@ -10,6 +10,7 @@ import pandas as pd
 from analysis.frames import CodedScores
 from analysis.groups import comparison_table
 from analysis.multiplicity import adjust_p
+from analysis.notes import Note
 
 
 def empty_comparison() -> pd.DataFrame:
@@ -69,9 +70,16 @@ def comparison_step(
     ):
         where = ", ".join(str(site) for site in part["site"])
         notes.append(
-            f"Scale {scale}, {wave_from}-{wave_to} ({where}): every participant has the same "
-            "baseline score within each group, so the ANCOVA and the standardised effects "
-            "are left empty (NaN) instead of infinite."
+            Note(
+                "flat_baseline",
+                f"Scale {scale}, {wave_from}-{wave_to} ({where}): every participant has the "
+                "same baseline score within each group, so the ANCOVA and the standardised "
+                "effects are left empty (NaN) instead of infinite.",
+                scale=scale,
+                wave_from=wave_from,
+                wave_to=wave_to,
+                sites=[str(site) for site in part["site"]],
+            )
         )
     return table
 

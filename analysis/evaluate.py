@@ -17,6 +17,7 @@ from analysis.frames import CodedScores, code_scores
 from analysis.mixed import fit_coded
 from analysis.multiplicity import METHODS as ADJUST_METHODS
 from analysis.multiplicity import adjust_p
+from analysis.notes import Note
 from analysis.pooling import METHODS as POOL_METHODS
 from analysis.reliable_change import check_reliability
 from analysis.results import DESIGN_CEILING, EvaluationResult, ScaleInfo
@@ -155,13 +156,19 @@ def evaluate(
             comparison = comparison_step(coded, pairs, confidence, p_adjust, notes)
         else:
             notes.append(
-                "The design has a comparison group, but the data hold no scores of both "
-                "groups; only the change within groups is reported."
+                Note(
+                    "no_comparison_scores",
+                    "The design has a comparison group, but the data hold no scores of both "
+                    "groups; only the change within groups is reported.",
+                )
             )
     elif has_comparison:
         notes.append(
-            "The design is pre/post, so the comparison-group scores are reported as a "
-            "separate group but not compared with the intervention group."
+            Note(
+                "pre_post_with_comparison",
+                "The design is pre/post, so the comparison-group scores are reported as a "
+                "separate group but not compared with the intervention group.",
+            )
         )
 
     attrition = attrition_tables(coded, confidence=confidence)
@@ -194,11 +201,20 @@ def _dropped_scores(coded: CodedScores) -> list[str]:
     notes = []
     if coded.dropped_non_numeric:
         notes.append(
-            f"{coded.dropped_non_numeric} score(s) were not numbers and were treated as missing."
+            Note(
+                "non_numeric_scores",
+                f"{coded.dropped_non_numeric} score(s) were not numbers and were treated as "
+                "missing.",
+                count=coded.dropped_non_numeric,
+            )
         )
     if coded.dropped_infinite:
         notes.append(
-            f"{coded.dropped_infinite} score(s) were infinite and were treated as missing."
+            Note(
+                "infinite_scores",
+                f"{coded.dropped_infinite} score(s) were infinite and were treated as missing.",
+                count=coded.dropped_infinite,
+            )
         )
     for note in notes:
         warnings.warn(note, UserWarning, stacklevel=3)
@@ -221,7 +237,13 @@ def _scale_infos(
         infos[scale] = info
     unused = sorted(set(scales) - set(coded.scales))
     if unused:
-        notes.append(f"No scores were found for the scale(s) {', '.join(unused)}.")
+        notes.append(
+            Note(
+                "unused_scales",
+                f"No scores were found for the scale(s) {', '.join(unused)}.",
+                scales=unused,
+            )
+        )
     return infos
 
 
@@ -249,12 +271,17 @@ def _mixed(
     )
     n_participants = int(np.isfinite(coded.wide).any(axis=(0, 2)).sum())
     if not wanted:
-        notes.append("The mixed model was not requested.")
+        notes.append(Note("mixed_not_requested", "The mixed model was not requested."))
         return empty
     if max_participants is not None and n_participants > max_participants:
         notes.append(
-            f"The mixed model was skipped: {n_participants} participants is more than the "
-            f"limit of {max_participants} set for it."
+            Note(
+                "mixed_skipped",
+                f"The mixed model was skipped: {n_participants} participants is more than the "
+                f"limit of {max_participants} set for it.",
+                count=n_participants,
+                limit=max_participants,
+            )
         )
         return empty
     use_group = design != "pre_post" and has_comparison
@@ -262,7 +289,13 @@ def _mixed(
     for s, scale in enumerate(coded.scales):
         participant, wave = np.nonzero(np.isfinite(coded.wide[s]))
         if np.unique(participant).size < 2:
-            notes.append(f"The mixed model for scale {scale} needs at least 2 participants.")
+            notes.append(
+                Note(
+                    "mixed_too_few",
+                    f"The mixed model for scale {scale} needs at least 2 participants.",
+                    scale=scale,
+                )
+            )
             continue
         try:
             with warnings.catch_warnings():
@@ -278,10 +311,23 @@ def _mixed(
                     confidence=confidence,
                 )
         except (ValueError, np.linalg.LinAlgError) as error:
-            notes.append(f"The mixed model for scale {scale} could not be fitted: {error}")
+            notes.append(
+                Note(
+                    "mixed_failed",
+                    f"The mixed model for scale {scale} could not be fitted: {error}",
+                    scale=scale,
+                    error=str(error),
+                )
+            )
             continue
         if not result.converged:
-            notes.append(f"The mixed model for scale {scale} did not converge.")
+            notes.append(
+                Note(
+                    "mixed_not_converged",
+                    f"The mixed model for scale {scale} did not converge.",
+                    scale=scale,
+                )
+            )
         # the fit's own columns (z or t and df, as mixed.py reports them), scale first
         fixed_frames.append(result.fixed.assign(scale=scale)[["scale", *result.fixed.columns]])
         variance_frames.append(

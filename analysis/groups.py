@@ -9,6 +9,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis._checks import ArrayLike, as_float_array, check_confidence, check_same_length, warn
+from analysis.notes import Note
 
 
 @dataclass(frozen=True)
@@ -262,14 +263,20 @@ def compare_groups(
     notes = []
     if not np.isfinite(one("sd_pre_pooled")):
         notes.append(
-            "Every participant has the same baseline score (within each group): the ANCOVA "
-            "cannot be fitted and the standardised effects (over the baseline SD) are "
-            "undefined, so they are NaN; the raw difference-in-differences stands."
+            Note(
+                "flat_baseline_pair",
+                "Every participant has the same baseline score (within each group): the "
+                "ANCOVA cannot be fitted and the standardised effects (over the baseline SD) "
+                "are undefined, so they are NaN; the raw difference-in-differences stands.",
+            )
         )
     elif not np.isfinite(one("ancova_se")):
         notes.append(
-            "The baseline scores carry no information beyond the group (and site): the "
-            "ANCOVA cannot be fitted, so it is NaN."
+            Note(
+                "ancova_no_information",
+                "The baseline scores carry no information beyond the group (and site): the "
+                "ANCOVA cannot be fitted, so it is NaN.",
+            )
         )
     for note in notes:
         warn(note)

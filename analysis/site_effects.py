@@ -9,6 +9,7 @@ import pandas as pd
 
 from analysis.effects import paired_moments, wilcoxon_signed_rank_p
 from analysis.frames import GROUPS, CodedScores
+from analysis.notes import Note
 from analysis.reliable_change import CATEGORIES, classify_change, standard_error_of_difference
 from analysis.results import ScaleInfo
 
@@ -128,7 +129,17 @@ def _note_constant(
                 f" (From the sums the SD of the differences came out as {raw:.1e}: below the "
                 "rounding noise of the sums, so it was treated as 0.)"
             )
-        notes.append(sentence)
+        notes.append(
+            Note(
+                "constant_change",
+                sentence,
+                scale=row.scale,
+                wave_from=row.wave_from,
+                wave_to=row.wave_to,
+                site=row.site,
+                group=row.group,
+            )
+        )
 
 
 PAIRED_COLUMNS = (

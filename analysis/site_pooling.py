@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.notes import Note
 from analysis.pooling import pooled_table
 from analysis.reliable_change import CATEGORIES
 
@@ -104,9 +105,15 @@ def pooled_sites(
         k_small = len(part) - len(used)
         if k_small:
             notes.append(
-                f"{where}: {k_small} site(s) with fewer than {MIN_PAIRS} complete pairs left "
-                "out of the pooled d_z (the large-sample variance of d_z does not hold there; "
-                f"its exact variance is infinite below {MIN_PAIRS} pairs)."
+                Note(
+                    "small_sites",
+                    f"{where}: {k_small} site(s) with fewer than {MIN_PAIRS} complete pairs "
+                    "left out of the pooled d_z (the large-sample variance of d_z does not "
+                    f"hold there; its exact variance is infinite below {MIN_PAIRS} pairs).",
+                    count=k_small,
+                    min_pairs=MIN_PAIRS,
+                    **dict(zip(keys, key, strict=True)),
+                )
             )
         if used.empty:
             continue
@@ -138,7 +145,13 @@ def pooled_sites(
                 converged=True,
                 ci_method="single_site",
             )
-            notes.append(f"{where}: only one site is pooled, so the 'pooled' row is its effect.")
+            notes.append(
+                Note(
+                    "single_site",
+                    f"{where}: only one site is pooled, so the 'pooled' row is its effect.",
+                    **dict(zip(keys, key, strict=True)),
+                )
+            )
         for name in CATEGORIES:
             row[name] = int(used[name].sum())
         rows.append(row)

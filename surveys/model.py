@@ -159,6 +159,8 @@ class InstrumentDefinition:
     languages: dict[str, str] = field(default_factory=dict)
     translation_sources: dict[str, str] = field(default_factory=dict)
     licence: str = ""
+    #: the licence in other languages, language -> text (``licence`` stays the original)
+    licence_translations: dict[str, str] = field(default_factory=dict)
     citation: str = ""
     kind: str = "questionnaire"
     notes: str = ""
@@ -167,9 +169,16 @@ class InstrumentDefinition:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_item_index", {item.id: item for item in self.items})
-        canonical = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
+        # The licence's translations say nothing about what an answer means: leaving them out
+        # keeps the fingerprint that stored questionnaires hold when a translation is added.
+        meaning = {k: v for k, v in self.to_dict().items() if k != "licence_translations"}
+        canonical = json.dumps(meaning, sort_keys=True, ensure_ascii=False)
         digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
         object.__setattr__(self, "_fingerprint", digest)
+
+    def licence_in(self, language: str) -> str:
+        """The licence in ``language`` where the definition has it, else as written."""
+        return self.licence_translations.get(language) or self.licence
 
     def __hash__(self) -> int:
         return hash(self._fingerprint)
@@ -210,6 +219,7 @@ class InstrumentDefinition:
             "languages": dict(self.languages),
             "translation_sources": dict(self.translation_sources),
             "licence": self.licence,
+            "licence_translations": dict(self.licence_translations),
             "citation": self.citation,
             "notes": self.notes,
             "items": [_item_to_dict(item) for item in self.items],

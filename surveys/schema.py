@@ -34,6 +34,7 @@ _TOP_KEYS = {
     "languages",
     "translation_sources",
     "licence",
+    "licence_translations",
     "citation",
     "notes",
     "items",
@@ -142,6 +143,9 @@ def _read_instrument(r: SchemaReader, data: Mapping[str, Any]) -> dict[str, Any]
         "languages": languages,
         "translation_sources": sources,
         "licence": r.text(data.get("licence"), "licence", required=False),
+        "licence_translations": r.translations(
+            data.get("licence_translations"), "licence_translations", required=False
+        ),
         "citation": r.text(data.get("citation"), "citation", required=False),
         "kind": kind,
         "notes": r.text(data.get("notes"), "notes", required=False),

@@ -121,7 +121,7 @@ def quality_section(ctx: Context) -> list[Flowable]:
     small = disclosed_quality(quality, ctx.min_cell)  # without the attrition links
     counts = [c for c in frame.columns if c not in ("site", "wave")]
     header = [t("site"), t("wave")] + [
-        t("responses") if c == "responses" else c.replace("_", " ") for c in counts
+        t("responses") if c == "responses" else _flag_header(t, c) for c in counts
     ]
     rows = [header]
     linked = False
@@ -141,3 +141,9 @@ def quality_section(ctx: Context) -> list[Flowable]:
     if linked:
         story.append(Para(text(t("not_shown_note", min_cell=ctx.min_cell)), s.small))
     return story
+
+
+def _flag_header(t, flag: str) -> str:
+    """A quality flag's column header in the report's language (surveys.quality's codes)."""
+    key = f"flag_{flag}"
+    return t(key) if key in t else flag.replace("_", " ")

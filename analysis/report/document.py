@@ -190,7 +190,7 @@ def table(
     such as "fewer than 10 participants" in place of a row's figures).
     """
     scale = TEXT_WIDTH / sum(widths) if sum(widths) > TEXT_WIDTH else 1.0
-    widths = [w * scale for w in widths]
+    widths = _fit_words(rows, [w * scale for w in widths], styles, header_rows, set(spans))
     data = []
     for r, row in enumerate(rows):
         bold = r < header_rows or r in bold_rows
@@ -241,6 +241,41 @@ def table(
         style=TableStyle(commands),
         hAlign="LEFT",
     )
+
+
+# A column grows to its longest word up to this width; longer words (a web address) wrap.
+_LONGEST_WORD = 110.0
+_PADDING = 6.0
+
+
+def _fit_words(
+    rows: list[list[str]],
+    widths: list[float],
+    styles: Styles,
+    header_rows: int,
+    spans: set[tuple[int, int]],
+) -> list[float]:
+    """Widths in which no word is cut ("Metinge|n"): a column narrower than its longest word
+    takes the difference from the columns with room to spare, within the same total."""
+    least = [0.0] * len(widths)  # the longest word of each column, padded
+    for r, row in enumerate(rows):
+        style = styles.cell_bold if r < header_rows else styles.cell
+        for c, cell in enumerate(row):
+            words = str(cell).split()
+            if (r, c) in spans or not words:
+                continue
+            longest = max(stringWidth(w, style.fontName, style.fontSize) for w in words)
+            least[c] = max(least[c], min(longest + _PADDING, _LONGEST_WORD))
+    short = sum(max(n - w, 0.0) for n, w in zip(least, widths, strict=True))
+    room = [max(w - n, 0.0) for w, n in zip(widths, least, strict=True)]
+    if short <= 0 or sum(room) <= 0:
+        return widths
+    take = min(short / sum(room), 1.0)
+    fitted = [max(w, n) - r * take for w, n, r in zip(widths, least, room, strict=True)]
+    total = sum(widths)
+    if sum(fitted) > total:  # not room enough for every word: all give in, words wrap
+        fitted = [f * total / sum(fitted) for f in fitted]
+    return fitted
 
 
 def figure(drawing: Drawing, caption: str, styles: Styles) -> KeepTogether:

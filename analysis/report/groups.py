@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from reportlab.platypus import Flowable
 
 from analysis.report.blanks import Blanks
 from analysis.report.context import Context
 from analysis.report.document import Heading, Para, table, text
+from analysis.report.texts import Texts
+
+# analysis.mixed's term names: wave[T1], group[intervention], wave[T1]:group[intervention]
+_WAVE = re.compile(r"^wave\[(?P<wave>[^\]]+)\]$")
+_GROUP = re.compile(r"^group\[[^\]]+\]$")
+_INTERACTION = re.compile(r"^wave\[(?P<wave>[^\]]+)\]:group\[[^\]]+\]$")
 
 
 def comparison_section(ctx: Context) -> list[Flowable]:
@@ -75,10 +83,11 @@ def mixed_section(ctx: Context) -> list[Flowable]:
     for scale, part in fixed.groupby("scale", sort=False):
         story.append(Para(text(ctx.scale_name(scale)), s.h3))
         rows = [[t("term"), t("estimate"), t("se"), t("p")]]
+        with_group = any(str(term).startswith("group[") for term in part["term"])
         for row in part.itertuples(index=False):
             rows.append(
                 [
-                    str(row.term),
+                    _term(str(row.term), t, ctx, with_group),
                     ctx.estimate_ci(row.estimate, row.ci_low, row.ci_high),
                     ctx.num(row.se, 3),
                     ctx.p(row.p),
@@ -87,8 +96,38 @@ def mixed_section(ctx: Context) -> list[Flowable]:
         story.append(table(rows, [200, 140, 60, 60], s))
         if variance is not None and len(variance):
             parts = variance[variance["scale"] == scale]
-            rows = [[t("component"), t("variance")]]
-            rows += [[str(r.component), ctx.num(r.variance, 3)] for r in parts.itertuples()]
+            rows = [[t("variance_source"), t("variance_value")]]
+            rows += [
+                [_component(str(r.component), t), ctx.num(r.variance, 3)]
+                for r in parts.itertuples()
+            ]
             story.append(Para(text(t("variance")), s.small))
             story.append(table(rows, [200, 100], s))
     return story
+
+
+def _term(term: str, t: Texts, ctx: Context, with_group: bool) -> str:
+    """A fixed effect of the mixed model in words: what it compares, against which baseline.
+
+    The first wave and (with a comparison group) the comparison group are the reference
+    (analysis.mixed), so wave[T1] is the reference group's change and the interaction the
+    intervention group's extra change.
+    """
+    first = str(ctx.result.waves[0]) if len(ctx.result.waves) else ""
+    if term == "Intercept":
+        return t(
+            "mixed_term_intercept_group" if with_group else "mixed_term_intercept", first=first
+        )
+    if match := _INTERACTION.match(term):
+        return t("mixed_term_interaction", first=first, wave=match["wave"])
+    if match := _WAVE.match(term):
+        key = "mixed_term_wave_group" if with_group else "mixed_term_wave"
+        return t(key, first=first, wave=match["wave"])
+    if _GROUP.match(term):
+        return t("mixed_term_group", first=first)
+    return term
+
+
+def _component(component: str, t: Texts) -> str:
+    key = f"component_{component}"
+    return t(key) if key in t else component

@@ -7,6 +7,7 @@ from reportlab.platypus import Flowable
 from analysis.claims import BALANCE_LIMIT
 from analysis.report.context import Context, overall_retention
 from analysis.report.document import Heading, Para, table, text
+from analysis.report.note_texts import note_text
 
 #: The analyses, as docs/analysis.md describes them: (text's key in report.po, reference).
 ANALYSES: tuple[tuple[str, str], ...] = (
@@ -63,7 +64,10 @@ def methods_section(ctx: Context) -> list[Flowable]:
     story.append(Para(text(t("suppression_text", min_cell=ctx.min_cell, count=count)), s.body))
     if ctx.result.notes:
         story.append(Heading(t("notes"), s.h2, 1, ctx.key()))
-        story += [Para("• " + text(note), s.small) for note in ctx.result.notes]
+        story += [
+            Para("• " + text(note_text(note, t, ctx.scale_name, ctx.site_name)), s.small)
+            for note in ctx.result.notes
+        ]
     return story
 
 

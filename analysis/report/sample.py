@@ -139,8 +139,8 @@ def sample_report_inputs(
                     "site": site_id,
                     "wave": wave,
                     "responses": responses,
-                    "straightlining": int(responses // 5),
-                    "reversed_inconsistent": int(responses // 3),
+                    "straight_lining": int(responses // 5),
+                    "reverse_inconsistent": int(responses // 3),
                     "too_fast": int(responses // 20),
                 }
             )

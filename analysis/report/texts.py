@@ -25,6 +25,9 @@ class Texts:
     def __call__(self, key: str, **values: object) -> str:
         return self._texts[key].format(**values)
 
+    def __contains__(self, key: str) -> bool:
+        return key in self._texts
+
     def raw(self, key: str) -> str:
         """The text ``key`` with its ``{placeholders}`` left in, to fill in later."""
         return self._texts[key]

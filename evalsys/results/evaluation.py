@@ -128,7 +128,7 @@ def evaluate_intervention(
     baseline = waves[0]
     answers = _baseline_answers(dbsession, intervention, baseline)
     alphas = _sample_alphas(blocks, answers)
-    infos, notes = _scale_infos(blocks, scores, alphas, baseline)
+    infos, notes = _scale_infos(blocks, scores, alphas, baseline, language)
     scores = scores[scores["scale"].isin(infos)]
     if scores.empty:
         raise NoResults("no scale has the reference values reliable change needs")
@@ -203,15 +203,20 @@ def _sample_alphas(blocks: dict, answers: pd.DataFrame) -> dict[str, float | Non
     return alphas
 
 
+def _title(titles: dict[str, str], language: str) -> str:
+    """A title in ``language``, else in Dutch or English, else the first there is."""
+    return next((titles[lang] for lang in (language, "nl", "en", *titles) if titles.get(lang)), "")
+
+
 def _scale_infos(
-    blocks: dict, scores: pd.DataFrame, alphas: dict, baseline: str
+    blocks: dict, scores: pd.DataFrame, alphas: dict, baseline: str, language: str = "nl"
 ) -> tuple[dict[str, analysis.ScaleInfo], list[str]]:
     """ScaleInfo per scale with scores: published reference values, else this sample's."""
     infos, notes = {}, []
     at_baseline = scores[(scores["wave"] == baseline) & (scores["group"] == "intervention")]
     sample_sd = at_baseline.groupby("scale")["score"].std(ddof=1)
     for instrument in blocks.values():
-        title = instrument.title.get("nl") or instrument.title.get("en") or instrument.id
+        title = _title(instrument.title, language) or instrument.id
         for scale in instrument.scales:
             key = f"{instrument.id}.{scale.id}"
             if key not in set(scores["scale"]):
@@ -234,7 +239,8 @@ def _scale_infos(
                     "(none published, and this sample's baseline gives none)."
                 )
                 continue
-            label = title if scale.id == instrument.id else f"{title}: {scale.id}"
+            scale_title = _title(scale.title, language) or scale.id
+            label = title if scale.id == instrument.id else f"{title}: {scale_title}"
             infos[key] = analysis.ScaleInfo(
                 label=label,
                 higher_is_better=scale.higher_is_better,
@@ -299,9 +305,9 @@ def _instrument_info(instrument, alphas: dict, language: str) -> InstrumentInfo:
     return InstrumentInfo(
         id=instrument.id,
         version=instrument.version,
-        title=instrument.title.get("nl") or instrument.title.get("en") or instrument.id,
+        title=_title(instrument.title, language) or instrument.id,
         citation=" ".join(instrument.citation.split()),
-        licence=" ".join(instrument.licence.split()),
+        licence=" ".join(instrument.licence_in(language).split()),
         translation_note=note,
         scales=tuple(f"{instrument.id}.{s.id}" for s in instrument.scales),
         alpha={

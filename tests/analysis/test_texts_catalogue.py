@@ -41,6 +41,8 @@ PICKED = {
         "size_tiny", "size_small", "size_medium",  # summary._size, Cohen's bands
         "compare_better", "compare_worse", "compare_unclear",  # summary._compared
         "site_hidden",  # appendix.py
+        "mixed_term_intercept", "mixed_term_intercept_group", "mixed_term_wave",
+        "mixed_term_wave_group",  # groups._term, with or without a comparison group
     },
     "charts": {
         "too_few", "secondary",  # charts.frame.hidden_because
@@ -50,6 +52,29 @@ PICKED = {
 }  # fmt: skip
 #: Keys taken from a table in the code.
 TABLED = {"report": {key for key, _reference in ANALYSES}, "charts": set(CATEGORIES)}
+
+
+def note_keys() -> set[str]:
+    """``note_<key>`` for every ``Note("<key>", ...)`` of analysis (report.note_texts)."""
+    return {
+        f"note_{node.args[0].value}"
+        for path in SOURCE.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", None) == "Note"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    }
+
+
+TABLED["report"] |= note_keys()
+# groups._component: analysis.mixed's variance components; data._flag_header: the flag codes
+# of surveys.quality (the report reads them from the data, so they are not literals here)
+TABLED["report"] |= {f"component_{c}" for c in ("site", "participant", "residual")}
+TABLED["report"] |= {
+    f"flag_{flag}"
+    for flag in ("straight_lining", "reverse_inconsistent", "too_fast", "too_many_missing")
+}
 
 
 def texts_in_code() -> dict[str, set[str]]:

@@ -13,6 +13,7 @@ from analysis.charts.frame import hidden_because
 from analysis.charts.numbers import count, interval, number, p_value, percent, suppressed
 from analysis.report.blanks import Blanks
 from analysis.report.context import overall_retention
+from analysis.report.note_texts import note_text
 from analysis.report.texts import Texts
 from evalsys.jobs.queue import enqueue
 from evalsys.results import evaluate_job, evaluation, reports
@@ -121,13 +122,23 @@ class ResultsPage:
         self.pair = params.get("pair") if params.get("pair") in self.pairs else self.pairs[0]
         self.site = params.get("site") if params.get("site") in self.site_names else ""
 
+    def _note(self, note: str) -> str:
+        """A note of the analysis in the page's language, with scale and site names."""
+        labels = self.result.scales
+        return note_text(
+            note,
+            Texts(self.language),
+            lambda scale: labels.get(scale, scale),
+            lambda site: self.site_names.get(site, site),
+        )
+
     def build(self) -> dict:
         wave_from, wave_to = self.pair.split("-", 1)
         return {
             "claim": self.result.claim.text_en
             if self.language == "en"
             else self.result.claim.text_nl,
-            "notes": list(self.result.notes) + list(self.found.notes),
+            "notes": [self._note(note) for note in (*self.result.notes, *self.found.notes)],
             "scales": [(key, label) for key, label in self.result.scales.items()],
             "pairs": self.pairs,
             "sites": sorted(self.site_names.items(), key=lambda s: s[1]),
