@@ -118,7 +118,13 @@ class Scale:
     reference_sd: float | None = None
     reliability: float | None = None
     reference_source: str | None = None
+    #: the reference source in other languages, language -> text
+    reference_source_translations: dict[str, str] = field(default_factory=dict)
     conversion: dict[float, float] | None = None
+
+    def reference_source_in(self, language: str) -> str | None:
+        """The reference source in ``language`` where the definition has it, else as written."""
+        return self.reference_source_translations.get(language) or self.reference_source
 
     def band_for(self, value: float | None) -> str | None:
         """The id of the band ``value`` falls in, or None."""
@@ -169,10 +175,7 @@ class InstrumentDefinition:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_item_index", {item.id: item for item in self.items})
-        # The licence's translations say nothing about what an answer means: leaving them out
-        # keeps the fingerprint that stored questionnaires hold when a translation is added.
-        meaning = {k: v for k, v in self.to_dict().items() if k != "licence_translations"}
-        canonical = json.dumps(meaning, sort_keys=True, ensure_ascii=False)
+        canonical = json.dumps(_meaning(self.to_dict()), sort_keys=True, ensure_ascii=False)
         digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
         object.__setattr__(self, "_fingerprint", digest)
 
@@ -250,6 +253,20 @@ def _item_to_dict(item: Item) -> dict[str, Any]:
     return out
 
 
+def _meaning(definition: dict[str, Any]) -> dict[str, Any]:
+    """The definition without the translations of its licence and reference sources.
+
+    They say nothing about what an answer means: leaving them out of the fingerprint keeps
+    the one stored questionnaires hold when such a translation is added.
+    """
+    meaning = {k: v for k, v in definition.items() if k != "licence_translations"}
+    meaning["scales"] = [
+        {k: v for k, v in scale.items() if k != "reference_source_translations"}
+        for scale in definition["scales"]
+    ]
+    return meaning
+
+
 def _scale_to_dict(scale: Scale) -> dict[str, Any]:
     return {
         "id": scale.id,
@@ -265,6 +282,7 @@ def _scale_to_dict(scale: Scale) -> dict[str, Any]:
         "reference_sd": scale.reference_sd,
         "reliability": scale.reliability,
         "reference_source": scale.reference_source,
+        "reference_source_translations": dict(scale.reference_source_translations),
         **(
             {"conversion": {f"{raw:g}": value for raw, value in scale.conversion.items()}}
             if scale.conversion is not None

@@ -24,6 +24,7 @@ _SCALE_KEYS = {
     "reference_sd",
     "reliability",
     "reference_source",
+    "reference_source_translations",
     "conversion",
 }
 
@@ -96,6 +97,11 @@ def read_scale(r: SchemaReader, raw: Any, path: str, items: dict[str, Item]) -> 
         reference_sd=sd,
         reliability=reliability,
         reference_source=ref or None,
+        reference_source_translations=r.translations(
+            raw.get("reference_source_translations"),
+            f"{path}.reference_source_translations",
+            required=False,
+        ),
         conversion=conversion,
     )
 

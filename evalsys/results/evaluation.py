@@ -29,15 +29,31 @@ DEFAULT_MIN_CELL = 10
 MIN_CELL_FLOOR = 5  # DESIGN.md: "configurable, never below 5"
 
 SAMPLE_SOURCE = {
-    "both": (
-        "this sample at {wave}: SD and Cronbach's alpha; no published reference values in the "
-        "instrument definition"
-    ),
-    "sd": "SD: this sample at {wave} (no published reference SD); reliability: {published}",
-    "reliability": (
-        "reliability: Cronbach's alpha of this sample at {wave} (no published reliability); "
-        "SD: {published}"
-    ),
+    "en": {
+        "both": (
+            "this sample at {wave}: SD and Cronbach's alpha; no published reference values in "
+            "the instrument definition"
+        ),
+        "sd": "SD: this sample at {wave} (no published reference SD); reliability: {published}",
+        "reliability": (
+            "reliability: Cronbach's alpha of this sample at {wave} (no published reliability); "
+            "SD: {published}"
+        ),
+        "published": "the instrument definition",
+    },
+    "nl": {
+        "both": (
+            "deze steekproef bij {wave}: SD en Cronbachs alfa; de definitie van de vragenlijst "
+            "geeft geen gepubliceerde referentiewaarden"
+        ),
+        "sd": "SD: deze steekproef bij {wave} (geen gepubliceerde referentie-SD); "
+        "betrouwbaarheid: {published}",
+        "reliability": (
+            "betrouwbaarheid: Cronbachs alfa van deze steekproef bij {wave} (geen gepubliceerde "
+            "betrouwbaarheid); SD: {published}"
+        ),
+        "published": "de definitie van de vragenlijst",
+    },
 }
 
 
@@ -222,13 +238,14 @@ def _scale_infos(
             if key not in set(scores["scale"]):
                 continue
             sd, reliability = scale.reference_sd, scale.reliability
-            published = scale.reference_source or "the instrument definition"
+            words = SAMPLE_SOURCE.get(language, SAMPLE_SOURCE["nl"])
+            published = scale.reference_source_in(language) or words["published"]
             if sd is None and reliability is None:
-                source = SAMPLE_SOURCE["both"].format(wave=baseline)
+                source = words["both"].format(wave=baseline)
             elif sd is None:
-                source = SAMPLE_SOURCE["sd"].format(wave=baseline, published=published)
+                source = words["sd"].format(wave=baseline, published=published)
             elif reliability is None:
-                source = SAMPLE_SOURCE["reliability"].format(wave=baseline, published=published)
+                source = words["reliability"].format(wave=baseline, published=published)
             else:
                 source = published
             sd = sd if sd is not None else _finite(sample_sd.get(key))

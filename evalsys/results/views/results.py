@@ -22,6 +22,11 @@ from evalsys.results.chart_markup import inline_svg
 CHART_NAMES = ("forest", "bars")
 
 
+def _page_language(request) -> str:
+    """The language the page's own words are in (the names and sources of the evaluation)."""
+    return "en" if request.locale_name == "en" else "nl"
+
+
 def _language(request) -> str:
     lang = request.params.get("lang") or request.locale_name
     return lang if lang in reports.LANGUAGES else "nl"
@@ -58,7 +63,9 @@ def results(context, request):
         return {**page, "found": None, "reason": ""}
     if found is None:
         try:
-            found = evaluation.evaluate_intervention(request.dbsession, intervention, settings)
+            found = evaluation.evaluate_intervention(
+                request.dbsession, intervention, settings, language=_page_language(request)
+            )
         except evaluation.NoResults as error:
             return {**page, "found": None, "reason": str(error)}
     return {**page, "found": found, **ResultsPage(found, request).build()}
@@ -109,7 +116,7 @@ class ResultsPage:
 
     def __init__(self, found: evaluation.Evaluation, request):
         self.found, self.result, self.request = found, found.result, request
-        self.language = "en" if request.locale_name == "en" else "nl"
+        self.language = _page_language(request)
         self.site_names = {s.id: s.name for s in found.meta.sites}
         effects = self.result.site_effects
         self.pairs = [
@@ -298,20 +305,16 @@ def report_pdf(context, request):
     if evaluate_job.too_large_for_a_page(request.dbsession, intervention, settings):
         return HTTPSeeOther(request.route_url("intervention.results", slug=intervention.slug))
     try:
-        found = evaluation.evaluate_intervention(
-            request.dbsession, intervention, request.registry.settings, language=language
-        )
-        pdf = reports.make_pdf(found, language)
+        pdf, name = reports.current_pdf(request.dbsession, intervention, settings, language)
     except evaluation.NoResults:
         # the results page says what is missing
         return HTTPSeeOther(request.route_url("intervention.results", slug=intervention.slug))
     except reports.ReportUnavailable as error:
         raise HTTPServiceUnavailable(str(error)) from None
-    stamp = found.data_taken_at.strftime("%Y%m%d-%H%M")
     return Response(
         body=pdf,
         content_type="application/pdf",
-        content_disposition=f'attachment; filename="{intervention.slug}-{stamp}-{language}.pdf"',
+        content_disposition=f'attachment; filename="{name}"',
         cache_control="no-store",
     )
 

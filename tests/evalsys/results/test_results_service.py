@@ -43,7 +43,9 @@ def test_without_published_values_the_sample_baseline_is_named_as_the_source(dbs
     info = found.scale_infos["brs.brs"]
     # BRS publishes a reliability (.78) but no reference SD: the SD is this sample's at T0.
     assert info.reliability == pytest.approx(0.78)
-    assert "SD: this sample at T0" in info.reference_source
+    assert "SD: deze steekproef bij T0" in info.reference_source  # in the page's language
+    english = evaluation.evaluate_intervention(dbsession, world.intervention, {}, language="en")
+    assert "SD: this sample at T0" in english.scale_infos["brs.brs"].reference_source
 
     assert info.reference_sd == pytest.approx(
         np.std(
