@@ -15,10 +15,12 @@ CAPABILITIES = (
     ".imports",
     ".jobs",
     ".mail",
+    ".odk",
     ".privacy",
     ".results",
     ".setup",
     ".web",
+    ".webhooks",
 )
 
 

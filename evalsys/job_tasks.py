@@ -13,3 +13,4 @@ import evalsys.privacy.retention_job  # noqa: F401 - the nightly retention run
 import evalsys.results.evaluate_job  # noqa: F401 - the results page's figures for large data
 import evalsys.results.export_job  # noqa: F401 - exports
 import evalsys.results.report_job  # noqa: F401 - PDF reports, publishing a version
+import evalsys.webhooks.deliver_job  # noqa: F401 - delivering webhooks

@@ -12,6 +12,7 @@ from evalsys.jobs.models import Job
 from evalsys.mail.models import MailMessage, ParticipantContact
 from evalsys.programme.models import InstrumentDefinition, Intervention, Questionnaire, Site, Wave
 from evalsys.results.models import ReportVersion
+from evalsys.webhooks.models import Webhook, WebhookDelivery, WebhookEvent
 
 configure_mappers()
 
@@ -36,6 +37,9 @@ __all__ = [
     "SurveyLink",
     "User",
     "Wave",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookEvent",
     "metadata",
     "rate_limits",
 ]

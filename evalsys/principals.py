@@ -9,7 +9,9 @@ A request's principals (:mod:`evalsys.accounts.access` works them out once per r
   inside it);
 - a request with ``Authorization: Bearer <token>`` gets ``api-token`` and ``token-user:{id}``, plus
   ``token-read:...`` / ``token-submit:...`` for what the token's scope covers and its user may still
-  see. A token never carries its user's role: an admin's token is no admin.
+  see; a ``read`` token for a whole intervention whose user may read its published reports (an
+  evaluator of it, a ministry user) also ``token-published:intervention:{id}``. A token never
+  carries its user's role: an admin's token is no admin.
 
 Root's permissions: ``public`` (everyone), ``view`` (any logged-in person), ``account`` (a
 logged-in person's own account pages; never through an API token), ``api`` (any valid API token),

@@ -43,6 +43,43 @@ def includeme(config) -> None:
         "/api/v1/interventions/{slug}/questionnaire",
         factory=api_intervention,
     )
+    # downloads: exports, reports, due list files, the published archive, jobs (api.downloads)
+    api_files = "evalsys.api.download_contexts.ApiInterventionFiles"
+    for name, tail in (
+        ("api.export", "exports/{format}"),
+        ("api.change_log", "change-log"),
+        ("api.current_report", "report"),
+        ("api.current_report_pdf", "report/pdf"),
+        ("api.intervention_jobs", "jobs"),
+    ):
+        config.add_route(name, f"/api/v1/interventions/{{slug}}/{tail}", factory=api_files)
+    config.add_route(
+        "api.site_due_file",
+        "/api/v1/interventions/{slug}/sites/{site}/due/{format}",
+        factory="evalsys.api.download_contexts.ApiSiteFiles",
+    )
+    api_job, api_report = (
+        "evalsys.api.download_contexts.ApiJob",
+        "evalsys.api.download_contexts.ApiReport",
+    )
+    config.add_route("api.jobs", "/api/v1/jobs", factory=api_root)
+    config.add_route("api.job", "/api/v1/jobs/{id}", factory=api_job)
+    config.add_route("api.job_result", "/api/v1/jobs/{id}/result", factory=api_job)
+    config.add_route("api.job_cancel", "/api/v1/jobs/{id}/cancel", factory=api_job)
+    config.add_route("api.reports", "/api/v1/reports", factory=api_root)
+    config.add_route("api.report_version", "/api/v1/reports/{id}", factory=api_report)
+    config.add_route("api.report_version_pdf", "/api/v1/reports/{id}/pdf", factory=api_report)
+    config.add_route(
+        "api.webhooks", "/api/v1/interventions/{slug}/webhooks", factory=api_intervention
+    )
+    config.add_route(
+        "api.webhook", "/api/v1/interventions/{slug}/webhooks/{id}", factory=api_intervention
+    )
+    config.add_route(
+        "api.webhook_deliveries",
+        "/api/v1/interventions/{slug}/webhooks/{id}/deliveries",
+        factory=api_intervention,
+    )
 
     config.add_route("home", "/")
     config.add_route("healthz", "/healthz")
@@ -57,6 +94,11 @@ def includeme(config) -> None:
         "/s/{token}/klaar",
         factory="evalsys.collection.survey.context.SurveyLinkContext",
     )
+    # ODK Collect (OpenRosa): the link's token is the server key, as a Central app user's
+    odk_key = "evalsys.odk.views.OdkKeyContext"
+    config.add_route("odk.form_list", "/odk/key/{token}/formList", factory=odk_key)
+    config.add_route("odk.form", "/odk/key/{token}/form.xml", factory=odk_key)
+    config.add_route("odk.submission", "/odk/key/{token}/submission", factory=odk_key)
 
     # interventions and their sites: progress, survey links, QR codes and flyers
     intervention = "evalsys.programme.contexts.InterventionContext"
@@ -68,8 +110,15 @@ def includeme(config) -> None:
         "intervention.instrument_import", "/i/{slug}/instruments/import", factory=intervention
     )
     config.add_route("intervention.erase", "/i/{slug}/erase", factory=intervention)  # privacy
+    config.add_route("intervention.webhooks", "/i/{slug}/webhooks", factory=intervention)
+    config.add_route(
+        "intervention.webhook",
+        "/i/{slug}/webhooks/{id}/{action:ping|on|off|delete}",
+        factory=intervention,
+    )
     config.add_route("site.dashboard", "/i/{slug}/sites/{site}", factory=site)
     config.add_route("site.links", "/i/{slug}/sites/{site}/links", factory=site)
+    config.add_route("site.odk", "/i/{slug}/sites/{site}/odk", factory=site)
     config.add_route("site.link_toggle", "/i/{slug}/sites/{site}/links/{token}/open", factory=site)
     config.add_route(
         "site.link_qr", "/i/{slug}/sites/{site}/links/{token}/qr.{format:svg|png}", factory=site

@@ -16,7 +16,7 @@ from pyramid.authorization import Authenticated, Everyone
 from sqlalchemy import false, or_
 
 from evalsys.accounts.models import User
-from evalsys.accounts.tokens import Grant, user_may_see
+from evalsys.accounts.tokens import Grant, reads_published, user_may_see
 
 # what the API is used for -> the token permissions that allow it
 TOKEN_PERMISSIONS = {"read": ("read",), "submit": ("submit",), "structure": ("read", "submit")}
@@ -82,6 +82,8 @@ class Access:
                 principals.append(f"{kind}:intervention:{grant.intervention_id}")
             if self._token_scope.sites:
                 principals.append(f"{kind}:site:{grant.site_id}")
+            if self._token_reads_published:
+                principals.append(f"token-published:intervention:{grant.intervention_id}")
             return tuple(principals)
         user = self.user
         if user is None or not user.active:
@@ -113,7 +115,10 @@ class Access:
         """
         scope = self.scope("structure")  # a token knows what it may read or submit to
         if site_id is None:
-            return scope.touches(intervention_id)
+            # a ministry token knows its intervention: it reads the published reports
+            return scope.touches(intervention_id) or (
+                self._token_reads_published and intervention_id == self.grant.intervention_id
+            )
         return scope.covers(intervention_id, site_id)
 
     @cached_property
@@ -131,6 +136,18 @@ class Access:
             elif user.role == "coordinator" and membership.site_id is not None:
                 sites.add((membership.intervention_id, membership.site_id))
         return Scope(False, frozenset(whole), frozenset(sites))
+
+    @cached_property
+    def _token_reads_published(self) -> bool:
+        """A ``read`` token for a whole intervention whose user may read its published report
+        versions (an evaluator of it, or the ministry: aggregates only, no participant data)."""
+        grant = self.grant
+        return (
+            grant is not None
+            and grant.permission == "read"
+            and grant.site_id is None
+            and reads_published(grant.user, grant.intervention_id)
+        )
 
     @cached_property
     def _token_scope(self) -> Scope:

@@ -46,10 +46,17 @@ def user_may_see(user: User | Holder, intervention_id: int, site_id: int | None)
     return False
 
 
+def reads_published(user: User | Holder, intervention_id: int) -> bool:
+    """May ``user`` read the published report versions of this intervention? The ministry reads
+    every one (aggregates only), an evaluator those of their interventions."""
+    return user.active and (user.role == "ministry" or user_may_see(user, intervention_id, None))
+
+
 def scopes_for(dbsession, user: User) -> list[tuple[Intervention, Site | None]]:
-    """The scopes ``user`` may put on a token: whole interventions and single sites they see."""
+    """The scopes ``user`` may put on a token: whole interventions and single sites they see;
+    for a ministry user every intervention (a ministry token reads its published reports)."""
     if user.role == "ministry":
-        return []
+        return [(i, None) for i in dbsession.query(Intervention).order_by(Intervention.name)]
     if user.role == "admin":
         interventions = dbsession.query(Intervention).order_by(Intervention.name).all()
     else:
@@ -88,7 +95,15 @@ def create_token(
         raise UserError(_("Choose what the token may do: read or submit."))
     if site is not None and site.intervention_id != intervention.id:
         raise UserError(_("The site is not part of the intervention."))
-    if not user_may_see(user, intervention.id, None if site is None else site.id):
+    if user.role == "ministry":
+        if permission != "read" or site is not None:
+            raise UserError(
+                _(
+                    "A ministry token reads the published reports of a whole intervention: "
+                    "choose read and the intervention."
+                )
+            )
+    elif not user_may_see(user, intervention.id, None if site is None else site.id):
         raise UserError(_("A token cannot have more access than you have yourself."))
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(

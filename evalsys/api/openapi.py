@@ -6,6 +6,7 @@ import copy
 from functools import cache
 
 from evalsys.api.corrections_contract import CORRECTION_OPERATIONS, CORRECTION_SCHEMAS
+from evalsys.api.downloads_contract import DOWNLOAD_OPERATIONS, DOWNLOAD_SCHEMAS
 from evalsys.api.due_contract import DUE_OPERATIONS, DUE_SCHEMAS
 from evalsys.api.openapi_parts import (
     ERROR,
@@ -23,6 +24,7 @@ from evalsys.api.openapi_parts import (
     query,
 )
 from evalsys.api.schemas import SCHEMAS
+from evalsys.api.webhooks_contract import WEBHOOK_OPERATIONS, WEBHOOK_SCHEMAS
 
 # route name -> (path below /api/v1, {method: operation})
 OPERATIONS: dict[str, tuple[str, dict]] = {
@@ -254,7 +256,13 @@ OPERATIONS: dict[str, tuple[str, dict]] = {
 }
 
 
-ALL_OPERATIONS = {**OPERATIONS, **CORRECTION_OPERATIONS, **DUE_OPERATIONS}
+ALL_OPERATIONS = {
+    **OPERATIONS,
+    **CORRECTION_OPERATIONS,
+    **DUE_OPERATIONS,
+    **WEBHOOK_OPERATIONS,
+    **DOWNLOAD_OPERATIONS,
+}
 
 
 @cache
@@ -265,14 +273,21 @@ def _document() -> dict:
             "title": "evalsys API",
             "version": "1.0.0",
             "description": "Submit questionnaire responses, read them within a token's "
-            "scope, and set up interventions. Every error has the shape of the Error schema. "
+            "scope, set up interventions, and download exports, reports and due lists. Every "
+            "error has the shape of the Error schema. "
             "See docs/api.md.",
         },
         "servers": [{"url": PREFIX}],
         "security": [{"bearer": []}, {"session": []}],
         "paths": {path: operations for path, operations in ALL_OPERATIONS.values()},
         "components": {
-            "schemas": {**SCHEMAS, **CORRECTION_SCHEMAS, **DUE_SCHEMAS},
+            "schemas": {
+                **SCHEMAS,
+                **CORRECTION_SCHEMAS,
+                **DUE_SCHEMAS,
+                **WEBHOOK_SCHEMAS,
+                **DOWNLOAD_SCHEMAS,
+            },
             "securitySchemes": {
                 "bearer": {
                     "type": "http",

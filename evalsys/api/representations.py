@@ -53,6 +53,7 @@ def response_body(
         "language": response.language,
         "mode": response.mode,
         "submitted_at": response.submitted_at.isoformat(),
+        "received_at": response.received_at.isoformat(),
         "duration_seconds": response.duration_seconds,
         "answers": response.answers,
         "scores": scores,

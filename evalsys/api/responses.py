@@ -13,7 +13,7 @@ from evalsys import audit
 from evalsys.api.errors import ApiError, ErrorCode, detail
 from evalsys.api.representations import response_body, stored_response
 from evalsys.api.requests import CONTROL_CHARACTER, json_body
-from evalsys.collection import ratelimit
+from evalsys.collection import answer_window, ratelimit
 from evalsys.collection.models import Participant, Response, SurveyLink
 from evalsys.collection.submissions import (
     AlreadyAnswered,
@@ -61,6 +61,7 @@ class _Ref:
 
     id: int
     label: str = ""
+    webhooks: bool = False  # an intervention's: it has webhooks to tell (evalsys.webhooks)
 
 
 _LINK = Prepared(
@@ -71,6 +72,7 @@ _LINK = Prepared(
         SurveyLink.group_name,
         SurveyLink.is_open,
         Intervention.slug.label("intervention_slug"),
+        Intervention.webhooks.label("intervention_webhooks"),
         Site.slug.label("site_slug"),
         Wave.label.label("wave_label"),
         Wave.opens_on,
@@ -127,15 +129,18 @@ def submit_response(request):
         "submit", intervention_id=link.intervention_id, site_id=link.site_id
     ):
         raise ApiError(ErrorCode.forbidden, "this token may not submit for this link's site")
-    _check_open(link)
+    submitted_at = _submitted_at(body)
+    _check_open(request, link, submitted_at)
     # On PostgreSQL the response is stored by one statement in autocommit: no transaction.
-    db = request.dbconnection
+    # With webhooks, their event is a second statement: both then go in the request's
+    # transaction, so that a response is never stored without its event, nor the other way.
+    db = request.dbsession if link.intervention_webhooks else request.dbconnection
     try:
         stored = submit(
             db,
             Submission(
                 submission_id=body["submission_id"],
-                intervention=_Ref(link.intervention_id),
+                intervention=_Ref(link.intervention_id, webhooks=link.intervention_webhooks),
                 site=_Ref(link.site_id),
                 wave=_Ref(link.wave_id, link.wave_label),
                 participant_code=body["participant_code"],
@@ -144,6 +149,7 @@ def submit_response(request):
                 mode="api",
                 group=link.group_name,
                 duration_seconds=body.get("duration_seconds"),
+                submitted_at=submitted_at,
                 submitted_by=_submitter(request),
                 questionnaire=None
                 if link.questionnaire_id is None
@@ -219,18 +225,41 @@ def _submitter(request):
     return request.identity if token is None else _Ref(token.user_id)
 
 
-def _check_open(link, today: dt.date | None = None) -> None:
-    """The same rules as the web survey: a closed link, or a wave outside its dates, is 410."""
-    today = today or dt.date.today()
-    if not link.is_open:
-        reason = "the survey link is closed"
-    elif link.opens_on and today < link.opens_on:
-        reason = f"wave {link.wave_label} opens on {link.opens_on.isoformat()}"
-    elif link.closes_on and today > link.closes_on:
-        reason = f"wave {link.wave_label} closed on {link.closes_on.isoformat()}"
-    else:
-        return
-    raise ApiError(ErrorCode.link_closed, reason, [detail("link", "closed", reason)])
+def _submitted_at(body: dict) -> dt.datetime | None:
+    """The client's ``submitted_at`` (when answered offline), or None: now."""
+    text = body.get("submitted_at")
+    if text is None:
+        return None
+    try:
+        return answer_window.parse_submitted_at(text)
+    except answer_window.WindowError as error:
+        raise _window_error(error) from None
+
+
+def _check_open(request, link, submitted_at: dt.datetime | None) -> None:
+    """The same rules as the web survey: a closed link, or a wave that was not open when the
+    answers were given, is 410; a submitted_at out of bounds is 422 (collection.answer_window)."""
+    try:
+        answer_window.check_window(
+            is_open=link.is_open,
+            wave_label=link.wave_label,
+            opens_on=link.opens_on,
+            closes_on=link.closes_on,
+            submitted_at=submitted_at,
+            limits=answer_window.bounds(request.registry.settings),
+        )
+    except answer_window.WindowError as error:
+        raise _window_error(error) from None
+
+
+def _window_error(error: answer_window.WindowError) -> ApiError:
+    if isinstance(error, answer_window.LinkClosed):
+        return ApiError(
+            ErrorCode.link_closed, error.message, [detail("link", "closed", error.message)]
+        )
+    return ApiError(
+        ErrorCode.validation_failed, error.message, [detail(error.field, error.code, error.message)]
+    )
 
 
 def _submission_error(error: SubmissionError) -> ApiError:

@@ -98,6 +98,14 @@ SCHEMAS: dict[str, dict] = {
                 "maximum": MAX_INTEGER,
                 "description": "seconds the participant took, if known",
             },
+            "submitted_at": {
+                "type": "string",
+                "format": "date-time",
+                "maxLength": 40,
+                "description": "when the participant answered, for a client that collects "
+                "offline: RFC 3339 with a zone offset (2027-01-12T10:15:00+01:00); not in the "
+                "future, not long before the wave opened; default: when it arrives",
+            },
         },
         ("submission_id", "link", "participant_code", "language", "answers"),
     ),
@@ -113,7 +121,17 @@ SCHEMAS: dict[str, dict] = {
             "questionnaire_version": {"type": "integer"},
             "language": {"type": "string"},
             "mode": {"type": "string", "enum": list(MODES)},
-            "submitted_at": {"type": "string", "format": "date-time"},
+            "submitted_at": {
+                "type": "string",
+                "format": "date-time",
+                "description": "when the participant answered (as the client said, or when "
+                "it arrived); wave windows and due lists use it",
+            },
+            "received_at": {
+                "type": "string",
+                "format": "date-time",
+                "description": "when the server stored the answers",
+            },
             "duration_seconds": {"type": ["integer", "null"]},
             "answers": {"type": "object", "additionalProperties": ANSWER},
             "scores": {
@@ -147,6 +165,7 @@ SCHEMAS: dict[str, dict] = {
             "language",
             "mode",
             "submitted_at",
+            "received_at",
             "duration_seconds",
             "answers",
             "scores",

@@ -38,6 +38,10 @@ KNOWN_ACTIONS = (
     "export",
     "job_result_downloaded",  # an export's file, an import's list of problems (evalsys.jobs)
     "audit_exported",
+    "webhook_registered",  # evalsys.webhooks
+    "webhook_deleted",
+    "webhook_switched_off",
+    "webhook_switched_on",
 )
 
 

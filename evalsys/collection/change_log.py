@@ -3,6 +3,9 @@ exports: one row per changed item, read from the audit log."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 from evalsys.audit.models import AuditEvent
 from evalsys.collection.corrections import ACTIONS
 from evalsys.collection.models import Participant, Response
@@ -77,3 +80,24 @@ def _text(value) -> str:
     if isinstance(value, list):
         return ";".join(str(v) for v in value)
     return str(value)
+
+
+def change_log_csv(db, intervention) -> bytes:
+    """The change log as a CSV file (UTF-8), formulas neutralised as in the exports: the web's
+    download and the API's."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CHANGE_LOG_COLUMNS)
+    for row in change_log(db, intervention):
+        writer.writerow([_cell(row[column]) for column in CHANGE_LOG_COLUMNS])
+    return out.getvalue().encode("utf-8")
+
+
+def change_log_filename(intervention) -> str:
+    return f"{intervention.slug}-changes.csv"
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    # A cell starting with = + - @ is a formula to spreadsheet programs (CSV injection).
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

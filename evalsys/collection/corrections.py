@@ -29,7 +29,8 @@ from evalsys.collection.participant_codes import CodeError, clean_code, differs_
 from evalsys.collection.submissions import InvalidAnswers
 from evalsys.db.meta import utcnow
 from evalsys.programme import questionnaires
-from evalsys.programme.models import Questionnaire, Wave
+from evalsys.programme.models import Intervention, Questionnaire, Wave
+from evalsys.webhooks import events as webhooks
 from surveys.validation import has_control_characters
 
 # The short list a reason is chosen from; "other" needs a text, the others may have one.
@@ -365,6 +366,7 @@ def _new_version(
     }
     new = Response(
         submission_id=str(uuid.uuid4()),
+        received_at=utcnow(),  # answered when the old version was; these answers arrive now
         participant_id=participant.id,
         wave_id=wave_id,
         answers=dict(answers),
@@ -421,4 +423,37 @@ def _record(db, action, old: Response, new, reason: Reason, actor, request, **de
         reason=reason.code,
         reason_text=reason.text,
         **details,
+    )
+    _tell_webhooks(db, action, old, new, reason)
+
+
+def _tell_webhooks(db, action: str, old: Response, new: Response | None, reason: Reason) -> None:
+    """``response.corrected`` (a correction or a move: the new version) or ``response.voided``,
+    for an intervention with webhooks (evalsys.webhooks), in the change's transaction."""
+    intervention = db.get(Intervention, old.intervention_id)
+    if intervention is None or not intervention.webhooks:
+        return
+    shown = old if new is None else new
+    scores: dict[str, dict] = {}
+    for score in [] if new is None else new.scores:
+        scores.setdefault(score.instrument_key, {})[score.scale] = score.value
+    webhooks.raise_event(
+        db,
+        "response.voided" if new is None else "response.corrected",
+        intervention_id=old.intervention_id,
+        site_id=shown.participant.site_id,
+        payload=webhooks.response_payload(
+            response_id=shown.id,
+            participant_code=shown.participant.code,
+            wave=db.get(Wave, shown.wave_id).label,
+            mode=shown.mode,
+            submitted_at=shown.submitted_at,
+            answers=None if new is None else dict(new.answers),
+            scores=scores,
+            supersedes_id=None if new is None else old.id,
+            change={"response_corrected": "correction", "response_moved": "move"}.get(
+                action, "void"
+            ),
+            reason=reason.code,
+        ),
     )

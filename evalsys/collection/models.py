@@ -15,6 +15,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     text,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -91,7 +92,10 @@ class Response(Base):
     mode: Mapped[str] = mapped_column(String(8))
     duration_seconds: Mapped[int | None]
     quality_flags: Mapped[list] = mapped_column(default=list)
+    # When the participant answered (on paper, on a device offline); received_at is when the
+    # row arrived. Every insert path names both (migration 0012 gives old rows submitted_at).
     submitted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("responses.id"), unique=True)
     superseded_at: Mapped[dt.datetime | None]
@@ -140,6 +144,7 @@ IMMUTABLE_RESPONSE_FIELDS = (
     "wave_id",
     "questionnaire_id",
     "submitted_at",
+    "received_at",
     "mode",
     "language",
 )
@@ -174,6 +179,8 @@ class SurveyLink(Base):
     wave_id: Mapped[int]
     group_name: Mapped[str] = mapped_column(String(16), default="intervention")
     is_open: Mapped[bool] = mapped_column(default=True)
+    # ODK Collect may use the token as its server key (evalsys.odk); a coordinator can say no.
+    odk_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[dt.datetime | None]
 

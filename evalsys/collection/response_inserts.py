@@ -49,6 +49,7 @@ RESPONSE_COLUMNS = (
     "duration_seconds",
     "quality_flags",
     "submitted_at",
+    "received_at",
     "submitted_by_id",
     "entered_code",
 )

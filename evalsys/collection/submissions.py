@@ -33,6 +33,7 @@ from evalsys.db.statements import Prepared, dialect_name, execute
 from evalsys.json_text import decode, encode
 from evalsys.programme import questionnaires
 from evalsys.programme.models import Intervention, Site, Wave
+from evalsys.webhooks import events as webhooks
 
 
 class SubmissionError(Exception):
@@ -114,6 +115,7 @@ class Submission:
     consent_at: dt.datetime | None = None
     code_elements: bool = False  # a self-generated code: tolerate one differing element
     submitted_at: dt.datetime | None = None  # when answered on paper or offline; default now
+    received_at: dt.datetime | None = None  # when it arrived: now (the demo sets its own)
     questionnaire: questionnaires.Current | None = None  # the current version, if known already
 
 
@@ -140,6 +142,7 @@ class StoredResponse:
     supersedes_id: int | None = None
     superseded_at: dt.datetime | None = None
     entered_code: str | None = None
+    received_at: dt.datetime | None = None
 
 
 @dataclass
@@ -222,6 +225,7 @@ def _store(db, submission: Submission) -> Stored:
         for scale_id, score in by_scale.items()
     ]
     flags = {f"{block}:{flag}" for block, names in assessment.flags.items() for flag in names}
+    now = utcnow()
     values = {
         "submission_id": submission.submission_id,
         "intervention_id": submission.intervention.id,
@@ -233,7 +237,9 @@ def _store(db, submission: Submission) -> Stored:
         "mode": submission.mode,
         "duration_seconds": submission.duration_seconds,
         "quality_flags": sorted(flags),
-        "submitted_at": submission.submitted_at or utcnow(),
+        # In UTC, as the database gives it back: a retry then answers exactly as the first.
+        "submitted_at": (submission.submitted_at or now).astimezone(dt.UTC),
+        "received_at": submission.received_at or now,
         "submitted_by_id": getattr(submission.submitted_by, "id", None),
         "entered_code": None,
     }
@@ -274,7 +280,32 @@ def _store(db, submission: Submission) -> Stored:
         **{k: v for k, v in values.items() if k != "submitted_by_id"},
     )
     score_map = {key: {scale: s.value for scale, s in by.items()} for key, by in scores.items()}
+    if getattr(submission.intervention, "webhooks", False):
+        _tell_webhooks(db, submission, record, score_map)
     return Stored(record, True, score_map, how == "one_difference", current.version)
+
+
+def _tell_webhooks(db, submission: Submission, record: StoredResponse, scores: dict) -> None:
+    """The ``response.stored`` event, in the response's transaction (evalsys.webhooks).
+
+    Only for an intervention with webhooks, whose callers then store through the session, not
+    in autocommit (evalsys.api.responses), so that the event and the response commit together.
+    """
+    webhooks.raise_event(
+        db,
+        "response.stored",
+        intervention_id=record.intervention_id,
+        site_id=record.participant_site_id,
+        payload=webhooks.response_payload(
+            response_id=record.id,
+            participant_code=record.participant_code,
+            wave=submission.wave.label,
+            mode=record.mode,
+            submitted_at=record.submitted_at,
+            answers=record.answers,
+            scores=scores,
+        ),
+    )
 
 
 _CODE_FLAGS = {
@@ -320,6 +351,7 @@ _RECORD = (
     Response.supersedes_id,
     Response.superseded_at,
     Response.entered_code,
+    Response.received_at,
 )
 
 

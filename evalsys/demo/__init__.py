@@ -243,6 +243,7 @@ def _answers(
                     duration_seconds=answer.duration_seconds,
                     consent_by="participant",
                     submitted_at=answer.submitted_at,
+                    received_at=answer.submitted_at,
                 ),
             )
 

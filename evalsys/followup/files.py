@@ -67,6 +67,29 @@ MEDIA_TYPES = {
 }
 
 
+FORMATS = tuple(MEDIA_TYPES)
+
+
+def due_file(
+    fmt: str, rows: Iterable[DueRow], *, translate, intervention, site, day
+) -> tuple[bytes, str]:
+    """A site's due list (the rows shown) as a file of ``fmt`` and its name: the web's download
+    and the API's; ``translate`` puts the words in the asker's language."""
+    cells = records(rows, {key: translate(text) for key, text in STATUS_WORDS.items()})
+    if fmt == "csv":
+        body = csv_bytes(cells)
+    elif fmt == "xlsx":
+        body = xlsx_bytes(cells)
+    else:
+        body = pdf_bytes(
+            cells,
+            title=translate(title(site.name)),
+            subtitle=translate(subtitle(intervention.name, day)),
+            headers=[translate(h) for h in HEADERS],
+        )
+    return body, f"{intervention.slug}-{site.slug}-due.{fmt}"
+
+
 def _day(value) -> str:
     return value.isoformat() if value else ""
 

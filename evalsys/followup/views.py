@@ -12,7 +12,7 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from evalsys.followup import due_list, files
-from evalsys.followup.files import HEADERS, STATUS_WORDS
+from evalsys.followup.files import STATUS_WORDS
 from evalsys.followup.schedule import LISTED, STATUSES, Rules, counts
 
 
@@ -53,21 +53,15 @@ def site_due(context, request):
 def site_due_file(context, request):
     rows, status = _site_rows(context, request)
     shown = due_list.listed(rows, status or None)
-    cells = files.records(shown, words(request))
     fmt = request.matchdict["format"]
-    if fmt == "csv":
-        body = files.csv_bytes(cells)
-    elif fmt == "xlsx":
-        body = files.xlsx_bytes(cells)
-    else:
-        translate = request.localizer.translate
-        body = files.pdf_bytes(
-            cells,
-            title=translate(files.title(context.site.name)),
-            subtitle=translate(files.subtitle(context.intervention.name, due_list.today())),
-            headers=[translate(h) for h in HEADERS],
-        )
-    name = f"{context.intervention.slug}-{context.site.slug}-due.{fmt}"
+    body, name = files.due_file(
+        fmt,
+        shown,
+        translate=request.localizer.translate,
+        intervention=context.intervention,
+        site=context.site,
+        day=due_list.today(),
+    )
     return Response(
         body=body,
         content_type=files.MEDIA_TYPES[fmt],

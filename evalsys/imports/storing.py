@@ -21,6 +21,7 @@ from evalsys.imports.bulk_rows import insert_rows
 from evalsys.imports.checking import known_participants
 from evalsys.imports.columns import Chunk, RowMeta
 from evalsys.programme.models import Intervention, Questionnaire, Site
+from evalsys.webhooks import events as webhooks
 from surveys.validation import is_missing
 
 
@@ -116,6 +117,7 @@ class RowStore:
                     "duration_seconds": None,
                     "quality_flags": sorted({name for name, on in flag_columns if on[k]}),
                     "submitted_at": submitted_at,
+                    "received_at": submitted_at,  # a file's rows arrive as they are stored
                     "submitted_by_id": user_id,
                 }
             )
@@ -134,7 +136,37 @@ class RowStore:
             for block_id, scale_id, values, answered, bands in scales
         ]
         insert_rows(self.dbsession, Score.__table__, score_rows)
+        if self.intervention.webhooks:
+            self._tell_webhooks(metas, responses, ids, score_rows)
         return len(responses) + len(one_by_one)
+
+    def _tell_webhooks(self, metas, responses, ids, score_rows) -> None:
+        """A ``response.stored`` event per stored row, in the import's transaction."""
+        labels = {w.id: w.label for w in self.intervention.waves}
+        scores: dict[int, dict] = {}
+        for s in score_rows:
+            by = scores.setdefault(s["response_id"], {})
+            by.setdefault(s["instrument_key"], {})[s["scale"]] = s["value"]
+        webhooks.raise_events(
+            self.dbsession,
+            "response.stored",
+            [
+                (
+                    self.intervention.id,
+                    self.site.id,
+                    webhooks.response_payload(
+                        response_id=response_id,
+                        participant_code=m.code,
+                        wave=labels.get(m.wave_id, ""),
+                        mode="import",
+                        submitted_at=values["submitted_at"],
+                        answers=values["answers"],
+                        scores=scores.get(response_id, {}),
+                    ),
+                )
+                for m, values, response_id in zip(metas, responses, ids, strict=True)
+            ],
+        )
 
     def _submit_one(self, chunk: Chunk, at: int, m: RowMeta) -> None:
         answers = {

@@ -43,6 +43,9 @@ class InlineBackend:
     def send(self, job_id: int) -> None:
         run_job(self.runtime, job_id)
 
+    def run_soon(self, kind: str) -> None:
+        run_scheduled(self.runtime, kind)
+
     def wake(self) -> None:
         pass
 
@@ -56,13 +59,18 @@ class ThreadBackend:
 
     def __init__(self, runtime: Runtime):
         self.runtime = runtime
-        self.jobs: queue.Queue[int] = queue.Queue()
+        self.jobs: queue.Queue[int | str] = queue.Queue()  # a job's id, or a scheduled kind
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
 
     def send(self, job_id: int) -> None:
         self.wake()
         self.jobs.put(job_id)
+
+    def run_soon(self, kind: str) -> None:
+        """Run a scheduled kind now rather than at its next turn (webhooks after an event)."""
+        self.wake()
+        self.jobs.put(kind)
 
     def wake(self) -> None:
         with self.lock:
@@ -82,7 +90,9 @@ class ThreadBackend:
             except queue.Empty:
                 job_id = None
             try:
-                if job_id is not None:
+                if isinstance(job_id, str):
+                    run_scheduled(self.runtime, job_id)
+                elif job_id is not None:
                     run_job(self.runtime, job_id)
                 for kind, at in due.items():
                     if time.monotonic() >= at:
@@ -111,13 +121,31 @@ class ProcrastinateBackend:
         self.lock = threading.Lock()
 
     def send(self, job_id: int) -> None:
-        from evalsys.jobs.worker import RUN_JOB, sync_app
+        from evalsys.jobs.worker import RUN_JOB
+
+        self._open()
+        self.app.configure_task(RUN_JOB, queue="evalsys").defer(job_id=job_id)
+
+    def run_soon(self, kind: str) -> None:
+        """Queue the scheduled task of ``kind`` now; one already waiting is enough."""
+        import procrastinate.exceptions
+
+        self._open()
+        task = self.app.configure_task(
+            f"evalsys.scheduled.{kind}", queue="evalsys", queueing_lock=kind
+        )
+        try:
+            task.defer(timestamp=int(time.time()))
+        except procrastinate.exceptions.AlreadyEnqueued:
+            pass
+
+    def _open(self) -> None:
+        from evalsys.jobs.worker import sync_app
 
         with self.lock:
             if self.app is None:
                 self.app = sync_app(self.runtime.settings)
                 self.app.open()
-        self.app.configure_task(RUN_JOB, queue="evalsys").defer(job_id=job_id)
 
     def wake(self) -> None:
         pass

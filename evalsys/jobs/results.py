@@ -27,6 +27,14 @@ def result_file(settings: dict, job: Job) -> Path | None:
     return path if path.is_file() else None
 
 
+def may_read_result(request, job: Job) -> bool:
+    """Its starter (the views check that), while the intervention (the site) is still theirs
+    to read: the job pages and the JSON API."""
+    if job.intervention_id is None:
+        return True
+    return request.access.allows("read", intervention_id=job.intervention_id, site_id=job.site_id)
+
+
 def forget_result(settings: dict, job: Job) -> None:
     """Delete the job's file and what of participants its summary shows (an import's rows)."""
     if job.result_file:

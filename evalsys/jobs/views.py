@@ -12,7 +12,7 @@ from evalsys.i18n import _
 from evalsys.jobs import queue
 from evalsys.jobs.models import Job
 from evalsys.jobs.progress import progress_of
-from evalsys.jobs.results import result_file
+from evalsys.jobs.results import may_read_result, result_file
 from evalsys.programme.models import Intervention, Site
 
 RECENT = 50
@@ -58,7 +58,7 @@ def job_page(context, request):
         "progress": progress_of(job),
         "about": _about(request, job),
         "has_result": result_file(request.registry.settings, job) is not None,
-        "may_download": _may_read_result(request, job),
+        "may_download": may_read_result(request, job),
         "titles": TITLES,
         "states": STATES,
     }
@@ -83,7 +83,7 @@ def job_cancel(context, request):
 def job_result(context, request):
     job = context.found()
     path = result_file(request.registry.settings, job)
-    if path is None or job.kind in SHOWN_NOT_SENT or not _may_read_result(request, job):
+    if path is None or job.kind in SHOWN_NOT_SENT or not may_read_result(request, job):
         raise HTTPNotFound()
     audit.record_request(
         request,
@@ -98,13 +98,6 @@ def job_result(context, request):
     response.content_disposition = f'attachment; filename="{job.result_name}"'
     response.cache_control = "private, no-store"
     return response
-
-
-def _may_read_result(request, job: Job) -> bool:
-    """Its starter, while the intervention (the site) is still theirs to read."""
-    if job.intervention_id is None:
-        return True
-    return request.access.allows("read", intervention_id=job.intervention_id, site_id=job.site_id)
 
 
 def _about(request, job: Job) -> dict:

@@ -35,6 +35,9 @@ class Intervention(Base):
     retention_days: Mapped[int | None]
     # Participants may leave an e-mail address for their next round (evalsys.followup.invitations)
     invitations: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    # Has an active webhook (evalsys.webhooks): only then does a submission write an event,
+    # so an intervention without one pays nothing on the submission path.
+    webhooks: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     sites: Mapped[list[Site]] = relationship(

@@ -13,6 +13,17 @@ def filename(intervention: Intervention, fmt: str) -> str:
     return f"{intervention.slug}-{fmt.replace('_', '-')}.{exports.EXTENSIONS[fmt]}"
 
 
+def job_params(fmt: str, *, language: str, free_text: bool, changes: bool) -> dict:
+    """What an export job is told (the web's form and the API's request): ``changes`` only
+    for XLSX, the one format with a sheet for it."""
+    return {
+        "format": fmt,
+        "language": language,
+        "free_text": free_text,
+        "changes": fmt == "xlsx" and changes,
+    }
+
+
 @task("export")
 def export(run, dbsession, job) -> dict:
     params = job.params

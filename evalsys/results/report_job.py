@@ -44,8 +44,7 @@ def report(run, dbsession, job) -> dict:
         raise JobFailed(NO_RESULTS) from None
     except reports.ReportUnavailable:
         raise JobFailed(NO_PDF) from None
-    stamp = found.data_taken_at.strftime("%Y%m%d-%H%M")
-    return _keep(run, pdf, f"{intervention.slug}-{stamp}-{language}.pdf", language)
+    return _keep(run, pdf, reports.current_filename(intervention, found, language), language)
 
 
 @task("programme_report")

@@ -11,8 +11,9 @@ from evalsys import audit
 from evalsys.accounts.models import User
 from evalsys.db.meta import utcnow
 from evalsys.programme.models import Intervention
-from evalsys.results.evaluation import Evaluation
+from evalsys.results.evaluation import Evaluation, evaluate_intervention
 from evalsys.results.models import ReportVersion
+from evalsys.webhooks import events as webhooks
 
 LANGUAGES = ("nl", "en")
 
@@ -33,6 +34,47 @@ def make_pdf(evaluation: Evaluation, language: str = "nl", *, version_label: str
     if version_label:
         meta = dataclasses.replace(meta, version_label=version_label)
     return build_report(evaluation.result, meta, language=language)
+
+
+def current_pdf(
+    dbsession, intervention: Intervention, settings: dict, language: str = "nl"
+) -> tuple[bytes, str]:
+    """The PDF of the current data (not published) and its file name: the results page's link,
+    the report job and the API. Raises NoResults and ReportUnavailable."""
+    found = evaluate_intervention(dbsession, intervention, settings, language=language)
+    return make_pdf(found, language), current_filename(intervention, found, language)
+
+
+def current_filename(intervention: Intervention, evaluation: Evaluation, language: str) -> str:
+    stamp = evaluation.data_taken_at.strftime("%Y%m%d-%H%M")
+    return f"{intervention.slug}-{stamp}-{language}.pdf"
+
+
+def current_aggregates(intervention: Intervention, evaluation: Evaluation, language: str) -> dict:
+    """The disclosed figures of the current data, as a published version stores them."""
+    return {
+        "intervention": intervention.slug,
+        "language": language,
+        "data_taken_at": evaluation.data_taken_at.isoformat(),
+        "result": evaluation.result.to_dict(),
+    }
+
+
+def published_filename(intervention: Intervention, report: ReportVersion) -> str:
+    return f"{intervention.slug}-v{report.version}.pdf"
+
+
+def published_aggregates(intervention: Intervention, report: ReportVersion) -> dict:
+    """A published version's aggregate figures, as stored beside its PDF."""
+    return {
+        "intervention": intervention.slug,
+        "version": report.version,
+        "language": report.language,
+        "published_at": report.published_at.isoformat(),
+        "data_taken_at": report.data_taken_at.isoformat(),
+        "checksum_sha256": report.checksum,
+        "result": report.aggregates,
+    }
 
 
 def make_programme_pdf(evaluations: list[Evaluation], language: str = "nl") -> bytes:
@@ -122,6 +164,20 @@ def publish(
         version=version,
         checksum=row.checksum,
     )
+    if intervention.webhooks:
+        webhooks.raise_event(
+            dbsession,
+            "report.published",
+            intervention_id=intervention.id,
+            site_id=None,
+            payload={
+                "report_version": version,
+                "language": language,
+                "published_at": webhooks.iso(published_at),
+                "data_taken_at": webhooks.iso(row.data_taken_at),
+                "checksum": row.checksum,
+            },
+        )
     return row
 
 

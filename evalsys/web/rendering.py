@@ -17,9 +17,11 @@ TEMPLATE_ROOMS = (
     "imports",
     "jobs",
     "mail",
+    "odk",
     "privacy",
     "results",
     "setup",
+    "webhooks",
 )
 
 ROLE_NAMES = {

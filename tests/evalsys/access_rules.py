@@ -5,7 +5,8 @@ one (and for a row whose route is gone).
 
 A row gives, per role, one letter per target object:
 
-    A  allowed (the view ran: 2xx, 3xx other than to the login page, or a 400 for a bad form)
+    A  allowed (the view ran: 2xx, 3xx other than to the login page, a 400 for a bad form, or
+       a 409 for data not ready, such as an API report without results yet)
     D  denied, 403: the person may know the intervention or site, not do this with it
     N  not found, 404: there is no such object, or it lies outside the person's scope (an
        intervention or site of someone else gets the very same 404 as one that does not exist)
@@ -73,12 +74,20 @@ RULES: dict[str, dict] = {
     # data collection (issue 4): add a row for each new route here
     "survey.fill": PUBLIC,
     "survey.thanks": PUBLIC,
+    # ODK Collect (issue 27): the link's token is the key; refusals are OpenRosa messages
+    "odk.form_list": PUBLIC,
+    "odk.form": PUBLIC,
+    "odk.submission": PUBLIC,  # a POST without a form: a 400 that Collect shows
+    "site.odk": rule("L", "A", "ANA", "ANN", "N"),
     # interventions, set-up and the coordinator's site pages
     "intervention.new": rule("L", "A", "A", "D", "D"),
     "intervention.overview": rule("L", "AA", "AN", "AN", "N"),
     "intervention.setup": rule("L", "AA", "AN", "DN", "N"),
     "intervention.instrument_import": rule("L", "AA", "AN", "DN", "N"),
     "intervention.erase": rule("L", "AA", "AN", "DN", "N"),  # erasure on request (issue 19)
+    # webhooks (issue 27): managers see all of an intervention's, a coordinator their own
+    "intervention.webhooks": rule("L", "AA", "AN", "AN", "N"),
+    "intervention.webhook": rule("L", "N", "N", "N", "N"),  # no webhook has this id
     "site.dashboard": rule("L", "A", "ANA", "ANN", "N"),
     "site.links": rule("L", "A", "ANA", "ANN", "N"),
     "site.link_toggle": rule("L", "A", "ANA", "ANN", "N"),
@@ -115,6 +124,9 @@ RULES: dict[str, dict] = {
     "api.waves": rule("L", "AA", "AN", "AN", "N"),
     "api.wave": rule("L", "AA", "AN", "AN", "N"),
     "api.questionnaire": rule("L", "AA", "AN", "AN", "N"),
+    "api.webhooks": rule("L", "AA", "AN", "AN", "N"),  # issue 27
+    "api.webhook": rule("L", "N", "N", "N", "N"),  # no webhook has this id
+    "api.webhook_deliveries": rule("L", "N", "N", "N", "N"),
     # results, reports and exports (issue 7): participant-level for evaluators only; published
     # reports for the intervention's evaluators and every ministry user
     "intervention.results": rule("L", "AA", "AN", "DN", "N"),
@@ -139,6 +151,21 @@ RULES: dict[str, dict] = {
     "job.status": rule("L", "N", "N", "N", "N"),
     "job.cancel": rule("L", "N", "N", "N", "N"),
     "job.result": rule("L", "N", "N", "N", "N"),
+    # downloads through the API (issue 27): as on the web; a ministry session's published
+    # reports are in the list (who may read a real one: tests/evalsys/api/test_api_report_*.py)
+    "api.export": rule("L", "AA", "AN", "DN", "N"),
+    "api.change_log": rule("L", "AA", "AN", "DN", "N"),
+    "api.current_report": rule("L", "AA", "AN", "DN", "N"),  # 409: no results yet
+    "api.current_report_pdf": rule("L", "AA", "AN", "DN", "N"),
+    "api.intervention_jobs": rule("L", "AA", "AN", "DN", "N"),
+    "api.site_due_file": rule("L", "AAA", "ANA", "ANN", "N"),
+    "api.jobs": LOGGED_IN,  # the user's own jobs
+    "api.job": rule("L", "N", "N", "N", "N"),  # no job has this id
+    "api.job_result": rule("L", "N", "N", "N", "N"),
+    "api.job_cancel": rule("L", "N", "N", "N", "N"),
+    "api.reports": LOGGED_IN,  # a list of what the user may read
+    "api.report_version": rule("L", "N", "N", "N", "N"),  # no report has this id
+    "api.report_version_pdf": rule("L", "N", "N", "N", "N"),
 }
 
 # JSON API views take no CSRF token: a bearer token is never sent by a browser on its own, and a
@@ -149,6 +176,7 @@ API_CSRF = "JSON API: bearer token, or a JSON body that a cross-site form cannot
 CSRF_EXEMPT: dict[str, str] = {
     "language": "a GET link; it only sets the language cookie",
     "survey.fill": "participants have no session; the link token and a rate limit guard it",
+    "odk.submission": "ODK Collect has no session; the link token and a rate limit guard it",
     "mail.unsubscribe": "the secret token in the mail's link is the key; mail programs send "
     "the one-click POST of RFC 8058 without a session, and it can only delete an address",
     "api.responses": API_CSRF,
@@ -159,6 +187,9 @@ CSRF_EXEMPT: dict[str, str] = {
     "api.response_corrections": API_CSRF,
     "api.response_moves": API_CSRF,
     "api.response_void": API_CSRF,
+    "api.webhooks": API_CSRF,
+    "api.intervention_jobs": API_CSRF,
+    "api.job_cancel": API_CSRF,
 }
 
 
@@ -223,7 +254,19 @@ ROUTE_PLACEHOLDERS = {
             "job.status",
             "job.cancel",
             "job.result",
+            "intervention.webhook",
+            "api.webhook",
+            "api.webhook_deliveries",
+            "api.job",
+            "api.job_result",
+            "api.job_cancel",
+            "api.report_version",
+            "api.report_version_pdf",
         )
+    },
+    "intervention.webhook": {
+        "id": lambda world, role, target: 987654321,
+        "action": lambda world, role, target: "ping",
     },
     "api.wave": {"label": lambda world, role, target: "T0"},
     "site.import_report": {"report": lambda world, role, target: "no-such-report-0000000000"},
@@ -231,6 +274,8 @@ ROUTE_PLACEHOLDERS = {
     "site.link_qr": {"format": lambda world, role, target: "svg"},
     "intervention.export": {"format": lambda world, role, target: "csv_long"},
     "site.due_file": {"format": lambda world, role, target: "pdf"},
+    "api.export": {"format": lambda world, role, target: "csv_long"},
+    "api.site_due_file": {"format": lambda world, role, target: "pdf"},
     "report.download": {"id": lambda world, role, target: 987654321},
     "report.aggregates": {"id": lambda world, role, target: 987654321},
 }

@@ -49,8 +49,11 @@ FLOORS = (
     ("accounts",),
     ("jobs",),
     ("mail",),
+    # webhooks tell of collection's and results' events (they call down with plain values),
+    # and send their switch-off notice through mail's outbox: between the two.
+    ("webhooks",),
     ("collection",),
-    ("imports", "results", "followup"),
+    ("imports", "results", "followup", "odk"),
     ("setup", "admin", "privacy"),
     ("demo", "web", "api"),
     ("cli", "models", "migrations", "routes", "job_tasks", "__init__"),

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.response import Response as WebResponse
 from pyramid.view import view_config
@@ -272,21 +269,12 @@ def void(context, request):
 def change_log_csv(context, request):
     """The change log of an intervention's responses beside the exports (CSV, formulas
     neutralised as in the other exports)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(change_log.CHANGE_LOG_COLUMNS)
-    for row in change_log.change_log(request.dbsession, context.intervention):
-        writer.writerow([_cell(row[column]) for column in change_log.CHANGE_LOG_COLUMNS])
     return WebResponse(
-        body=out.getvalue().encode("utf-8"),
+        body=change_log.change_log_csv(request.dbsession, context.intervention),
         content_type="text/csv",
         charset="utf-8",
-        content_disposition=(f'attachment; filename="{context.intervention.slug}-changes.csv"'),
+        content_disposition=(
+            f'attachment; filename="{change_log.change_log_filename(context.intervention)}"'
+        ),
         cache_control="no-store",
     )
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    # A cell starting with = + - @ is a formula to spreadsheet programs (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from pyramid.httpexceptions import HTTPSeeOther, HTTPServiceUnavailable
-from pyramid.response import Response
 from pyramid.view import view_config
 
 from evalsys.jobs.queue import enqueue
 from evalsys.programme.models import Intervention
 from evalsys.results import evaluate_job, evaluation, reports
 from evalsys.results.contexts import context_for
+from evalsys.results.report_download import published_pdf_response
 
 
 @view_config(route_name="intervention.publish", permission="manage", request_method="POST")
@@ -79,17 +79,7 @@ def programme_job(request):
 @view_config(route_name="report.download", permission="view_published", request_method="GET")
 def download(context, request):
     """The PDF exactly as it was published, with its checksum as the ETag."""
-    report = context.report
-    response = Response(
-        body=report.pdf,
-        content_type="application/pdf",
-        content_disposition=(
-            f'attachment; filename="{context.intervention.slug}-v{report.version}.pdf"'
-        ),
-        cache_control="private, max-age=3600",
-    )
-    response.etag = report.checksum
-    return _conditional(request, response)
+    return published_pdf_response(request, context.intervention, context.report)
 
 
 @view_config(
@@ -100,21 +90,4 @@ def download(context, request):
 )
 def aggregates(context, request):
     """The aggregate figures of a published version, as stored beside its PDF."""
-    report = context.report
-    return {
-        "intervention": context.intervention.slug,
-        "version": report.version,
-        "language": report.language,
-        "published_at": report.published_at.isoformat(),
-        "data_taken_at": report.data_taken_at.isoformat(),
-        "checksum_sha256": report.checksum,
-        "result": report.aggregates,
-    }
-
-
-def _conditional(request, response: Response) -> Response:
-    if request.if_none_match and response.etag in request.if_none_match:
-        not_modified = Response(status=304)
-        not_modified.etag = response.etag
-        return not_modified
-    return response
+    return reports.published_aggregates(context.intervention, context.report)

@@ -69,7 +69,9 @@ def outcome(response) -> str:
         return "D"
     if status == 404:
         return "N"
-    if status < 300 or status in (400, 429):
+    # the view ran: a bad form (400), data not ready for it (409: an API report without
+    # results yet), or too many requests (429)
+    if status < 300 or status in (400, 409, 429):
         return "A"
     return f"?{status}"
 

@@ -1,0 +1,1 @@
+"""Webhooks: URLs registered per intervention, told of its events by signed POSTs (job queue)."""
