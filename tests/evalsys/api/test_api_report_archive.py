@@ -139,7 +139,6 @@ def test_a_ministry_user_may_make_a_read_token_for_a_whole_intervention_only(dbs
 def test_the_account_page_tells_a_ministry_user_in_dutch_which_token_they_may_make(
     testapp, dbsession, tm
 ):
-    """Passes once the Dutch catalog has the new text (/tmp/tr/downloads.json)."""
     from ..web_session import csrf_token
     from ..world import sign_in
 

@@ -133,6 +133,11 @@ def test_every_participant_level_view_is_audited_when_it_answers(app, dbsession,
     assert audited_view(view, FakeInfo("view")) is view  # other views are left alone
 
 
+# Routes that answer 409 on this small world (too few responses for a report) and so leave no
+# data: audited with a report-sized world in tests/evalsys/api/test_api_downloads.py.
+REPORT_SIZED = {"api.current_report", "api.current_report_pdf"}
+
+
 def participant_level_routes(app) -> list[str]:
     names = set()
     for entry in app.registry.introspector.get_category("views"):
@@ -154,7 +159,7 @@ def test_real_participant_level_routes_write_an_audit_event(app, testapp, dbsess
     names = [
         name
         for name in participant_level_routes(app)
-        if name in RULES and RULES[name]["admin"].startswith("A")
+        if name in RULES and RULES[name]["admin"].startswith("A") and name not in REPORT_SIZED
     ]
     if not names:
         pytest.skip("no route with a view_participants or export view has an access rule yet")

@@ -31,6 +31,12 @@ class Read:
     url: Callable[[dict], str]
     action: str = "participant_data_viewed"
     api: bool = False  # called with the evaluator's API token instead of a signed-in session
+    # The one stored response here is too few for a report (the API answers 409, leaving no data):
+    # such a route is audited with a report-sized world in the test file named.
+    audited_in: str = ""
+
+
+DOWNLOADS = "tests/evalsys/api/test_api_downloads.py"
 
 
 def web(path: str, action: str = "participant_data_viewed") -> Read:
@@ -53,7 +59,19 @@ READS = {
     "intervention.export": web("/i/{slug}/export.csv_long", "export"),
     "intervention.change_log": web("/i/{slug}/export-changes.csv", "export"),
     "intervention.report_pdf": web("/i/{slug}/report.pdf", "export"),
+    "api.export": Read(
+        lambda s: f"/api/v1/interventions/{s['slug']}/exports/csv_long", "export", True
+    ),
+    "api.change_log": Read(
+        lambda s: f"/api/v1/interventions/{s['slug']}/change-log", "export", True
+    ),
+    "api.site_due_file": Read(
+        lambda s: f"/api/v1/interventions/{s['slug']}/sites/{s['site']}/due/csv", api=True
+    ),
+    "api.current_report": Read(lambda s: "", audited_in=DOWNLOADS),
+    "api.current_report_pdf": Read(lambda s: "", audited_in=DOWNLOADS),
 }
+CALLED_HERE = sorted(name for name, read in READS.items() if not read.audited_in)
 
 
 @pytest.fixture
@@ -78,7 +96,7 @@ def events(dbsession) -> list[tuple[str, str]]:
     return [(e.action, e.actor) for e in dbsession.query(AuditEvent).order_by(AuditEvent.id)]
 
 
-@pytest.mark.parametrize("route", sorted(READS))
+@pytest.mark.parametrize("route", CALLED_HERE)
 def test_a_read_of_participant_level_data_writes_an_audit_event(route, testapp, dbsession, stored):
     read = READS[route]
     headers = {}

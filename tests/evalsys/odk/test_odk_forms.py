@@ -155,7 +155,6 @@ def test_another_sites_link_cannot_be_switched_from_this_page(testapp, dbsession
 
 
 def test_the_dutch_page_and_refusals_are_translated(testapp, dbsession, tm):
-    """Passes once the lead has filled the catalogs from /tmp/tr/odk.json."""
     world = worlds.build(dbsession, tm)
     worlds.sign_in(testapp, world.users["coordinator"])
     page = testapp.get(

@@ -162,7 +162,6 @@ def test_another_interventions_evaluator_finds_no_page(testapp, world, dbsession
 
 
 def test_the_page_speaks_dutch_by_default(testapp, world):
-    """Passes once the Dutch catalog has the webhooks texts (/tmp/tr/webhooks.json)."""
     sign_in(testapp, world.evaluator)
     page = testapp.get(page_url(world))
     assert "Nieuwe webhook" in page.text and "Met antwoorden en scores" in page.text
