@@ -43,6 +43,8 @@ def main(global_config, **settings):
         config.include(".i18n")
         # signed session cookie, CSRF, who the user is and what they may do
         config.include(".accounts.policy")
+        # single sign-on: the OpenID Connect providers named in the .ini, checked at start-up
+        config.include(".accounts.sign_on")
         # security headers on every response
         config.include(".web.headers")
         # request size limits for the HTML forms

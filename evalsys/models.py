@@ -4,6 +4,7 @@ relationships between capabilities resolve (Alembic, the app and the commands im
 from sqlalchemy.orm import configure_mappers
 
 from evalsys.accounts.models import ApiToken, Membership, PasswordReset, RecoveryCode, User
+from evalsys.accounts.sign_on.models import SignOnLink
 from evalsys.audit.models import AuditEvent
 from evalsys.collection.models import Participant, Response, Score, SurveyLink
 from evalsys.collection.ratelimit import rate_limits
@@ -33,6 +34,7 @@ __all__ = [
     "ReportVersion",
     "Response",
     "Score",
+    "SignOnLink",
     "Site",
     "SurveyLink",
     "User",

@@ -191,6 +191,8 @@ def includeme(config) -> None:
     api_token = "evalsys.accounts.contexts.ApiTokenContext"
     config.add_route("auth.second_step", "/login/code")
     config.add_route("auth.enrol", "/login/authenticator")
+    config.add_route("auth.sso_start", "/login/sso/{provider}")
+    config.add_route("auth.sso_callback", "/login/sso/{provider}/callback")
     config.add_route("auth.reset", "/reset/{token}")
     config.add_route("account.home", "/account")
     config.add_route("account.password", "/account/password")
@@ -208,6 +210,8 @@ def includeme(config) -> None:
     config.add_route("admin.user_totp_reset", "/admin/users/{id}/authenticator", factory=user)
     config.add_route("admin.membership_add", "/admin/users/{id}/access", factory=user)
     config.add_route("admin.membership_remove", "/admin/users/{id}/access/remove", factory=user)
+    config.add_route("admin.sign_on_link", "/admin/users/{id}/sign-on", factory=user)
+    config.add_route("admin.sign_on_unlink", "/admin/users/{id}/sign-on/remove", factory=user)
     config.add_route("admin.audit", "/admin/audit")
     config.add_route("admin.audit_csv", "/admin/audit.csv")
 

@@ -11,6 +11,8 @@ from pyramid.view import view_config
 from evalsys import audit
 from evalsys.accounts import totp
 from evalsys.accounts.models import ROLES, ApiToken, Membership, User
+from evalsys.accounts.sign_on import registry_providers
+from evalsys.accounts.sign_on.links import links_of
 from evalsys.accounts.users import (
     UserError,
     add_membership,
@@ -108,6 +110,8 @@ def _user_page(request, user: User, error: str | None = None) -> dict:
         "scopes": _all_scopes(request.dbsession),
         "tokens": tokens,
         "recovery_codes_left": totp.unused_recovery_codes(request.dbsession, user),
+        "sign_on_links": links_of(request.dbsession, user),
+        "sign_on_providers": registry_providers(request.registry),
         "error": error,
     }
 

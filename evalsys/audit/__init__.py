@@ -27,6 +27,8 @@ KNOWN_ACTIONS = (
     "user_changed",
     "membership_added",
     "membership_removed",
+    "sign_on_linked",  # evalsys.accounts.sign_on
+    "sign_on_unlinked",
     "token_created",
     "token_revoked",
     "participant_data_viewed",

@@ -51,6 +51,9 @@ RULES: dict[str, dict] = {
     "auth.logout": PUBLIC,
     "auth.second_step": PUBLIC,  # without a pending login it sends you back to /login
     "auth.enrol": PUBLIC,
+    # single sign-on (issue 27): the test app names no provider, so every name is unknown
+    "auth.sso_start": rule("N", "N", "N", "N", "N"),
+    "auth.sso_callback": rule("N", "N", "N", "N", "N"),
     "auth.reset": rule("AN", "AN", "AN", "AN", "AN"),  # own: a live link; other: an unknown one
     "account.home": LOGGED_IN,
     "account.password": LOGGED_IN,
@@ -69,6 +72,8 @@ RULES: dict[str, dict] = {
     "admin.user_totp_reset": ADMIN_ONLY,
     "admin.membership_add": ADMIN_ONLY,
     "admin.membership_remove": ADMIN_ONLY,
+    "admin.sign_on_link": ADMIN_ONLY,
+    "admin.sign_on_unlink": ADMIN_ONLY,
     "admin.audit": ADMIN_ONLY,
     "admin.audit_csv": ADMIN_ONLY,
     # data collection (issue 4): add a row for each new route here
@@ -228,6 +233,7 @@ PLACEHOLDERS = {
     "site": _site,
     "token": _link,
     "code": lambda world, role, target: "en",
+    "provider": lambda world, role, target: "example",
 }
 
 ROUTE_PLACEHOLDERS = {
@@ -238,6 +244,8 @@ ROUTE_PLACEHOLDERS = {
     "admin.user_totp_reset": {"id": _managed_user_id},
     "admin.membership_add": {"id": _managed_user_id},
     "admin.membership_remove": {"id": _managed_user_id},
+    "admin.sign_on_link": {"id": _managed_user_id},
+    "admin.sign_on_unlink": {"id": _managed_user_id},
     "api.response": {"id": lambda world, role, target: 987654321},
     **{
         name: {"id": lambda world, role, target: 987654321}

@@ -15,11 +15,14 @@ from evalsys.accounts.models import User
 from evalsys.accounts.passwords import hash_password, verify_password
 from evalsys.accounts.policy import pending_user, start_second_step
 from evalsys.accounts.sessions import end_sessions
+from evalsys.accounts.sign_on import passwords_allowed, registry_providers
 from evalsys.accounts.throttle import ThrottleRules, wait_seconds
 from evalsys.accounts.users import UserError, find_reset_link, use_reset_link
 from evalsys.db.meta import utcnow
 
 NEXT_KEY = "after_login"
+# How the first step was done when it was not a password ("sso:<provider>"), for the audit.
+FIRST_STEP_KEY = "first_step"
 ENROL_SECRET_KEY = "enrol_secret"
 # Checked when the user name is unknown, so a wrong name takes as long as a wrong password.
 _DUMMY_HASH = hash_password("not-a-real-password-at-all")
@@ -84,9 +87,11 @@ def record_failure(request, username: str, reason: str, user: User | None = None
     )
 
 
-def complete_login(request, user: User, method: str):
+def complete_login(request, user: User, method: str, **details):
     """Both steps done: start a fresh session and go where the person was heading."""
     target = local_path(request.session.get(NEXT_KEY)) or request.route_url("account.home")
+    if FIRST_STEP_KEY in request.session:
+        details["first_step"] = request.session[FIRST_STEP_KEY]
     user.last_login_at = utcnow()
     audit.record(
         request.dbsession,
@@ -96,8 +101,31 @@ def complete_login(request, user: User, method: str):
         target_type="user",
         target_id=user.username,
         method=method,
+        **details,
     )
     return HTTPFound(location=target, headers=remember(request, user.id))
+
+
+def login_page(request, **values) -> dict:
+    """What the login page shows: the sign-on buttons, and the password form unless it is off
+    (then only on asking, ``?form=password``: administrators keep their passwords)."""
+    shown = request.GET.get("form") == "password" or request.method == "POST"
+    return {
+        "sign_on": list(registry_providers(request.registry).values()),
+        "passwords": passwords_allowed(request.registry) or shown,
+        **values,
+    }
+
+
+def passwords_off(request, username: str, reason: str, user: User | None = None) -> dict:
+    """Passwords are switched off: one answer, whatever was wrong, so it tells no user names."""
+    record_failure(request, username, reason, user)
+    request.response.status_int = 403
+    error = request.translate(
+        "Logging in with a password is switched off here: use the sign-on button. "
+        "Administrators can still use their password: check your user name and password."
+    )
+    return login_page(request, error=error, username=username, next="")
 
 
 @view_config(route_name="auth.login", renderer="login.jinja2", permission="public")
@@ -111,11 +139,15 @@ def login(request):
         password = request.POST.get("password", "")
         if wait := throttled(request, username):
             error = too_many_attempts(request, wait)
-            return {"error": error, "username": username, "next": next_path}
+            return login_page(request, error=error, username=username, next=next_path)
         user = request.dbsession.query(User).filter_by(username=username).one_or_none()
+        allowed = passwords_allowed(request.registry)
         if user is None:
             verify_password(_DUMMY_HASH, password)
         elif user.active and verify_password(user.password_hash, password):
+            if not allowed and user.role != "admin":
+                return passwords_off(request, username, "local_passwords_off", user)
+            request.session.pop(FIRST_STEP_KEY, None)  # of a sign-on left at its second step
             if user.totp_secret or totp.totp_required(user):
                 start_second_step(request, user)
                 request.session[NEXT_KEY] = next_path
@@ -123,10 +155,12 @@ def login(request):
                 return HTTPFound(location=request.route_url(route))
             request.session[NEXT_KEY] = next_path
             return complete_login(request, user, "password")
+        if not allowed:
+            return passwords_off(request, username, "password")
         record_failure(request, username, "password")
         error = request.translate("Unknown user name or wrong password. Check both and try again.")
         request.response.status_int = 400
-    return {"error": error, "username": username, "next": next_path}
+    return login_page(request, error=error, username=username, next=next_path)
 
 
 @view_config(
