@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,6 +20,8 @@ from surveys.scoring import points_if_valid, points_of, scores_of
 from surveys.validation import is_missing
 
 Resolver = Callable[[str, str | None], Instrument]
+# For the time a questionnaire takes (Questionnaire.minutes).
+SECONDS_PER_QUESTION = 8
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,14 @@ class Questionnaire:
     def blocks(self) -> tuple[Instrument, ...]:
         """Demographics first (if any), then the instruments in order."""
         return ((self.demographics,) if self.demographics else ()) + self.instruments
+
+    @property
+    def minutes(self) -> int:
+        """About how many minutes answering takes: the one estimate the flyer, the invitation
+        and the welcome page all give. A minute for the welcome, consent and code pages, then
+        about 8 seconds a question (a rule of thumb for short closed questions), rounded up."""
+        questions = sum(len(block.items) for block in self.blocks)
+        return math.ceil((60 + SECONDS_PER_QUESTION * questions) / 60)
 
     def _split(self, answers: Mapping[str, Any]) -> tuple[dict[str, dict], list[str]]:
         if not isinstance(answers, Mapping):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from evalsys import demo
 from evalsys.cli.bootstrap import CommandError, database_session, load_settings, migrated_engine
+from evalsys.collection.models import SurveyLink
 from evalsys.programme.models import Intervention
 
 
@@ -27,6 +28,20 @@ def add_arguments(parser) -> None:
     )
 
 
+def try_link(dbsession, intervention: Intervention, settings) -> str | None:
+    """The open survey link of the demo's first site and wave (intervention group), as a URL."""
+    link = (
+        dbsession.query(SurveyLink)
+        .filter_by(intervention_id=intervention.id, group_name="intervention", is_open=True)
+        .order_by(SurveyLink.site_id, SurveyLink.wave_id)
+        .first()
+    )
+    if link is None:
+        return None
+    base = settings.get("evalsys.public_url", "http://localhost:6543").rstrip("/")
+    return f"{base}/s/{link.token}"
+
+
 def run(args) -> int:
     settings = load_settings(args.config)
     if settings.get("evalsys.environment") == "production":
@@ -44,9 +59,12 @@ def run(args) -> int:
         )
         name = intervention.name
         mail = demo.send_digests(dbsession, settings) if created else None
+        link = try_link(dbsession, intervention, settings)
     print(f"demo programme ('{name}' and more) {'created' if created else 'already present'}")
     if mail:
         print(f"follow-up digests for the demo coordinator: {mail}")
+    if link:
+        print(f"the participant side, to try on a phone or here: {link}")
     print("demo logins (user name / password / role / sees):")
     for login in demo.DEMO_LOGINS:
         print(f"  {login.username:<12} {login.password:<28} {login.role:<12} {login.sees}")

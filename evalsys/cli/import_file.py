@@ -75,8 +75,8 @@ def run(args) -> int:
                 print(f"row {error.row}, {error.column} = {error.value!r}: {text}", file=sys.stderr)
             more = f" (all of them in {args.errors})" if args.errors else " (--errors FILE: all)"
             raise CommandError(
-                f"nothing was stored: {result.errors} problem(s) in {result.rows} rows{more}; "
-                "correct the file and run the command again"
+                f"nothing was stored (problems: {result.errors}, rows checked: {result.rows})"
+                f"{more}; correct the file and run the command again"
             )
         record_import(dbsession, result, site, command=True)
     print(

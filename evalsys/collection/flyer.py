@@ -13,33 +13,59 @@ from evalsys.collection.links import qr_code
 
 TEXTS = {
     "nl": {
-        "heading": "Vul de vragenlijst in",
+        "heading": {
+            "intervention": "Vul de vragenlijst in",
+            "comparison": "Vragenlijst voor de vergelijkingsgroep",
+        },
+        "group": {"intervention": "INTERVENTIEGROEP", "comparison": "VERGELIJKINGSGROEP"},
         "scan": "Scan de QR-code met de camera van je telefoon.",
         "type": "Of typ dit adres in je browser:",
-        "time": "Het duurt ongeveer 10 minuten. Je naam vragen we niet.",
+        "time": "Het duurt ongeveer {minutes} minuten. Je naam vragen we niet.",
+        "anonymous": "Je naam vragen we niet.",
     },
     "en": {
-        "heading": "Fill in the questionnaire",
+        "heading": {
+            "intervention": "Fill in the questionnaire",
+            "comparison": "Questionnaire for the comparison group",
+        },
+        "group": {"intervention": "INTERVENTION GROUP", "comparison": "COMPARISON GROUP"},
         "scan": "Scan the QR code with your phone's camera.",
         "type": "Or type this address in your browser:",
-        "time": "It takes about 10 minutes. We do not ask your name.",
+        "time": "It takes about {minutes} minutes. We do not ask your name.",
+        "anonymous": "We do not ask your name.",
     },
 }
 
 
-def flyer_pdf(url: str, *, intervention: str, site: str, wave: str, language: str = "nl") -> bytes:
+def flyer_pdf(
+    url: str,
+    *,
+    intervention: str,
+    site: str,
+    wave: str,
+    group: str,
+    minutes: int | None,
+    language: str = "nl",
+) -> bytes:
+    """The comparison group's flyer has its own heading and a framed group label, so neither
+    group is handed the other's flyer by mistake (which would silently break the design)."""
     regular, bold = register_fonts()
     texts = TEXTS.get(language, TEXTS["nl"])
+    heading, label = texts["heading"][group], texts["group"][group]
     buffer = io.BytesIO()
     page = Canvas(buffer, pagesize=A4, pageCompression=1)
-    page.setTitle(f"{texts['heading']}: {intervention}, {site}, {wave}")
+    page.setTitle(f"{heading}: {intervention}, {site}, {wave} ({label.lower()})")
     page.setAuthor("evalsys")
     page.setSubject(url)
     width, height = A4
     centre = width / 2
 
-    page.setFont(bold, 30)
-    page.drawCentredString(centre, height - 40 * mm, texts["heading"])
+    page.setFont(bold, 16)
+    label_width = page.stringWidth(label, bold, 16) + 12 * mm
+    page.rect(centre - label_width / 2, height - 24 * mm, label_width, 10 * mm, stroke=1, fill=0)
+    page.drawCentredString(centre, height - 20.5 * mm, label)
+    page.setFont(bold, 26 if group == "comparison" else 30)
+    page.drawCentredString(centre, height - 40 * mm, heading)
     page.setFont(regular, 18)
     page.drawCentredString(centre, height - 55 * mm, intervention)
     page.setFont(regular, 14)
@@ -61,7 +87,8 @@ def flyer_pdf(url: str, *, intervention: str, site: str, wave: str, language: st
     page.setFont(bold, 13)
     page.drawCentredString(centre, y - 20 * mm, url)
     page.setFont(regular, 12)
-    page.drawCentredString(centre, y - 35 * mm, texts["time"])
+    time = texts["time"].format(minutes=minutes) if minutes else texts["anonymous"]
+    page.drawCentredString(centre, y - 35 * mm, time)
     page.showPage()
     page.save()
     return buffer.getvalue()

@@ -30,6 +30,7 @@ from evalsys.i18n import _
 from evalsys.jobs.tasks import task
 from evalsys.mail import outbox
 from evalsys.mail.models import MailMessage, ParticipantContact
+from evalsys.programme import questionnaires
 from evalsys.programme.models import Intervention
 
 REMINDER_DAYS = 7
@@ -51,8 +52,11 @@ def _next_step(dbsession, contact_id: int, wave: str, on: dt.date) -> str | None
     return None
 
 
-def _texts(step: str, intervention, wave, link: str, code: str | None, stop: str):
+def _texts(
+    step: str, intervention, wave, link: str, code: str | None, stop: str, minutes: int | None
+):
     name = {"intervention": intervention.name, "round": wave.name}
+    time = {"minutes": minutes}
     first = (
         _(
             "Hello. The next round of the questionnaire of ${intervention} is open for you: "
@@ -70,7 +74,11 @@ def _texts(step: str, intervention, wave, link: str, code: str | None, stop: str
     if code:
         lines.append(_("Your code is: ${code}", mapping={"code": code}))
     lines += [
-        _("It takes about 10 minutes. We do not ask your name."),
+        (
+            _("It takes about ${minutes} minutes. We do not ask your name.", mapping=time)
+            if minutes
+            else _("We do not ask your name.")
+        ),
         _("Do you want no more e-mail? Click here: ${stop}", mapping={"stop": stop}),
     ]
     subject = (
@@ -98,6 +106,7 @@ def queue_invitations(dbsession, settings: dict, *, on: dt.date | None = None) -
         contacts = {participant.id: contact for contact, participant in found}
         rows = due_rows(dbsession, intervention, on=on, rules=rules)
         waves = {w.label: w for w in intervention.waves}
+        minutes = questionnaires.minutes_needed(intervention)
         survey_links = {
             (link.site_id, link.wave_id, link.group_name): link
             for link in dbsession.execute(
@@ -132,6 +141,7 @@ def queue_invitations(dbsession, settings: dict, *, on: dt.date | None = None) -
                     # route survey.fill: a personal link, the code filled in on its code step
                     row.code if assigned else None,
                     outbox.unsubscribe_url(settings, contact),
+                    minutes,
                 ),
             )
             queued = outbox.queue(

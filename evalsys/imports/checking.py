@@ -16,12 +16,12 @@ from sqlalchemy import bindparam, select
 
 import surveys
 from evalsys.collection.cells import cell_text
-from evalsys.collection.models import GROUPS, Participant, Response
+from evalsys.collection.models import Participant, Response
 from evalsys.collection.participant_codes import CodeError, clean_code
 from evalsys.collection.submissions import SubmissionError, normalise_submission_id
 from evalsys.db.statements import dialect_name
 from evalsys.i18n import _
-from evalsys.imports.columns import META_COLUMNS, OPTIONAL_COLUMNS, Chunk, RowMeta
+from evalsys.imports.columns import GROUP_WORDS, META_COLUMNS, OPTIONAL_COLUMNS, Chunk, RowMeta
 from evalsys.imports.first_rows import FirstRows
 from evalsys.imports.problems import RowError, shown
 from evalsys.programme.models import Intervention, Site
@@ -103,12 +103,13 @@ class RowChecker:
                         mapping={"value": label or "-", "waves": self.wave_labels},
                     ),
                 )
-            group = cell_text(groups[k]).lower() or "intervention"
-            if group not in GROUPS:
+            written = " ".join(cell_text(groups[k]).lower().split())
+            group = GROUP_WORDS.get(written) if written else "intervention"
+            if group is None:
                 problem(
                     "group",
                     cell_text(groups[k]),
-                    _("Group must be intervention or comparison."),
+                    _("Group must be intervention or comparison (interventie or vergelijking)."),
                 )
             language = cell_text(languages[k]).lower() or "nl"
             if language not in self.languages:

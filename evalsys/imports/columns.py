@@ -16,6 +16,18 @@ from evalsys.imports.problems import FileProblem, RowError, field_problem, shown
 from evalsys.imports.spreadsheets import Table
 
 META_COLUMNS = ("participant_code", "wave", "group", "language", "submission_id")
+# The group as a spreadsheet may write it: the stored value or the words the interface shows,
+# in either language (Dutch users type what their pages say).
+GROUP_WORDS = {
+    "intervention": "intervention",
+    "intervention group": "intervention",
+    "interventie": "intervention",
+    "interventiegroep": "intervention",
+    "comparison": "comparison",
+    "comparison group": "comparison",
+    "vergelijking": "comparison",
+    "vergelijkingsgroep": "comparison",
+}
 OPTIONAL_COLUMNS = ("site",)
 REQUIRED_COLUMNS = ("participant_code", "wave")
 CHUNK_ROWS = 5000

@@ -27,7 +27,7 @@ STORED_AT_THE_SAME_MOMENT = _(
     "Answers for some of these participants were stored at the same moment by "
     "someone else. Nothing was stored from your file: upload it again."
 )
-NOTHING_STORED = _("Nothing was stored: ${count} problem(s) in ${rows} rows")
+NOTHING_STORED = _("Nothing was stored. Problems: ${count}. Rows checked: ${rows}.")
 
 
 def upload_of(settings: dict, name: str) -> Path:

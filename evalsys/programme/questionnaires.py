@@ -106,3 +106,10 @@ def _parsed(key: tuple, definition) -> surveys.Questionnaire:
 
 
 _cache: dict[tuple, surveys.Questionnaire] = {}
+
+
+def minutes_needed(intervention) -> int | None:
+    """About how long the current questionnaire takes (surveys' Questionnaire.minutes): the one
+    estimate the flyer, the invitations and the welcome page give. None before there is one."""
+    row = intervention.questionnaire
+    return load(row).minutes if row is not None else None

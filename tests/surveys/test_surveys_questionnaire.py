@@ -272,3 +272,13 @@ def test_import_reports_every_row_that_cannot_be_mapped(tmp_path):
     assert "needs a range" in text
     assert "choice list not found" in text
     assert "required must be yes or no" in text
+
+
+def test_the_time_it_takes_grows_with_the_questions(questionnaire):
+    """A minute for the welcome, consent and code pages, then about 8 seconds a question."""
+    assert sum(len(block.items) for block in questionnaire.blocks) == 16
+    assert questionnaire.minutes == 4  # 60 + 16 x 8 = 188 seconds, rounded up
+    short = surveys.Questionnaire(
+        id="kort", version="1", title={"nl": "Kort"}, instruments=(questionnaire.instruments[0],)
+    )
+    assert short.minutes == 2  # 60 + 6 x 8 = 108 seconds

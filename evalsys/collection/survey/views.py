@@ -67,6 +67,7 @@ class SurveyViews:
             text=lambda texts: in_language(texts, state.language),
             languages=[(code, language_name(code)) for code in self.languages],
             page_count=len(self.blocks),
+            minutes=self.questionnaire.minutes,
         )
         from pyramid.renderers import render_to_response
 

@@ -10,6 +10,7 @@ from evalsys import audit
 from evalsys.collection import links, progress
 from evalsys.collection.flyer import flyer_pdf
 from evalsys.collection.models import SurveyLink
+from evalsys.programme import questionnaires
 
 SITE = "..resources.SiteContext"
 
@@ -101,7 +102,8 @@ def qr(context, request):
         body, content_type = links.qr_png(url), "image/png"
     response = WebResponse(body=body, content_type=content_type)
     response.content_disposition = (
-        f'inline; filename="qr-{context.site.slug}-{link.wave.label}.{request.matchdict["format"]}"'
+        f'inline; filename="qr-{context.site.slug}-{link.wave.label}-{link.group_name}'
+        f'.{request.matchdict["format"]}"'
     )
     return response
 
@@ -115,10 +117,12 @@ def flyer(context, request):
         intervention=context.intervention.name,
         site=context.site.name,
         wave=link.wave.name,
+        group=link.group_name,
+        minutes=questionnaires.minutes_needed(context.intervention),
         language=language,
     )
     response = WebResponse(body=body, content_type="application/pdf")
     response.content_disposition = (
-        f'inline; filename="flyer-{context.site.slug}-{link.wave.label}.pdf"'
+        f'inline; filename="flyer-{context.site.slug}-{link.wave.label}-{link.group_name}.pdf"'
     )
     return response

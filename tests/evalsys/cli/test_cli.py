@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +43,15 @@ def counts(config_path: str, url: str, tables=None) -> dict[str, int]:
     return result
 
 
+def link_is_open(url: str, token: str) -> bool:
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        query = sa.text("SELECT is_open FROM survey_links WHERE token = :token")
+        found = connection.execute(query, {"token": token}).scalar()
+    engine.dispose()
+    return found is True or found == 1
+
+
 def test_initdb_and_demo_are_idempotent(config, scratch_database, capsys):
     assert main(["initdb", config]) == 0
     assert "migrated from empty" in capsys.readouterr().out
@@ -52,6 +62,9 @@ def test_initdb_and_demo_are_idempotent(config, scratch_database, capsys):
     printed = capsys.readouterr().out
     for login in DEMO_LOGINS:
         assert login.username in printed and login.password in printed
+    # one survey link to try the participant side, and it opens the survey
+    (token,) = re.findall(r"http://localhost:6543/s/([\w-]+)", printed)
+    assert link_is_open(scratch_database["sqlalchemy.url"], token)
     first = counts(config, scratch_database["sqlalchemy.url"])
     # Two interventions over the 20 NPLV areas; links: 6 sites x 3 waves x 2 groups
     # (with comparison group) + 14 sites x 3 waves (pre/post only).

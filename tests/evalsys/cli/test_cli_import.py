@@ -81,7 +81,7 @@ def test_a_bad_row_stores_nothing_and_lists_every_problem(site, tmp_path, capsys
     assert main([*args, "--errors", str(errors)]) == 2
     printed = capsys.readouterr().err
     assert "row 3, brs_1 = '9'" in printed or "row 3, brs_1 = 9" in printed
-    assert "nothing was stored: 1 problem(s) in 2 rows" in printed
+    assert "nothing was stored (problems: 1, rows checked: 2)" in printed
     assert "brs_1;9;" in errors.read_text(encoding="utf-8-sig")
     assert responses(url) == 0
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import re
+
 import pytest
 from pypdf import PdfReader
 
@@ -66,6 +69,45 @@ def test_links_page_lists_every_wave_and_group_with_qr_and_flyer(testapp, site_s
     flyer = testapp.get(flyer_href)
     text = PdfReader(__import__("io").BytesIO(flyer.body)).pages[0].extract_text()
     assert "Vul de vragenlijst in" in text and "/s/" in text
+
+
+def flyer_of(testapp, card):
+    answer = testapp.get(card.find("a", href=lambda h: h and h.endswith("/flyer.pdf"))["href"])
+    text = PdfReader(io.BytesIO(answer.body)).pages[0].extract_text()
+    return answer.content_disposition, " ".join(text.split())
+
+
+def test_the_two_groups_flyers_cannot_be_mistaken_for_each_other(testapp, site_setup):
+    slug, own, _ = site_setup
+    login(testapp, "coco", PASSWORD)
+    cards = testapp.get(f"/i/{slug}/sites/{own}/links").html.select("section.link-card")
+    by_group = {}
+    for card in cards:
+        name, text = flyer_of(testapp, card)
+        group = "comparison" if "VERGELIJKINGSGROEP" in text else "intervention"
+        by_group.setdefault(group, []).append((name, text))
+    assert len(by_group["intervention"]) == len(by_group["comparison"]) == 2
+    for name, text in by_group["intervention"]:
+        assert "INTERVENTIEGROEP" in text and "Vul de vragenlijst in" in text
+        assert name.endswith('-intervention.pdf"')
+    for name, text in by_group["comparison"]:
+        assert "Vragenlijst voor de vergelijkingsgroep" in text
+        assert "INTERVENTIEGROEP" not in text and name.endswith('-comparison.pdf"')
+    names = [name for pairs in by_group.values() for name, _ in pairs]
+    assert len(set(names)) == 4  # every flyer its own file name
+
+
+def test_the_flyer_in_english_and_its_time_is_the_welcome_pages(testapp, site_setup):
+    slug, own, _ = site_setup
+    login(testapp, "coco", PASSWORD)
+    card = testapp.get(f"/i/{slug}/sites/{own}/links").html.select("section.link-card")[0]
+    href = card.find("a", href=lambda h: h and h.endswith("/flyer.pdf"))["href"]
+    english = PdfReader(io.BytesIO(testapp.get(href + "?lang=en").body)).pages[0].extract_text()
+    assert "Fill in the questionnaire" in english and "GROUP" in english
+    minutes = re.search(r"about (\d+) minutes", english).group(1)
+    token = re.search(r"/s/([\w-]+)", english).group(1)
+    welcome = testapp.get(f"/s/{token}?lang=en").text
+    assert f"It takes about {minutes} minutes" in welcome
 
 
 def test_closing_and_reopening_a_link(testapp, site_setup, dbsession):

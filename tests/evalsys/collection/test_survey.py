@@ -132,6 +132,14 @@ def test_invalid_answers_show_an_error_summary_linking_to_each_field(testapp, li
     for item in ("brs_2", "brs_3", "brs_4", "brs_5", "brs_6"):
         assert f'href="#f-{item}"' in answer.text
         assert f'id="f-{item}"' in answer.text
+    # Each entry names its question (the legend the participant sees), so no two read the same.
+    entries = answer.html.select(".error-summary a")
+    words = [entry.get_text(" ", strip=True) for entry in entries]
+    assert len(set(words)) == len(words) == 5, words
+    for entry, text in zip(entries, words, strict=True):
+        legend = answer.html.select_one(f"fieldset:has(#{entry['href'][1:]}) legend")
+        question = legend.find(string=True, recursive=False).strip()
+        assert text.startswith(question[:60]), (text, question)
     # The answer given is kept.
     assert re.search(r'name="brs_1" value="4" checked', answer.text)
 

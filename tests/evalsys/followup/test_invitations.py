@@ -5,6 +5,7 @@ the last round and with the participant; never in an export. Mail through a real
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -96,6 +97,9 @@ def test_an_address_left_after_the_answers_gets_the_next_round_and_two_reminders
     body = first.get_content()
     personal = f"https://evalsys.example.org/s/{t1.token}?code=AB12CD"
     assert personal in body and "Je code is: AB12CD" in body
+    # the mail gives the welcome page's estimate of the time it takes (one source)
+    minutes = re.search(r"ongeveer (\d+) minuten", testapp.get("/s/tok-survey-1").text).group(1)
+    assert f"Het duurt ongeveer {minutes} minuten" in body
     consent = testapp.get(personal.removeprefix("https://evalsys.example.org")).form.submit()
     consent.form["agree"].checked = True
     consent.form["under16"] = "no"

@@ -268,7 +268,7 @@ def test_one_bad_row_stores_nothing_and_lists_row_column_value_problem(testapp, 
     login(testapp)
     body = csv_file([row("A1"), row("A2", brs_2=9), row("A3")])
     page = upload(testapp, setup, body, status=400)
-    assert "Nothing was stored: 1 problem(s) in 3 rows" in page.text
+    assert "Nothing was stored. Problems: 1. Rows checked: 3." in page.text
     assert error_rows(page) == [
         ["3", "brs_2", "9", "This is not one of the answers you can choose."]
     ]
@@ -308,7 +308,12 @@ def test_unknown_report_id_is_404(testapp, setup):
 ROW_ERRORS = [
     (row("E1", wave="T9"), "wave", "T9", "Wave T9 does not exist. Use one of: T0, T1."),
     (row("E1", wave=""), "wave", "", "Wave - does not exist. Use one of: T0, T1."),
-    (row("E1", group="controle"), "group", "controle", "Group must be intervention or comparison."),
+    (
+        row("E1", group="controle"),
+        "group",
+        "controle",
+        "Group must be intervention or comparison (interventie or vergelijking).",
+    ),
     (row("E1", language="fr"), "language", "fr", "Language must be one of: en, nl."),
     (row(""), "participant_code", "", "Fill in the participant code."),
     (row("A B!"), "participant_code", "A B!", "A participant code has 2 to 63 letters"),
@@ -469,6 +474,23 @@ def test_xlsx_upload_with_numbers_as_numbers_and_text_codes(testapp, setup, dbse
     assert people["X-2"].group_name == "comparison"
     first = dbsession.query(Response).filter_by(participant_id=people["1234"].id).one()
     assert first.answers["gender_other"] == "5"
+
+
+def test_the_group_may_be_written_as_the_dutch_pages_show_it(testapp, setup, dbsession):
+    """Dutch coordinators type what their pages say; case and spacing do not matter."""
+    login(testapp)
+    written = ["Vergelijking", "interventie", " vergelijkingsgroep ", "Comparison Group", ""]
+    rows = [row(f"G-{n}", group=group) for n, group in enumerate(written)]
+    page = upload(testapp, setup, csv_file(rows))
+    assert "Stored: 5 responses" in page.text
+    groups = {p.code: p.group_name for p in dbsession.query(Participant)}
+    assert groups == {
+        "G-0": "comparison",
+        "G-1": "intervention",
+        "G-2": "comparison",
+        "G-3": "comparison",
+        "G-4": "intervention",
+    }
 
 
 # -- who may ---------------------------------------------------------------------------------

@@ -62,7 +62,7 @@ def test_a_file_with_a_bad_row_stores_nothing_and_lists_it(testapp, setup, dbses
     login(testapp)
     page = upload(testapp, setup, csv_file([row("A001"), row("A002", brs_1=9)]))
     assert "Failed" in page.text
-    assert "Nothing was stored: 1 problem(s) in 2 rows" in page.text
+    assert "Nothing was stored. Problems: 1. Rows checked: 2." in page.text
     assert "<td>3</td><td>brs_1</td><td>9</td>" in page.text  # row 3 of the file
     assert dbsession.query(Response).filter_by(intervention_id=setup.intervention.id).count() == 0
     report = page.click(href="/result$")
