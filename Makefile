@@ -9,17 +9,21 @@ CONFIG ?= development.ini
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "evalsys needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1)"; exit 1; }
+	@echo "== installing evalsys and the packages it needs into $(VENV) (the first time takes a few minutes)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
+	@echo "== installing the test tools into $(VENV)"
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
 run: $(VENV)/.installed
+	@echo "== preparing the database (var/evalsys.sqlite)"
 	$(BIN)/evalsys initdb $(CONFIG)
+	@echo "== adding the synthetic demo programme (once)"
 	$(BIN)/evalsys demo $(CONFIG) --if-empty
 	@echo
 	@echo "  evalsys runs at http://localhost:6543  (stop it with Ctrl+C)"
