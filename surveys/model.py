@@ -170,6 +170,9 @@ class InstrumentDefinition:
     citation: str = ""
     kind: str = "questionnaire"
     notes: str = ""
+    #: the heading a participant sees above this block, language -> text ("How you deal with
+    #: setbacks"), where the title is the instrument's name ("Brief Resilience Scale")
+    section_title: dict[str, str] = field(default_factory=dict)
     _item_index: dict[str, Item] = field(init=False, repr=False, compare=False)
     _fingerprint: str = field(init=False, repr=False, compare=False)
 
@@ -178,6 +181,11 @@ class InstrumentDefinition:
         canonical = json.dumps(_meaning(self.to_dict()), sort_keys=True, ensure_ascii=False)
         digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
         object.__setattr__(self, "_fingerprint", digest)
+
+    def heading_in(self, language: str) -> str:
+        """What a participant reads above this block: the section title, else the title."""
+        texts = self.section_title or self.title
+        return texts.get(language) or next(iter(texts.values()), self.id)
 
     def licence_in(self, language: str) -> str:
         """The licence in ``language`` where the definition has it, else as written."""
@@ -225,6 +233,7 @@ class InstrumentDefinition:
             "licence_translations": dict(self.licence_translations),
             "citation": self.citation,
             "notes": self.notes,
+            "section_title": dict(self.section_title),
             "items": [_item_to_dict(item) for item in self.items],
             "scales": [_scale_to_dict(scale) for scale in self.scales],
         }
@@ -254,12 +263,14 @@ def _item_to_dict(item: Item) -> dict[str, Any]:
 
 
 def _meaning(definition: dict[str, Any]) -> dict[str, Any]:
-    """The definition without the translations of its licence and reference sources.
+    """The definition without the translations of its licence and reference sources and
+    without the participant's section heading.
 
     They say nothing about what an answer means: leaving them out of the fingerprint keeps
-    the one stored questionnaires hold when such a translation is added.
+    the one stored questionnaires hold when such a text is added.
     """
-    meaning = {k: v for k, v in definition.items() if k != "licence_translations"}
+    outside = ("licence_translations", "section_title")
+    meaning = {k: v for k, v in definition.items() if k not in outside}
     meaning["scales"] = [
         {k: v for k, v in scale.items() if k != "reference_source_translations"}
         for scale in definition["scales"]

@@ -35,6 +35,7 @@ _TOP_KEYS = {
     "translation_sources",
     "licence",
     "licence_translations",
+    "section_title",
     "citation",
     "notes",
     "items",
@@ -149,6 +150,9 @@ def _read_instrument(r: SchemaReader, data: Mapping[str, Any]) -> dict[str, Any]
         "citation": r.text(data.get("citation"), "citation", required=False),
         "kind": kind,
         "notes": r.text(data.get("notes"), "notes", required=False),
+        "section_title": r.translations(
+            data.get("section_title"), "section_title", required=False
+        ),
     }
 
 

@@ -67,7 +67,7 @@ def xlsform_rows(
             {
                 "type": "begin_group",
                 "name": block.id,
-                **texts(block.title, languages),
+                **texts(block.section_title or block.title, languages),
                 "appearance": "field-list",
             }
         )

@@ -109,6 +109,25 @@ def test_a_whole_survey_stores_one_response(testapp, link, dbsession, tm):
     assert stored.duration_seconds is not None
 
 
+def test_each_part_is_headed_for_the_participant_in_their_language(testapp, link):
+    """The participant reads a section title, not an instrument's name in another language."""
+    code_page = through_consent(testapp)
+    code_page.form["code"] = "KOP123"
+    demographics = code_page.form.submit()
+    assert demographics.html.h1.get_text() == "Over jou"
+    brs = fill_page(demographics, {"age_band": 2})
+    assert brs.html.h1.get_text() == "Hoe ga je om met tegenslag?"
+    assert "Brief Resilience Scale" not in brs.html.title.get_text()
+    english = testapp.get("/s/tok-survey-1?lang=en").form.submit()
+    english.form["agree"].checked = True
+    english.form["under16"] = "no"
+    code = english.form.submit()
+    code.form["code"] = "KOP124"
+    about = code.form.submit()
+    assert about.html.h1.get_text() == "About you"
+    assert fill_page(about, {"age_band": 2}).html.h1.get_text() == "How you deal with setbacks"
+
+
 def test_double_submission_stores_once(testapp, link, dbsession):
     code_page = through_consent(testapp)
     code_page.form["code"] = "DUBBEL1"

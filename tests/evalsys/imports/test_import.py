@@ -284,7 +284,7 @@ def test_the_report_is_in_the_users_language(testapp, setup):
     login(testapp)
     testapp.get("/language/nl")
     page = upload(testapp, setup, csv_file([row("A2", brs_2=9)]), status=400)
-    assert error_rows(page)[0][3] == "Dit is geen antwoord dat u kunt kiezen."
+    assert error_rows(page)[0][3] == "Dit is geen antwoord dat je kunt kiezen."
 
 
 def test_the_report_is_only_for_coordinators_of_that_site(testapp, setup):
