@@ -8,6 +8,7 @@ published 1.0 definitions and check that the newest version is the default.
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -129,3 +130,28 @@ def test_two_library_files_with_one_version_but_other_content_are_refused(two_ve
     )
     with pytest.raises(surveys.InstrumentError, match="new version"):
         Registry(library=two_version_library).get("brs")
+
+
+FORMAL = re.compile(r"\b(u|uw|uzelf|U|Uw)\b")
+
+
+@pytest.mark.parametrize("instrument_id", sorted(PINNED_1_0))
+def test_version_1_1_says_je_and_scores_as_1_0(instrument_id):
+    """1.1 differs from 1.0 only in the register of its Dutch texts: same items, options and
+    scoring (so the scores compare), and not one "u" left in what a participant reads."""
+    old, new = (surveys.load_instrument(instrument_id, v) for v in ("1.0", "1.1"))
+
+    def scoring(instrument):
+        data = instrument.to_dict()
+        items = [
+            {k: v for k, v in item.items() if k not in ("text", "hint")} for item in data["items"]
+        ]
+        return items, data["scales"]
+
+    assert scoring(new) == scoring(old)
+    dutch = [new.instructions.get("nl", ""), new.title["nl"], new.section_title.get("nl", "")]
+    dutch += [item.text["nl"] for item in new.items]
+    dutch += [label["nl"] for item in new.items for label in (o.labels for o in item.options)]
+    assert [text for text in dutch if FORMAL.search(text)] == []
+    old_dutch = [old.instructions.get("nl", "")] + [item.text["nl"] for item in old.items]
+    assert any(FORMAL.search(text) for text in old_dutch)  # 1.0 keeps "u"

@@ -97,7 +97,7 @@ def test_a_move_into_a_taken_wave_is_refused_in_english_and_dutch(testapp, setup
     assert "already has a response in that wave" in refused.text
     testapp.get("/language/nl")
     dutch = refused.forms["move-form"].submit(status=409)
-    assert "heeft al een antwoord in die meting" in dutch.text
+    assert "heeft al een antwoord in die ronde" in dutch.text
     form = dutch.forms["move-form"]
     form["participant_code"] = "AB99"
     moved = form.submit(status=303).follow()

@@ -44,7 +44,7 @@ def test_a_valid_submission_stores_the_response_and_its_scores(dbsession):
     assert stored.scores == {"brs": {"brs": 4.0}}
     score = dbsession.query(Score).filter_by(response_id=stored.response.id).one()
     assert (score.value, score.items_answered, score.band) == (4.0, 6, "normal")
-    assert stored.response.instruments["brs"] == "1.0"
+    assert stored.response.instruments["brs"] == "1.1"  # the newest bundled version
 
 
 def test_every_scale_of_every_instrument_is_stored_with_the_response_or_none_is(dbsession):

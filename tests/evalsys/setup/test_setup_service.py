@@ -87,8 +87,9 @@ def test_waves_are_appended_in_order_and_dates_are_checked(dbsession):
 def test_the_questionnaire_keeps_the_chosen_order_and_its_versions(dbsession):
     iv = new(dbsession)
     first, created = setup.set_questionnaire(dbsession, iv, [("gse", None), ("brs", "1.0")])
+    # None is the newest version (1.1): naming it gives the same questionnaire
     assert created and first.version == 1
-    same, created = setup.set_questionnaire(dbsession, iv, [("gse", "1.0"), ("brs", None)])
+    same, created = setup.set_questionnaire(dbsession, iv, [("gse", "1.1"), ("brs", "1.0")])
     assert not created and same.id == first.id
     second, created = setup.set_questionnaire(dbsession, iv, [("brs", None), ("gse", None)])
     assert created and second.version == 2
