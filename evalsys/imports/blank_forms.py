@@ -10,15 +10,61 @@ from evalsys.imports.columns import META_COLUMNS
 from evalsys.imports.spreadsheets import csv_bytes
 from evalsys.programme.models import Intervention
 
-CODEBOOK_HEADER = (
-    "item",
-    "instrument",
-    "text_nl",
-    "text_en",
-    "type",
-    "allowed_values",
-    "required",
-)
+# The codebook sheet in the template's language: a Dutch coordinator reads Dutch.
+WORDS = {
+    "en": {
+        "header": (
+            "item",
+            "instrument",
+            "text_nl",
+            "text_en",
+            "type",
+            "allowed_values",
+            "required",
+        ),
+        "sheets": ("responses", "codebook"),
+        "yes": "yes",
+        "no": "no",
+        "no_default": "no ({value})",
+        "one_or_more": "one or more of (separated by ;): {listed}",
+        "range": "{lo} to {hi}",
+        "text_max": "text, at most {max_length} characters",
+        "types": {},
+        "groups": {"intervention": "intervention", "comparison": "comparison"},
+    },
+    "nl": {
+        "header": (
+            "vraag",
+            "vragenlijst",
+            "tekst_nl",
+            "tekst_en",
+            "soort",
+            "toegestaan",
+            "verplicht",
+        ),
+        "sheets": ("antwoorden", "codeboek"),
+        "yes": "ja",
+        "no": "nee",
+        "no_default": "nee ({value})",
+        "one_or_more": "een of meer van (gescheiden door ;): {listed}",
+        "range": "{lo} tot en met {hi}",
+        "text_max": "tekst, hoogstens {max_length} tekens",
+        "types": {
+            "likert": "schaal",
+            "single_choice": "één keuze",
+            "multiple_choice": "meer keuzes",
+            "yes_no": "ja of nee",
+            "number": "getal",
+            "year": "jaartal",
+            "text": "tekst",
+        },
+        "groups": {"intervention": "interventie", "comparison": "vergelijking"},
+    },
+}
+
+
+def _words(language: str) -> dict:
+    return WORDS.get(language, WORDS["en"])
 
 
 def columns(questionnaire: surveys.Questionnaire) -> list[str]:
@@ -27,33 +73,53 @@ def columns(questionnaire: surveys.Questionnaire) -> list[str]:
 
 
 def allowed_values(item: surveys.Item, language: str = "en") -> str:
-    """What a cell of this item may hold; option labels in ``language``."""
+    """What a cell of this item may hold, said in ``language``; option labels in it too."""
+    words = _words(language)
     if item.options:
         listed = "; ".join(
             f"{o.value} = {o.labels.get(language) or o.labels.get('nl', '')}" for o in item.options
         )
         if item.type == "multiple_choice":
-            return f"one or more of (separated by ;): {listed}"
+            return words["one_or_more"].format(listed=listed)
         return listed
     if item.type in ("number", "year"):
-        return f"{item.min:g} to {item.max:g}"
+        return words["range"].format(lo=f"{item.min:g}", hi=f"{item.max:g}")
     if item.type == "text":
-        return f"text, at most {item.max_length} characters"
+        return words["text_max"].format(max_length=item.max_length)
     return ""
 
 
 def codebook_rows(
     questionnaire: surveys.Questionnaire, intervention: Intervention, language: str = "en"
 ) -> list[list]:
+    words = _words(language)
     waves = ", ".join(w.label for w in intervention.waves)
     languages = ", ".join(
         sorted({lang for b in questionnaire.blocks for lang in b.languages} or {"nl"})
     )
+    groups = " | ".join(words["groups"][g] for g in GROUPS)
+    text, yes, no = words["types"].get("text", "text"), words["yes"], words["no"]
     rows = [
-        ["participant_code", "", "Deelnemerscode", "Participant code", "text", "", "yes"],
-        ["wave", "", "Meetmoment", "Wave", "text", waves, "yes"],
-        ["group", "", "Groep", "Group", "text", " | ".join(GROUPS), "no (intervention)"],
-        ["language", "", "Taal", "Language", "text", languages, "no (nl)"],
+        ["participant_code", "", "Deelnemerscode", "Participant code", text, "", yes],
+        ["wave", "", "Ronde", "Round", text, waves, yes],
+        [
+            "group",
+            "",
+            "Groep",
+            "Group",
+            text,
+            groups,
+            words["no_default"].format(value=words["groups"]["intervention"]),
+        ],
+        [
+            "language",
+            "",
+            "Taal",
+            "Language",
+            text,
+            languages,
+            words["no_default"].format(value="nl"),
+        ],
         [
             "submission_id",
             "",
@@ -61,7 +127,7 @@ def codebook_rows(
             "Unique id of the row (may be empty)",
             "UUID",
             "",
-            "no",
+            no,
         ],
     ]
     for block in questionnaire.blocks:
@@ -72,9 +138,9 @@ def codebook_rows(
                     block.id,
                     item.text.get("nl", ""),
                     item.text.get("en", ""),
-                    item.type,
+                    words["types"].get(item.type, item.type),
                     allowed_values(item, language),
-                    "yes" if item.required else "no",
+                    yes if item.required else no,
                 ]
             )
     return rows
@@ -92,8 +158,9 @@ def template_xlsx(
     from openpyxl.worksheet.datavalidation import DataValidation
 
     workbook = openpyxl.Workbook()
+    words = _words(language)
     sheet = workbook.active
-    sheet.title = "responses"
+    sheet.title = words["sheets"][0]
     header = columns(questionnaire)
     sheet.append(header)
     for cell in sheet[1]:
@@ -101,14 +168,15 @@ def template_xlsx(
     sheet.freeze_panes = "A2"
     # Drop-down lists where the choice is short and fixed: fewer typing mistakes.
     labels = ",".join(w.label for w in intervention.waves)
-    for column, choices in (("B", labels), ("C", ",".join(GROUPS))):
+    groups = ",".join(words["groups"][g] for g in GROUPS)  # import reads either language's words
+    for column, choices in (("B", labels), ("C", groups)):
         if choices and len(choices) < 250:
             rule = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
             rule.add(f"{column}2:{column}100001")
             sheet.add_data_validation(rule)
 
-    codebook = workbook.create_sheet("codebook")
-    codebook.append(list(CODEBOOK_HEADER))
+    codebook = workbook.create_sheet(words["sheets"][1])
+    codebook.append(list(words["header"]))
     for cell in codebook[1]:
         cell.font = Font(bold=True)
     for row in codebook_rows(questionnaire, intervention, language):

@@ -107,6 +107,31 @@ def test_xlsx_template_has_a_codebook_with_values_and_labels(testapp, setup):
     assert codebook["gender_other"][6] == "no"
 
 
+def test_the_dutch_template_speaks_dutch_and_its_group_words_import(testapp, setup, dbsession):
+    """The codebook of the Dutch template is Dutch; a row filled with its drop-down words
+    (interventie, vergelijking) imports."""
+    login(testapp)
+    testapp.get("/language/nl")
+    template = testapp.get(f"/i/{setup.slug}/import-template.xlsx").body
+    book = openpyxl.load_workbook(io.BytesIO(template))
+    assert book.sheetnames == ["antwoorden", "codeboek"]
+    sheet = book["codeboek"]
+    assert [c.value for c in sheet[1]][:2] == ["vraag", "vragenlijst"]
+    codebook = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert codebook["group"][5] == "interventie | vergelijking"
+    assert codebook["brs_2"][4] == "schaal" and codebook["brs_2"][6] == "ja"
+    assert codebook["gender_other"][5].startswith("tekst, hoogstens")
+    answers = book["antwoorden"]
+    header = [c.value for c in answers[1]]
+    answers.append([row("NL-1", group="vergelijking").get(c) for c in header])
+    filled = io.BytesIO()
+    book.save(filled)
+    page = upload(testapp, setup, filled.getvalue(), "ingevuld.xlsx")
+    assert "Opgeslagen" in page.text or "opgeslagen" in page.text
+    stored = dbsession.query(Participant).filter_by(code="NL-1").one()
+    assert stored.group_name == "comparison"
+
+
 def test_template_round_trip_xlsx(testapp, setup, dbsession):
     login(testapp)
     template = testapp.get(f"/i/{setup.slug}/import-template.xlsx").body
