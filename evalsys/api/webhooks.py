@@ -8,6 +8,7 @@ from pyramid.view import view_config
 from evalsys.api.errors import ApiError, ErrorCode, detail
 from evalsys.api.requests import json_body
 from evalsys.webhooks import hooks, rights
+from evalsys.webhooks.addresses import private_allowed
 from evalsys.webhooks.models import Webhook, WebhookDelivery
 
 LOG_LENGTH = 100
@@ -93,6 +94,7 @@ def register_webhook(context, request):
             events=data["events"],
             include_answers=data.get("include_answers", False),
             request=request,
+            allow_private=private_allowed(request.registry.settings),
         )
     except hooks.WebhookError as error:
         message = str(error)

@@ -29,7 +29,7 @@ from sqlalchemy import select
 from evalsys.accounts.models import User
 from evalsys.db.meta import utcnow
 from evalsys.programme.models import Intervention, Site
-from evalsys.webhooks import bodies, hooks, rights, signing, transport
+from evalsys.webhooks import addresses, bodies, hooks, rights, signing, transport
 from evalsys.webhooks.models import Webhook, WebhookDelivery, WebhookEvent
 
 BATCH = 200
@@ -63,13 +63,16 @@ def deliver(dbsession, settings: dict, *, now: dt.datetime | None = None) -> dic
     if not attempts:
         return done
     timeout = setting(settings, "timeout_seconds")
+    allow_private = addresses.private_allowed(settings)
     workers = max(1, min(setting(settings, "workers"), len(attempts)))
 
     def send(attempt: Attempt) -> transport.Answer:
         headers = signing.headers(
             attempt.secret, attempt.body, event=attempt.event, delivery_id=attempt.uuid
         )
-        return transport.post(attempt.url, attempt.body, headers, timeout)
+        return transport.post(
+            attempt.url, attempt.body, headers, timeout, allow_private=allow_private
+        )
 
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="evalsys-webhook") as pool:
         answers = list(pool.map(send, attempts))

@@ -19,6 +19,7 @@ from evalsys.i18n import _
 from evalsys.mail import outbox
 from evalsys.programme.models import Intervention
 from evalsys.webhooks import bodies, rights, signing
+from evalsys.webhooks.addresses import SETTING, named_private
 from evalsys.webhooks.models import EVENTS, Webhook, WebhookDelivery
 
 URL_MAX = 2000
@@ -34,8 +35,9 @@ class WebhookError(Exception):
         self.field = field
 
 
-def checked_url(value) -> str:
-    """The URL as given (stripped), if it is a whole http(s) URL; else WebhookError."""
+def checked_url(value, *, allow_private: bool = False) -> str:
+    """The URL as given (stripped), if it is a whole http(s) URL that does not plainly point
+    into a private network (unless allowed; DNS is asked at delivery); else WebhookError."""
     url = value.strip() if isinstance(value, str) else ""
     if not url:
         raise WebhookError(_("Fill in the URL the events should go to."), "url")
@@ -64,6 +66,16 @@ def checked_url(value) -> str:
         )
     if not parts.hostname:
         raise malformed
+    if not allow_private and named_private(parts.hostname):
+        raise WebhookError(
+            _(
+                "This address is in a private network, which evalsys does not send to. Give "
+                "the receiver's public address; for a receiver in your own network, the "
+                "administrator sets ${setting} = true.",
+                mapping={"setting": SETTING},
+            ),
+            "url",
+        )
     if parts.username is not None or parts.password is not None:
         raise WebhookError(
             _(
@@ -104,12 +116,13 @@ def register(
     events,
     include_answers: bool,
     request=None,
+    allow_private: bool = False,
 ) -> tuple[Webhook, str]:
     """A new active webhook, and its secret (to be shown to the owner this once)."""
     hook = Webhook(
         intervention_id=intervention.id,
         owner_id=owner.id,
-        url=checked_url(url),
+        url=checked_url(url, allow_private=allow_private),
         events=checked_events(events),
         include_answers=bool(include_answers),
         secret=signing.new_secret(),

@@ -8,6 +8,7 @@ from pyramid.view import view_config
 
 from evalsys.i18n import _
 from evalsys.webhooks import events, hooks, rights
+from evalsys.webhooks.addresses import private_allowed
 from evalsys.webhooks.models import EVENTS, Webhook
 
 EVENT_NAMES = {
@@ -15,6 +16,7 @@ EVENT_NAMES = {
     "response.corrected": _("a response is corrected or moved"),
     "response.voided": _("a response is voided"),
     "report.published": _("a report version is published"),
+    "report.withdrawn": _("a report version is withdrawn or replaced"),
     "ping": _("test ping"),
 }
 STATE_NAMES = {
@@ -89,6 +91,7 @@ def register(context, request):
             events=values["events"],
             include_answers=values["include_answers"],
             request=request,
+            allow_private=private_allowed(request.registry.settings),
         )
     except hooks.WebhookError as error:
         request.response.status_int = 400

@@ -35,6 +35,7 @@ def test_each_imported_row_is_one_response_stored_event(
         url=receiver.url,
         events=["response.stored"],
         include_answers=True,
+        allow_private=True,  # the receiver listens on 127.0.0.1
     )
     builders.commit(tm)
     out = io.StringIO()

@@ -43,6 +43,7 @@ def test_a_submission_is_delivered_by_a_worker_process(queue_database, receivers
         url=receiver.url,
         events=["response.stored"],
         include_answers=False,
+        allow_private=True,  # the receiver listens on 127.0.0.1
     )
     link = make_link(session, iv, iv.sites[0], iv.waves[0]).token
     token = make_token(session, evaluator, iv)
