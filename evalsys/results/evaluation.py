@@ -17,6 +17,7 @@ import pandas as pd
 from sqlalchemy import select
 
 import analysis
+from analysis.notes import Note
 from analysis.report.meta import InstrumentInfo, ReportMeta, SiteInfo
 from evalsys.collection.models import Participant, Response, Score
 from evalsys.db.meta import utcnow
@@ -250,14 +251,18 @@ def _scale_infos(
                 source = published
             sd = sd if sd is not None else _finite(sample_sd.get(key))
             reliability = reliability if reliability is not None else alphas.get(key)
-            if sd is None or sd <= 0 or reliability is None or not 0 < reliability < 1:
-                notes.append(
-                    f"{key} is left out: no usable reference SD and reliability "
-                    "(none published, and this sample's baseline gives none)."
-                )
-                continue
             scale_title = _title(scale.title, language) or scale.id
             label = title if scale.id == instrument.id else f"{title}: {scale_title}"
+            if sd is None or sd <= 0 or reliability is None or not 0 < reliability < 1:
+                notes.append(
+                    Note(
+                        "scale_left_out",
+                        f"{key} is left out: no usable reference SD and reliability "
+                        "(none published, and this sample's baseline gives none).",
+                        title=label,
+                    )
+                )
+                continue
             infos[key] = analysis.ScaleInfo(
                 label=label,
                 higher_is_better=scale.higher_is_better,

@@ -33,7 +33,11 @@ def make_pdf(evaluation: Evaluation, language: str = "nl", *, version_label: str
     meta = evaluation.meta
     if version_label:
         meta = dataclasses.replace(meta, version_label=version_label)
-    return build_report(evaluation.result, meta, language=language)
+    # What the evaluation left out (a scale without reference values) is said in the report too.
+    result = evaluation.result
+    if evaluation.notes:
+        result = dataclasses.replace(result, notes=(*result.notes, *evaluation.notes))
+    return build_report(result, meta, language=language)
 
 
 def current_pdf(

@@ -55,10 +55,12 @@ TABLED = {"report": {key for key, _reference in ANALYSES}, "charts": set(CATEGOR
 
 
 def note_keys() -> set[str]:
-    """``note_<key>`` for every ``Note("<key>", ...)`` of analysis (report.note_texts)."""
+    """``note_<key>`` for every ``Note("<key>", ...)`` of analysis (report.note_texts), and of
+    the web application's evaluation, whose notes the report prints too."""
+    evaluation = SOURCE.parent / "evalsys" / "results" / "evaluation.py"
     return {
         f"note_{node.args[0].value}"
-        for path in SOURCE.rglob("*.py")
+        for path in (*SOURCE.rglob("*.py"), evaluation)
         for node in ast.walk(ast.parse(path.read_text("utf-8")))
         if isinstance(node, ast.Call)
         and getattr(node.func, "id", None) == "Note"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import io
+
 import numpy as np
 import pytest
 
@@ -80,3 +83,34 @@ def test_the_sample_alpha_is_cronbachs_alpha_of_the_reverse_keyed_baseline_items
     k = items.shape[1]
     alpha = k / (k - 1) * (1 - items.var(axis=0, ddof=1).sum() / items.sum(axis=1).var(ddof=1))
     assert found.meta.instruments[0].alpha["brs.brs"] == pytest.approx(alpha)
+
+
+def test_a_scale_without_reference_values_is_left_out_and_the_pdf_says_so(dbsession, world):
+    """gse publishes no SD and no reliability; a baseline where every score is equal gives no
+    sample SD either: the scale is left out, and the Dutch PDF names it in words."""
+    import pandas as pd
+    from pypdf import PdfReader
+
+    import surveys
+    from analysis.report.note_texts import note_text
+    from analysis.report.texts import Texts
+    from evalsys.results import reports
+
+    gse = surveys.load_instrument("gse")
+    scores = pd.DataFrame(
+        [(p, "noord", "intervention", "T0", "gse.gse", 30.0) for p in range(12)],
+        columns=["participant", "site", "group", "wave", "scale", "score"],
+    )
+    infos, notes = evaluation._scale_infos({"gse": gse}, scores, {}, "T0", "nl")
+    assert "gse.gse" not in infos
+    (note,) = notes
+    assert note.key == "scale_left_out"
+    dutch = note_text(note, Texts("nl"))
+    assert dutch.startswith("Algemene zelfeffectiviteit (GSE) is weggelaten")
+
+    found = evaluation.evaluate_intervention(dbsession, world.intervention, {})
+    with_note = dataclasses.replace(found, notes=(*found.notes, note))
+    pages = PdfReader(io.BytesIO(reports.make_pdf(with_note, "nl"))).pages
+    text = " ".join(" ".join(page.extract_text().split()) for page in pages)
+    assert "Algemene zelfeffectiviteit (GSE) is weggelaten" in text
+    assert "gse.gse" not in text
