@@ -23,6 +23,7 @@ from evalsys.collection.models import Participant, Response, Score
 from evalsys.db.meta import utcnow
 from evalsys.programme import questionnaires
 from evalsys.programme.models import Intervention, Site, Wave
+from evalsys.results import snapshots
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,9 @@ class Evaluation:
     data_taken_at: dt.datetime
     scale_infos: dict[str, analysis.ScaleInfo] = field(default_factory=dict)
     notes: tuple[str, ...] = ()  # what this module left out, and why
+    # What the results page made of it per language and filter (evalsys.results.views.results):
+    # kept with the evaluation, so a filter shown once is not formatted again.
+    views: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def min_cell(settings: dict) -> int:
@@ -134,8 +138,15 @@ def evaluate_intervention(
     """Evaluate the intervention from its current data and disclose the result for publication.
 
     ``language`` is that of the report texts this module writes (translation notes).
-    Raises :class:`NoResults` when there are not yet two waves with scores.
+    Raises :class:`NoResults` when there are not yet two waves with scores. The same data give
+    the same evaluation, so it is computed once per data snapshot (evalsys.results.snapshots).
     """
+    version = snapshots.data_version(dbsession, intervention)
+    key = (intervention.id, language, min_cell(settings), version)
+    return snapshots.remembered(key, lambda: _evaluate(dbsession, intervention, settings, language))
+
+
+def _evaluate(dbsession, intervention: Intervention, settings: dict, language: str) -> Evaluation:
     data_taken_at = utcnow()
     scores = load_scores(dbsession, intervention)
     waves = [w.label for w in intervention.waves]

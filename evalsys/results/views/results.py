@@ -20,6 +20,9 @@ from evalsys.results import evaluate_job, evaluation, reports
 from evalsys.results.chart_markup import inline_svg
 
 CHART_NAMES = ("forest", "bars")
+# Formatted filters kept per evaluation (ResultsPage.build): enough for every scale, pair and
+# site a person clicks through, bounded so a large programme cannot fill the memory.
+VIEWS_KEPT = 64
 
 
 def _page_language(request) -> str:
@@ -140,6 +143,16 @@ class ResultsPage:
         )
 
     def build(self) -> dict:
+        """The page's parts; made once per language and filter of a kept evaluation."""
+        key = (self.language, self.scale, self.pair, self.site)
+        built = self.found.views.get(key)
+        if built is None:
+            if len(self.found.views) >= VIEWS_KEPT:
+                self.found.views.clear()
+            built = self.found.views[key] = self._build()
+        return {**built, "data_taken_at": self.found.data_taken_at}
+
+    def _build(self) -> dict:
         wave_from, wave_to = self.pair.split("-", 1)
         return {
             "claim": self.result.claim.text_en
@@ -159,7 +172,6 @@ class ResultsPage:
             "reference_source": self.found.scale_infos[self.scale].reference_source,
             "min_cell": self.result.min_cell,
             "n_participants": count(self.result.n_participants),
-            "data_taken_at": self.found.data_taken_at,
         }
 
     def _rows(self, frame, wave_from: str, wave_to: str):
@@ -171,7 +183,11 @@ class ResultsPage:
         return frame[keep]
 
     def _blanks(self, table: str) -> PageBlanks:
-        return PageBlanks(self.result, table, self.language)
+        """Why each blank cell of ``table`` is blank: the same for every filter, so kept."""
+        key = ("blanks", table, self.language)
+        if key not in self.found.views:
+            self.found.views[key] = PageBlanks(self.result, table, self.language)
+        return self.found.views[key]
 
     def _num(self, value, decimals: int = 2) -> str:
         return number(value, decimals, self.language)

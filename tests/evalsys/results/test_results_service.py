@@ -114,3 +114,34 @@ def test_a_scale_without_reference_values_is_left_out_and_the_pdf_says_so(dbsess
     text = " ".join(" ".join(page.extract_text().split()) for page in pages)
     assert "Algemene zelfeffectiviteit (GSE) is weggelaten" in text
     assert "gse.gse" not in text
+
+
+def test_the_same_data_are_evaluated_once_and_any_change_is_seen(app, dbsession, world, tm):
+    """The evaluation is kept per data snapshot (evalsys.results.snapshots): asked again, it is
+    the same computation with a new data_taken_at; a voided response or an erased participant
+    makes a new one, with the changed counts."""
+    from evalsys.collection.corrections import Reason, void
+    from evalsys.collection.models import Participant, Response
+    from evalsys.privacy.erasure import erase_participant
+
+    first = evaluation.evaluate_intervention(dbsession, world.intervention, {})
+    again = evaluation.evaluate_intervention(dbsession, world.intervention, {})
+    assert again.result is first.result and again.data_taken_at >= first.data_taken_at
+    english = evaluation.evaluate_intervention(dbsession, world.intervention, {}, language="en")
+    assert english.result is not first.result  # another language is another evaluation
+
+    def pairs(found) -> int:  # complete pairs over all sites (the pooled row is never hidden)
+        return int(found.result.pooled["n"].iloc[0])
+
+    west = [p for p in dbsession.query(Participant) if p.code.startswith("WE")]
+    (response,) = [
+        r
+        for r in dbsession.query(Response).filter_by(participant_id=west[0].id)
+        if r.wave.label == "T1"
+    ]
+    void(dbsession, response, Reason("entry_error"))
+    voided = evaluation.evaluate_intervention(dbsession, world.intervention, {})
+    assert voided.result is not first.result and pairs(voided) == pairs(first) - 1
+    erase_participant(dbsession, app.registry.settings, west[1], "withdrew consent")
+    erased = evaluation.evaluate_intervention(dbsession, world.intervention, {})
+    assert pairs(erased) == pairs(first) - 2
