@@ -62,6 +62,7 @@ class ThreadBackend:
         self.jobs: queue.Queue[int | str] = queue.Queue()  # a job's id, or a scheduled kind
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
+        self.stopped = threading.Event()
 
     def send(self, job_id: int) -> None:
         self.wake()
@@ -72,9 +73,19 @@ class ThreadBackend:
         self.wake()
         self.jobs.put(kind)
 
+    def stop(self, wait: float = 5.0) -> None:
+        """End the thread after the job it is running (an app that is done, as in the tests,
+        must not run the schedule a minute later against a database that is gone)."""
+        self.stopped.set()
+        self.jobs.put(None)
+        with self.lock:
+            thread = self.thread
+        if thread is not None:
+            thread.join(wait)
+
     def wake(self) -> None:
         with self.lock:
-            if self.thread is not None and self.thread.is_alive():
+            if self.stopped.is_set() or (self.thread is not None and self.thread.is_alive()):
                 return
             self.thread = threading.Thread(target=self._work, name="evalsys-jobs", daemon=True)
             self.thread.start()
@@ -84,11 +95,13 @@ class ThreadBackend:
             self.jobs.put(job_id)
         # The schedule (evalsys.jobs.tasks.SCHEDULED): a first run a minute after the start.
         due = {kind: time.monotonic() + 60 for kind in SCHEDULED}
-        while True:
+        while not self.stopped.is_set():
             try:
                 job_id = self.jobs.get(timeout=30)
             except queue.Empty:
                 job_id = None
+            if self.stopped.is_set():
+                return
             try:
                 if isinstance(job_id, str):
                     run_scheduled(self.runtime, job_id)

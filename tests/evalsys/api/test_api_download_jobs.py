@@ -14,16 +14,14 @@ import pytest
 import webtest
 from pypdf import PdfReader
 
-from evalsys import main
 from evalsys.audit.models import AuditEvent
-from evalsys.db import get_engine, schema
 from evalsys.jobs.models import Job
-from evalsys.settings import apply_environment
 
 from .. import builders, results_data
 from ..api_client import ApiClient, make_token, member
+from ..jobs.test_running import thread_app  # noqa: F401 - the fixture
 from ..world import make_user, tm_session
-from .download_client import csv_rows, fetch, file_name
+from .download_client import csv_rows, dated, fetch, file_name
 
 RESPONSES = 2 * sum(results_data.SITES.values())
 
@@ -79,7 +77,7 @@ def test_an_export_job_is_started_polled_to_done_and_its_file_fetched(testapp, j
     )
     assert done["error"] is None and done["result"].endswith(f"/api/v1/jobs/{job['id']}/result")
     result = fetch(testapp, f"/jobs/{job['id']}/result", jobs.evaluator)
-    assert file_name(result) == f"{jobs.slug}-csv-long.csv"  # the web job's name
+    assert dated(file_name(result), jobs.slug, "csv-long.csv")  # the web job's name
     assert len(csv_rows(result)) == RESPONSES
     dbsession.expire_all()
     (downloaded,) = dbsession.query(AuditEvent).filter_by(action="job_result_downloaded").all()
@@ -90,6 +88,16 @@ def test_an_export_job_is_started_polled_to_done_and_its_file_fetched(testapp, j
     assert [j["id"] for j in listed] == [job["id"]]
     here = ApiClient(testapp, jobs.evaluator).get(f"/interventions/{jobs.slug}/jobs").json
     assert [j["id"] for j in here["items"]] == [job["id"]]
+
+
+def test_an_export_job_writes_the_chosen_csv_style(testapp, jobs):
+    body = {"kind": "export", "format": "csv_wide", "csv_style": "international"}
+    job = start(testapp, jobs.evaluator, jobs.slug, body).json
+    assert poll(testapp, jobs.evaluator, job["id"])["state"] == "done"
+    result = fetch(testapp, f"/jobs/{job['id']}/result", jobs.evaluator)
+    assert result.body.decode("utf-8-sig").startswith("participant,site,group,")
+    assert dated(file_name(result), jobs.slug, "csv-wide.csv")
+    assert len(csv_rows(result, ",")) == RESPONSES // 2
 
 
 def test_a_report_job_leaves_the_pdf(testapp, jobs):
@@ -146,11 +154,15 @@ def test_tokens_that_may_not_read_the_whole_intervention_start_no_job(testapp, j
         ({"kind": "export"}, "format"),
         ({"kind": "report", "format": "sav"}, "format"),
         ({"kind": "export", "format": "sav", "changes": True}, "changes"),
+        ({"kind": "export", "format": "sav", "csv_style": "excel_nl"}, "csv_style"),
+        ({"kind": "report", "csv_style": "excel_nl"}, "csv_style"),
+        ({"kind": "export", "format": "csv_long", "csv_style": "tabs"}, "csv_style"),
         ({"kind": "retention"}, "kind"),
     ],
 )
 def test_a_wrong_job_is_422_naming_the_field(testapp, jobs, body, field, dbsession):
-    conforms = body["kind"] != "retention"  # the document lists the kinds
+    # the document lists the kinds and the styles
+    conforms = body["kind"] != "retention" and body.get("csv_style") != "tabs"
     error = ApiClient(testapp, jobs.evaluator).post(
         f"/interventions/{jobs.slug}/jobs", body, status=422, conforms=conforms
     )
@@ -187,19 +199,7 @@ def test_a_session_cancels_only_with_a_json_content_type(testapp, jobs):
     ApiClient(testapp).post(f"/jobs/{job['id']}/cancel", {}, status=200, token=None)
 
 
-@pytest.fixture
-def thread_app(scratch_database, tmp_path):
-    """An app on a database of its own whose jobs run in its worker thread (as `make run`)."""
-    settings = {**scratch_database, "evalsys.jobs": "thread", "evalsys.work_dir": str(tmp_path)}
-    engine = get_engine(apply_environment(settings))
-    schema.upgrade(engine, apply_environment(settings))
-    engine.dispose()
-    app = main({}, **settings)
-    yield app
-    app.registry["db_engine"].dispose()
-
-
-def test_in_the_worker_thread_a_job_is_polled_from_queued_to_its_result(thread_app):
+def test_in_the_worker_thread_a_job_is_polled_from_queued_to_its_result(thread_app):  # noqa: F811
     tm, session = tm_session(thread_app)
     iv = builders.intervention(session)
     evaluator = make_user(session, "evaluator-thread", "evaluator")

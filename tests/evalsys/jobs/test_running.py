@@ -106,6 +106,7 @@ def thread_app(scratch_database, tmp_path):
     engine.dispose()
     app = main({}, **settings)
     yield app
+    app.registry["evalsys.jobs"].stop()
     app.registry["db_engine"].dispose()
 
 

@@ -53,9 +53,12 @@ def test_the_job_thread_delivers_when_asked(scratch_database, receivers):  # noq
     store(session, world, iv.sites[0], code="TH1")
     session.commit()
     session.close()
-    ThreadBackend(Runtime(settings, engine, factory)).run_soon(JOB)
+    backend = ThreadBackend(Runtime(settings, engine, factory))
+    backend.run_soon(JOB)
     deadline = time.monotonic() + 20
     while not receiver.requests and time.monotonic() < deadline:
         time.sleep(0.1)
+    backend.stop()  # else it runs the schedule a minute later on a database that is gone
     assert [r.json["participant_code"] for r in receiver.requests] == ["TH1"]
+    assert not backend.thread.is_alive()
     engine.dispose()
