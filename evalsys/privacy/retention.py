@@ -23,6 +23,7 @@ from evalsys.jobs.results import delete_for_intervention
 from evalsys.privacy import traces
 from evalsys.privacy.traces import Counts
 from evalsys.programme.models import Intervention, Site, Wave
+from evalsys.webhooks import forgetting as webhooks_forgetting
 
 
 def collection_ended_on(dbsession, intervention: Intervention) -> dt.date | None:
@@ -140,6 +141,7 @@ def run_retention(
         item.tombstone_id = tombstone.id
         traces.delete_participants(dbsession, people)
         traces.scrub_audit(dbsession, intervention.id, codes, response_ids, tombstone.id)
+        webhooks_forgetting.forget(dbsession, intervention.id, set(codes), set(response_ids))
         # No new answers after the end: a link left open would start collecting again.
         dbsession.execute(
             update(SurveyLink.__table__)
