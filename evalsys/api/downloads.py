@@ -71,13 +71,22 @@ def export(context, request):
             "GET the change log on its own: /api/v1/interventions/{slug}/change-log",
             [detail("changes", "invalid_option", "only with the format xlsx")],
         )
+    lang = language(request)
+    csv_style = choice(request, "csv_style", tuple(exports.CSV_STYLES))
+    if csv_style and not fmt.startswith("csv"):
+        raise ApiError(
+            ErrorCode.validation_failed,
+            "csv_style is for csv_long and csv_wide only",
+            [detail("csv_style", "invalid_option", "only with the formats csv_long, csv_wide")],
+        )
     return export_response(
         request,
         context.intervention,
         fmt,
-        language=language(request),
+        language=lang,
         free_text=choice(request, "text", FLAGS, "0") == "1",
         changes=changes,
+        csv_style=csv_style or exports.default_csv_style(lang),
     )
 
 

@@ -26,7 +26,7 @@ from evalsys.results import evaluate_job, reports
 from evalsys.results.export_job import job_params
 
 LANGUAGES = ("nl", "en")
-EXPORT_ONLY = ("format", "free_text", "changes")
+EXPORT_ONLY = ("format", "free_text", "changes", "csv_style")
 # What starting a job of each kind writes to the audit log: what the web's button writes
 # (its permission's audit, evalsys.accounts.policy.PARTICIPANT_PERMISSIONS).
 AUDITED_AS = {"export": "export", "report": "export", "evaluate": "participant_data_viewed"}
@@ -49,11 +49,14 @@ def _params(request, body: dict) -> dict:
         raise _refuse("format", "required", "an export job needs a format")
     if body.get("changes") and body["format"] != "xlsx":
         raise _refuse("changes", "invalid_option", "the change log is a sheet of xlsx only")
+    if body.get("csv_style") and body["format"] not in ("csv_long", "csv_wide"):
+        raise _refuse("csv_style", "invalid_option", "csv_style is for csv_long and csv_wide")
     return job_params(
         body["format"],
         language=language,
         free_text=bool(body.get("free_text")),
         changes=bool(body.get("changes")),
+        csv_style=body.get("csv_style"),
     )
 
 

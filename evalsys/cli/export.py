@@ -24,6 +24,12 @@ def add_arguments(parser) -> None:
     parser.add_argument(
         "--free-text", action="store_true", help="include free-text answers (may be personal)"
     )
+    parser.add_argument(
+        "--csv-style",
+        choices=tuple(exports.CSV_STYLES),
+        help="CSV: excel_nl (; and a decimal comma) or international (, and a decimal point); "
+        "default: excel_nl with --lang nl, international with --lang en",
+    )
 
 
 def run(args) -> int:
@@ -45,6 +51,7 @@ def run(args) -> int:
                 str(out),
                 language=args.lang,
                 free_text=args.free_text,
+                csv_style=args.csv_style,
                 progress=bar.update,
             )
         except OSError as error:

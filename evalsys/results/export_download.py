@@ -21,11 +21,14 @@ def export_response(
     language: str,
     free_text: bool = False,
     changes: bool = False,
+    csv_style: str | None = None,
 ) -> Response:
     """The export of ``fmt`` (one of exports.FORMATS) as an attachment; ``changes``: an XLSX
-    file gets the change log as a sheet."""
+    file gets the change log as a sheet; ``csv_style`` (one of exports.CSV_STYLES, default:
+    the language's) for the CSV formats."""
     if fmt in ("csv_long", "csv_wide"):
-        app_iter = _streamed_csv(request, intervention.id, fmt, language, free_text)
+        style = csv_style or exports.default_csv_style(language)
+        app_iter = _streamed_csv(request, intervention.id, fmt, language, free_text, style)
     else:
         app_iter = _file_iter(request.dbsession, intervention, fmt, language, free_text, changes)
     return Response(
@@ -37,7 +40,9 @@ def export_response(
     )
 
 
-def _streamed_csv(request, intervention_id: int, fmt: str, language: str, free_text: bool):
+def _streamed_csv(
+    request, intervention_id: int, fmt: str, language: str, free_text: bool, style: str
+):
     """CSV chunks read with a session of their own: the response is sent after the request's
     transaction has ended, and memory stays bounded whatever the number of responses."""
     factory = request.registry["dbsession_factory"]
@@ -47,7 +52,7 @@ def _streamed_csv(request, intervention_id: int, fmt: str, language: str, free_t
         try:
             intervention = session.get(Intervention, intervention_id)
             plan = exports.layout(intervention, language=language, free_text=free_text)
-            yield from export_files.csv_bytes(session, intervention, fmt, plan)
+            yield from export_files.csv_bytes(session, intervention, fmt, plan, style=style)
         finally:
             session.rollback()
             session.close()

@@ -2,7 +2,8 @@
 CSV as a stream of byte chunks, each by the writer that fits the database.
 
 CSV on PostgreSQL: evalsys.results.export_copy (COPY, the same bytes); elsewhere, and for
-XLSX and .sav: evalsys.results.exports (rows built in Python).
+XLSX and .sav: evalsys.results.exports (rows built in Python), written by
+evalsys.results.export_sheets.
 """
 
 from __future__ import annotations
@@ -11,15 +12,16 @@ from collections.abc import Callable, Iterator
 
 from evalsys.programme.models import Intervention
 from evalsys.results import export_copy
+from evalsys.results.export_sheets import write_sav, write_xlsx
 from evalsys.results.exports import (
+    CSV_STYLES,
     FORMATS,
     Layout,
     counted,
     csv_chunks,
+    default_csv_style,
     layout,
     rows_for,
-    write_sav,
-    write_xlsx,
 )
 
 
@@ -31,18 +33,24 @@ def write_file(
     *,
     language: str = "nl",
     free_text: bool = False,
+    csv_style: str | None = None,
     progress: Callable[[int], None] | None = None,
     change_log: bool = False,
 ) -> None:
-    """Write an export of ``fmt`` (one of FORMATS) to ``path``; ``change_log``: an XLSX file
-    gets the corrections, moves and voids as a sheet (the other formats have a CSV of their
-    own, evalsys.collection.views.corrections)."""
+    """Write an export of ``fmt`` (one of FORMATS) to ``path``, labelled in ``language``;
+    ``csv_style`` (one of CSV_STYLES; default: the language's) for the CSV formats;
+    ``change_log``: an XLSX file gets the corrections, moves and voids as a sheet (the other
+    formats have a CSV of their own, evalsys.collection.views.corrections)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    style = csv_style or default_csv_style(language)
+    if style not in CSV_STYLES:
+        raise ValueError(f"unknown CSV style {style!r}; choose one of {', '.join(CSV_STYLES)}")
     plan = layout(intervention, language=language, free_text=free_text)
     if fmt in ("csv_long", "csv_wide"):
         with open(path, "wb") as out:
-            for chunk in csv_bytes(dbsession, intervention, fmt, plan, progress=progress):
+            chunks = csv_bytes(dbsession, intervention, fmt, plan, style=style, progress=progress)
+            for chunk in chunks:
                 out.write(chunk)
         return
     rows, columns = rows_for(dbsession, intervention, fmt, plan)
@@ -51,7 +59,7 @@ def write_file(
         from evalsys.collection.change_log import change_log as changes_of
 
         changes = changes_of(dbsession, intervention) if change_log else None
-        write_xlsx(rows, columns, path, changes=changes)
+        write_xlsx(rows, columns, path, language=language, changes=changes)
     else:
         write_sav(rows, columns, path)
 
@@ -62,11 +70,15 @@ def csv_bytes(
     fmt: str,
     plan: Layout,
     *,
+    style: str = "international",
     progress: Callable[[int], None] | None = None,
 ) -> Iterator[bytes]:
-    """A CSV export (``csv_long`` or ``csv_wide``) as byte chunks: made by PostgreSQL's COPY
-    there (evalsys.results.export_copy, the same bytes), by :func:`csv_chunks` elsewhere."""
+    """A CSV export (``csv_long`` or ``csv_wide``) in ``style`` as byte chunks: made by
+    PostgreSQL's COPY there (evalsys.results.export_copy, the same bytes), by
+    :func:`csv_chunks` elsewhere."""
     if dbsession.get_bind().dialect.name == "postgresql":
-        return export_copy.csv_chunks(dbsession, intervention, fmt, plan, progress=progress)
+        return export_copy.csv_chunks(
+            dbsession, intervention, fmt, plan, style=style, progress=progress
+        )
     rows, columns = rows_for(dbsession, intervention, fmt, plan)
-    return csv_chunks(counted(rows, progress), columns)
+    return csv_chunks(counted(rows, progress), columns, style=style)

@@ -5,22 +5,30 @@ One row per current response (long) or per participant (wide). Columns: the part
 flags, every item answer and every scale score. Free-text answers are left out unless asked
 for: people write names and other identifying details in them.
 
+CSV comes in two styles (CSV_STYLES): ``excel_nl``, what a Dutch Excel opens in columns (``;``
+between cells, a decimal comma, as the import template), and ``international`` (``,`` and a
+decimal point, as R's read_csv and most tools expect); the default follows the language.
+
 Text cells that a spreadsheet would read as a formula (starting with = + - @, tab or carriage
-return) get a leading apostrophe in CSV and XLSX (OWASP, "CSV Injection"); numbers stay numbers.
-The rule is :func:`evalsys.spreadsheet_cells.neutralise`, shared with the import's error report.
+return) get a leading apostrophe in CSV (OWASP, "CSV Injection"); in XLSX they are string
+cells, their value unchanged. Numbers stay numbers, dates are dates in XLSX and .sav. The rules
+are in :mod:`evalsys.spreadsheet_cells`, shared with the import's error report. The XLSX and
+.sav files are written by evalsys.results.export_sheets.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import math
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 
 from evalsys.collection.models import Participant, Response, Score
+from evalsys.i18n import _
 from evalsys.programme import questionnaires
 from evalsys.programme.models import Intervention, Site, Wave
 from evalsys.spreadsheet_cells import neutralise
@@ -37,27 +45,61 @@ CHUNK = 2000  # responses read per round trip; bounds memory whatever the total
 
 
 @dataclass(frozen=True)
+class CsvStyle:
+    """How a CSV file separates its cells and writes the decimals of a number."""
+
+    delimiter: str
+    decimal: str
+
+
+CSV_STYLES = {
+    "excel_nl": CsvStyle(";", ","),  # a Dutch Excel's list separator and decimal sign
+    "international": CsvStyle(",", "."),
+}
+
+
+def default_csv_style(language: str) -> str:
+    """The CSV style a user of ``language`` most likely opens: Dutch Excel for ``nl``."""
+    return "excel_nl" if language == "nl" else "international"
+
+
+@dataclass(frozen=True)
 class Column:
-    """One exported variable: its name, label, type and (for choice items) value labels."""
+    """One exported variable: its name, label, type and (for choice items) value labels, and
+    what SPSS is told about it: measurement level, user-missing codes, display format."""
 
     name: str
     label: str
-    kind: str  # "string" or "number"
+    kind: str  # "string", "number" or "date"
     value_labels: dict[int, str] = field(default_factory=dict)
     per_wave: bool = True  # in the wide layout: one column per wave (False: once per person)
+    measure: str = "nominal"  # "nominal", "ordinal" or "scale"
+    missing: tuple[int, ...] = ()  # answer codes that mean "no answer" (SPSS user-missing)
+    spss_format: str | None = None  # e.g. "F1.0": whole numbers; None: SPSS's default (F8.2)
 
 
+# Labels are translated into the export's language by layout().
 META_COLUMNS = (
-    Column("participant", "Participant code (pseudonym)", "string", per_wave=False),
-    Column("site", "Site", "string", per_wave=False),
-    Column("group", "Group (intervention or comparison)", "string", per_wave=False),
-    Column("wave", "Measurement wave", "string"),
-    Column("submitted_on", "Date of submission (YYYY-MM-DD)", "string"),
-    Column("mode", "How the answers came in (web, paper, import, api)", "string"),
-    Column("language", "Language of the questionnaire", "string"),
-    Column("duration_seconds", "Time taken to answer (seconds)", "number"),
-    Column("quality_flags", "Data-quality flags (instrument:flag; separated by ;)", "string"),
+    Column("participant", _("Participant code (pseudonym)"), "string", per_wave=False),
+    Column("site", _("Site"), "string", per_wave=False),
+    Column("group", _("Group (intervention or comparison)"), "string", per_wave=False),
+    Column("wave", _("Measurement round"), "string"),
+    Column("submitted_on", _("Date of submission"), "date", measure="scale", spss_format="SDATE10"),
+    Column("mode", _("How the answers came in (web, paper, import, api)"), "string"),
+    Column("language", _("Language of the questionnaire"), "string"),
+    Column(
+        "duration_seconds",
+        _("Time taken to answer (seconds)"),
+        "number",
+        measure="scale",
+        spss_format="F8.0",
+    ),
+    Column("quality_flags", _("Data-quality flags (instrument:flag; separated by ;)"), "string"),
 )
+YES_NO_LABELS = {0: _("no"), 1: _("yes")}  # a multiple-choice option: not chosen, chosen
+# A "prefer not to say" or "don't know" option is coded 9, 99 or 999 after a gap in the
+# codes (gender: 1, 2, 3, 9), a common convention for survey data in SPSS.
+MISSING_CODES = (9, 99, 999)
 
 
 @dataclass(frozen=True)
@@ -78,12 +120,16 @@ def score_column(instrument_id: str, scale_id: str) -> str:
 
 
 def layout(intervention: Intervention, *, language: str = "nl", free_text: bool = False) -> Layout:
-    """The export's columns, from every questionnaire version (items in questionnaire order)."""
-    columns: dict[str, Column] = {c.name: c for c in META_COLUMNS}
+    """The export's columns, from every questionnaire version (items in questionnaire order),
+    labelled in ``language``."""
+    words = translator(language)
+    columns: dict[str, Column] = {c.name: replace(c, label=words(c.label)) for c in META_COLUMNS}
+    yes_no = {value: words(text) for value, text in YES_NO_LABELS.items()}
     items, multiple, scores, texts = {}, {}, {}, []
     for row in intervention.questionnaires:
         questionnaire = questionnaires.load(row)
         for block in questionnaire.blocks:
+            scored = {item_id for scale in block.scales for item_id in scale.items}
             for item in block.items:
                 text = _pick(item.text, language)
                 if item.type == "text":
@@ -95,22 +141,52 @@ def layout(intervention: Intervention, *, language: str = "nl", free_text: bool 
                         name = f"{item.id}_{option.value}"
                         label = f"{text}: {_pick(option.labels, language)}"
                         multiple[name] = (item.id, option.value)
-                        columns[name] = Column(name, label, "number", {0: "no", 1: "yes"})
+                        columns[name] = Column(name, label, "number", yes_no, spss_format="F1.0")
                 else:
-                    labels = {o.value: _pick(o.labels, language) for o in item.options}
                     items[item.id] = item
-                    columns[item.id] = Column(item.id, text, "number", labels)
+                    columns[item.id] = _item_column(item, text, language, item.id in scored)
             for scale in block.scales:
                 name = score_column(block.id, scale.id)
                 title = _pick(scale.title, language) or scale.id
                 label = f"{_pick(block.title, language)}: {title} ({scale.method})"
                 scores[name] = (block.id, scale.id)
-                columns[name] = Column(name, label, "number")
+                columns[name] = Column(name, label, "number", measure="scale")
     return Layout(tuple(columns.values()), items, multiple, scores, tuple(dict.fromkeys(texts)))
+
+
+def _item_column(item, text: str, language: str, scored: bool) -> Column:
+    """A choice, number or year item: ordinal when its options are ordered (a Likert item or
+    one a scale adds up), nominal otherwise; whole-number answers without decimals."""
+    if item.type == "year":
+        return Column(item.id, text, "number", measure="scale", spss_format="F4.0")
+    if item.type == "number":  # answers may have decimals
+        return Column(item.id, text, "number", measure="scale")
+    labels = {o.value: _pick(o.labels, language) for o in item.options}
+    values = sorted(labels)
+    width = max(len(str(v)) for v in values)  # options are never empty (surveys.schema)
+    missing = (
+        () if scored else tuple(v for v in values if v in MISSING_CODES and v - 1 not in values)
+    )
+    return Column(
+        item.id,
+        text,
+        "number",
+        labels,
+        measure="ordinal" if item.type == "likert" or scored else "nominal",
+        missing=missing,
+        spss_format=f"F{width}.0",
+    )
 
 
 def _pick(texts: dict, language: str) -> str:
     return texts.get(language) or texts.get("nl") or texts.get("en") or ""
+
+
+def translator(language: str) -> Callable[[str], str]:
+    """The export's own words (its fixed columns' labels, the codebook's) in ``language``."""
+    from evalsys.jobs.run import in_words  # the jobs' localizer, made once per language
+
+    return lambda message: in_words(language, message)
 
 
 def records(
@@ -167,7 +243,7 @@ def _record(row, scores: dict, plan: Layout) -> dict:
         "site": row.slug,
         "group": row.group_name,
         "wave": row.label,
-        "submitted_on": row.submitted_at.date().isoformat(),
+        "submitted_on": row.submitted_at.date(),
         "mode": row.mode,
         "language": row.language,
         "duration_seconds": row.duration_seconds,
@@ -213,7 +289,7 @@ def wide(records_by_participant: Iterable[dict], plan: Layout, waves: list[str])
 def wide_columns(plan: Layout, waves: list[str]) -> tuple[Column, ...]:
     fixed = [c for c in plan.columns if not c.per_wave]
     varying = [
-        Column(f"{c.name}_{w}", f"{c.label} [{w}]", c.kind, c.value_labels)
+        replace(c, name=f"{c.name}_{w}", label=f"{c.label} [{w}]")
         for w in waves
         for c in plan.columns
         if c.per_wave and c.name != "wave"
@@ -221,17 +297,25 @@ def wide_columns(plan: Layout, waves: list[str]) -> tuple[Column, ...]:
     return tuple(fixed + varying)
 
 
-def csv_chunks(rows: Iterable[dict], columns: tuple[Column, ...], *, every: int = 500):
-    """CSV as UTF-8 byte chunks, with a BOM so Excel reads accents; formulas neutralised."""
+def csv_chunks(
+    rows: Iterable[dict],
+    columns: tuple[Column, ...],
+    *,
+    style: str = "international",
+    every: int = 500,
+):
+    """CSV as UTF-8 byte chunks, with a BOM so Excel reads accents; formulas neutralised;
+    ``style`` one of CSV_STYLES."""
+    chosen = CSV_STYLES[style]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=chosen.delimiter, lineterminator="\r\n")
     names = [c.name for c in columns]
     writer.writerow(names)
     yield "\ufeff".encode() + buffer.getvalue().encode()
     buffer.seek(0)
     buffer.truncate()
     for count, row in enumerate(rows, 1):
-        writer.writerow([_csv_cell(row.get(name)) for name in names])
+        writer.writerow([_csv_cell(row.get(name), chosen.decimal) for name in names])
         if count % every == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)
@@ -240,84 +324,14 @@ def csv_chunks(rows: Iterable[dict], columns: tuple[Column, ...], *, every: int 
         yield buffer.getvalue().encode()
 
 
-def _csv_cell(value):
+def _csv_cell(value, decimal: str = "."):
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(value).replace(".", decimal)  # as Python prints it: 3.0, 2.3333333333333335
     return neutralise(value)
-
-
-def codebook_rows(columns: tuple[Column, ...]) -> Iterator[tuple[str, str, str, str]]:
-    """(variable, label, type, value labels) per column, value labels as ``1 = ...; 2 = ...``."""
-    for column in columns:
-        labels = "; ".join(f"{value} = {text}" for value, text in column.value_labels.items())
-        yield column.name, column.label, column.kind, labels
-
-
-def write_xlsx(
-    rows: Iterable[dict],
-    columns: tuple[Column, ...],
-    path: str,
-    *,
-    progress: Callable[[int], None] | None = None,
-    changes: Iterable[dict] | None = None,
-) -> int:
-    """A workbook with a "data" and a "codebook" sheet, written in openpyxl's streaming mode;
-    with ``changes`` (evalsys.collection.change_log) a "changes" sheet as well."""
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    data = book.create_sheet("data")
-    names = [c.name for c in columns]
-    data.append(names)
-    count = 0
-    for count, row in enumerate(rows, 1):
-        data.append([neutralise(row.get(name)) for name in names])
-        if progress is not None and count % CHUNK == 0:
-            progress(count)
-    codebook = book.create_sheet("codebook")
-    codebook.append(["variable", "label", "type", "value labels"])
-    for entry in codebook_rows(columns):
-        codebook.append([neutralise(cell) for cell in entry])
-    if changes is not None:
-        from evalsys.collection.change_log import CHANGE_LOG_COLUMNS
-
-        log = book.create_sheet("changes")
-        log.append(list(CHANGE_LOG_COLUMNS))
-        for change in changes:
-            log.append([neutralise(change[name]) for name in CHANGE_LOG_COLUMNS])
-    book.save(path)
-    return count
-
-
-def write_sav(rows: Iterable[dict], columns: tuple[Column, ...], path: str) -> int:
-    """An SPSS file with variable and value labels (pyreadstat).
-
-    pyreadstat writes from a pandas DataFrame, so the whole export is held in memory once: about
-    8 bytes per numeric cell, e.g. 1,000,000 responses x 40 variables is roughly 320 MB.
-    """
-    import pandas as pd
-    import pyreadstat
-
-    names = [c.name for c in columns]
-    frame = pd.DataFrame.from_records(list(rows), columns=names)
-    for column in columns:
-        if column.kind == "number":
-            frame[column.name] = pd.to_numeric(frame[column.name], errors="coerce").astype(float)
-        else:
-            frame[column.name] = frame[column.name].fillna("").astype(str)
-    pyreadstat.write_sav(
-        frame,
-        path,
-        column_labels={c.name: c.label[:256] for c in columns},
-        variable_value_labels={
-            c.name: {float(v): t for v, t in c.value_labels.items()}
-            for c in columns
-            if c.value_labels
-        },
-    )
-    return len(frame)
 
 
 def count_responses(dbsession, intervention: Intervention) -> int:

@@ -1,5 +1,8 @@
 """Participant-level exports for evaluators: CSV (long, wide), XLSX with codebook, SPSS .sav.
 
+CSV in the style a user's spreadsheet opens (``csv_style``: ``excel_nl`` or ``international``;
+default: the interface language's, exports.default_csv_style).
+
 The ``export`` permission (evaluators and admins; never the ministry) records every download in
 the audit log (the view deriver in evalsys/accounts/policy.py).
 """
@@ -16,6 +19,27 @@ from evalsys.results.export_download import export_response
 from evalsys.results.export_job import job_params
 
 
+def _language(request) -> str:
+    return request.locale_name if request.locale_name in ("nl", "en") else "nl"
+
+
+def _csv_style(request, given: str | None) -> str:
+    """The chosen CSV style, or the language's; a style that does not exist is a 400."""
+    if not given:
+        return exports.default_csv_style(_language(request))
+    if given not in exports.CSV_STYLES:
+        raise HTTPBadRequest(
+            request.translate(
+                _(
+                    "There is no CSV style ${style}. Choose excel_nl (Dutch Excel: ; and a "
+                    "decimal comma) or international (, and a decimal point).",
+                    mapping={"style": given[:40]},
+                )
+            )
+        )
+    return given
+
+
 @view_config(route_name="intervention.export_job", permission="export", request_method="POST")
 def export_job(context, request):
     """The same export as a job (evalsys.results.export_job): its page shows the progress."""
@@ -29,12 +53,12 @@ def export_job(context, request):
                 )
             )
         )
-    language = request.locale_name if request.locale_name in ("nl", "en") else "nl"
     params = job_params(
         fmt,
-        language=language,
+        language=_language(request),
         free_text=request.POST.get("text") == "1",
         changes=request.POST.get("changes") == "1",
+        csv_style=_csv_style(request, request.POST.get("csv_style")),
     )
     job = enqueue(request, "export", intervention=context.intervention, params=params)
     return HTTPSeeOther(request.route_url("job.show", id=job.id))
@@ -50,4 +74,5 @@ def export(context, request):
         language=language if language in ("nl", "en") else "nl",
         free_text=request.params.get("text") == "1",
         changes=request.params.get("changes") == "1",
+        csv_style=_csv_style(request, request.params.get("csv_style")),
     )

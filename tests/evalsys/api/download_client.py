@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from ..api_client import check_against_document
 
@@ -20,8 +21,21 @@ def fetch(testapp, path: str, token: str | None, status: int = 200, *, params=No
     return response
 
 
-def csv_rows(response) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(response.body.decode("utf-8-sig"))))
+def csv_rows(response, delimiter: str | None = None) -> list[dict]:
+    """Rows of a CSV file; without ``delimiter``, ``;`` or ``,``, whichever the header holds
+    (an export's excel_nl or international style)."""
+    text = response.body.decode("utf-8-sig")
+    if delimiter is None:
+        header = text.split("\n", 1)[0]
+        delimiter = ";" if header.count(";") > header.count(",") else ","
+    return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+
+
+def dated(name: str, slug: str, ending: str) -> bool:
+    """Whether an export's file name is ``<slug>-<YYYYMMDD-HHMM>-<ending>``."""
+    return (
+        re.fullmatch(rf"{re.escape(slug)}-20\d{{6}}-\d{{4}}-{re.escape(ending)}", name) is not None
+    )
 
 
 def file_name(response) -> str:

@@ -19,7 +19,7 @@ from evalsys.results.exports import FORMATS
 
 from .. import builders, results_data
 from ..api_client import ApiClient, make_token
-from .download_client import csv_rows, fetch, file_name
+from .download_client import csv_rows, dated, fetch, file_name
 
 PARTICIPANTS = sum(results_data.SITES.values())
 RESPONSES = 2 * PARTICIPANTS
@@ -59,7 +59,7 @@ def test_the_long_csv_holds_every_current_response_and_the_download_is_audited(
 ):
     response = fetch(testapp, f"/interventions/{tokens.slug}/exports/csv_long", tokens.evaluator)
     assert response.content_type == "text/csv" and response.charset == "utf-8"
-    assert file_name(response) == f"{tokens.slug}-csv-long.csv"  # the web's name
+    assert dated(file_name(response), tokens.slug, "csv-long.csv")  # the web's name
     rows = csv_rows(response)
     assert len(rows) == RESPONSES
     assert {r["site"] for r in rows} == set(results_data.SITES)
@@ -78,7 +78,7 @@ def test_the_wide_csv_has_a_row_per_participant(testapp, tokens):
 def test_the_xlsx_opens_with_its_codebook_and_can_carry_the_change_log(testapp, tokens):
     url = f"/interventions/{tokens.slug}/exports/xlsx"
     response = fetch(testapp, url, tokens.evaluator)
-    assert file_name(response) == f"{tokens.slug}-xlsx.xlsx"
+    assert dated(file_name(response), tokens.slug, "xlsx.xlsx")
     book = load_workbook(io.BytesIO(response.body))
     data = book[book.sheetnames[0]]
     assert data.max_row == RESPONSES + 1  # a header row
@@ -95,7 +95,29 @@ def test_the_sav_file_reads_with_pyreadstat_with_its_labels(testapp, tokens, tmp
     path.write_bytes(response.body)
     frame, meta = pyreadstat.read_sav(str(path))
     assert len(frame) == RESPONSES
-    assert meta.column_names_to_labels["participant"] == "Participant code (pseudonym)"
+    assert meta.column_names_to_labels["brs_1"] == "Ik herstel meestal snel na moeilijke tijden."
+    assert (
+        meta.variable_measure["brs_1"] == "ordinal" and meta.variable_measure["site"] == "nominal"
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "header"),
+    [
+        ({}, "participant;site;"),  # the account's language, Dutch: the Dutch Excel style
+        ({"lang": "en"}, "participant,site,"),
+        ({"csv_style": "international"}, "participant,site,"),
+        ({"lang": "en", "csv_style": "excel_nl"}, "participant;site;"),
+    ],
+)
+def test_the_csv_style_is_chosen_or_follows_the_language(testapp, tokens, params, header):
+    url = f"/interventions/{tokens.slug}/exports/csv_long"
+    response = fetch(testapp, url, tokens.evaluator, params=params)
+    assert response.body.decode("utf-8-sig").startswith(header)
+    rows = csv_rows(response, header[len("participant")])
+    assert len(rows) == RESPONSES
+    score = rows[0]["score_brs"]
+    assert ("," in score) == header.endswith(";")  # the decimal comma goes with ";"
 
 
 def test_free_text_only_on_request(testapp, tokens):
@@ -108,7 +130,12 @@ def test_free_text_only_on_request(testapp, tokens):
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"lang": "de"}, "lang"), ({"text": "yes"}, "text"), ({"changes": "1"}, "changes")],
+    [
+        ({"lang": "de"}, "lang"),
+        ({"text": "yes"}, "text"),
+        ({"changes": "1"}, "changes"),
+        ({"csv_style": "tabs"}, "csv_style"),
+    ],
 )
 def test_wrong_export_options_are_422_naming_the_option(testapp, tokens, params, field):
     response = testapp.get(
@@ -274,3 +301,15 @@ def test_the_openapi_document_lists_every_download_path(testapp):
         assert method in paths[path], path
     export = paths["/interventions/{slug}/exports/{format}"]
     assert export["parameters"][1]["schema"]["enum"] == list(FORMATS)
+    options = {p["name"]: p for p in export["get"]["parameters"]}
+    assert options["csv_style"]["schema"]["enum"] == ["excel_nl", "international"]
+
+
+def test_a_csv_style_for_a_file_that_is_not_csv_is_422(testapp, tokens):
+    response = testapp.get(
+        f"/api/v1/interventions/{tokens.slug}/exports/sav",
+        {"csv_style": "excel_nl"},
+        headers={"Authorization": f"Bearer {tokens.evaluator}"},
+        status=422,
+    )
+    assert [d["field"] for d in response.json["details"]] == ["csv_style"]

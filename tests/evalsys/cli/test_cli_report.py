@@ -97,14 +97,33 @@ def test_export_writes_each_format(demo_config, slug, tmp_path, capsys, fmt, mon
     assert main(args) == 0
     printed = capsys.readouterr().out
     total = int(printed.split(": ")[1].split(" ")[0].replace(",", ""))
-    if fmt == "csv":
-        rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
-        assert len(rows) == total
+    if fmt == "csv":  # --lang nl by default: the Dutch Excel style
+        text = out.read_text(encoding="utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+        assert len(rows) == total and "participant" in rows[0]
     elif fmt == "sav":
         frame, meta = pyreadstat.read_sav(str(out))
-        assert len(frame) == total and meta.column_labels[0] == "Participant code (pseudonym)"
+        assert len(frame) == total and meta.column_names[0] == "participant"
+        assert meta.variable_measure["participant"] == "nominal"
     else:
         assert out.stat().st_size > 0
+
+
+def test_export_in_english_in_the_international_csv_style(demo_config, slug, tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    out = tmp_path / "data.csv"
+    args = ["export", demo_config, "--intervention", slug, "--format", "csv_wide", "--out"]
+    assert main([*args, str(out), "--csv-style", "international"]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert rows and "participant" in rows[0]
+    sav = tmp_path / "data.sav"
+    english = ["export", demo_config, "--intervention", slug, "--format", "sav", "--lang", "en"]
+    assert main([*english, "--out", str(sav)]) == 0
+    _, meta = pyreadstat.read_sav(str(sav))
+    assert meta.column_labels[0] == "Participant code (pseudonym)"
+    with pytest.raises(SystemExit) as refused:  # argparse names the two styles
+        main([*args, str(out), "--csv-style", "tabs"])
+    assert refused.value.code == 2
 
 
 def test_an_unknown_intervention_is_one_line_listing_the_known_ones(

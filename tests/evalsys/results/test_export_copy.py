@@ -1,9 +1,10 @@
 """PostgreSQL writes the CSV exports with COPY: byte for byte what the Python writer makes.
 
-The stored data get the awkward cases on purpose: free text with commas, quotes, a line break,
-a formula and an empty string; an answer stored as a float, as text and as true; a
+The stored data get the awkward cases on purpose: free text with commas, semicolons, quotes, a
+line break, a formula and an empty string; an answer stored as a float, as text and as true; a
 multiple-choice answer; quality flags; integer-valued and recurring-decimal scores; a missing
-wave for one participant (the wide layout's empty cells).
+wave for one participant (the wide layout's empty cells). Both CSV styles: ``,`` and a decimal
+point, ``;`` and a decimal comma.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from evalsys.results import export_copy, exports
 
 from .. import results_data
 
-AWKWARD_TEXTS = ['a, b "c"', "line one\nline two", "-1 minus", "", "@home", "gewoon"]
+AWKWARD_TEXTS = ['a, b "c"', "line one\nline two", "-1 minus", "", "@home", "gewoon; 2.5"]
 
 
 @pytest.fixture
@@ -60,13 +61,20 @@ def plan_with_a_multiple_choice(intervention) -> exports.Layout:
     return exports.Layout(columns, plan.items, multiple, plan.scores, plan.texts)
 
 
+@pytest.mark.parametrize("style", ["international", "excel_nl"])
 @pytest.mark.parametrize("fmt", ["csv_long", "csv_wide"])
-def test_copy_writes_the_same_bytes_as_python(dbsession, world, fmt):
+def test_copy_writes_the_same_bytes_as_python(dbsession, world, fmt, style):
     plan = plan_with_a_multiple_choice(world.intervention)
     rows, columns = exports.rows_for(dbsession, world.intervention, fmt, plan)
-    by_python = b"".join(exports.csv_chunks(rows, columns))
-    by_copy = b"".join(export_copy.csv_chunks(dbsession, world.intervention, fmt, plan))
+    by_python = b"".join(exports.csv_chunks(rows, columns, style=style))
+    by_copy = b"".join(
+        export_copy.csv_chunks(dbsession, world.intervention, fmt, plan, style=style)
+    )
     assert by_copy.count(b"\r\n") > 40 and b"line one\nline two" in by_copy
+    if style == "excel_nl":  # a decimal comma in numbers only, never in text
+        assert b"2,3333333333333335" in by_copy and b'"gewoon; 2.5"' in by_copy
+    else:
+        assert b"2.3333333333333335" in by_copy and b"gewoon; 2.5" in by_copy
     assert by_copy.splitlines() == by_python.splitlines()
     assert by_copy == by_python
 
