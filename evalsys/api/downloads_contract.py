@@ -17,6 +17,7 @@ from evalsys.api.schemas import object_schema
 from evalsys.followup.files import FORMATS as DUE_FORMATS
 from evalsys.followup.files import MEDIA_TYPES as DUE_MEDIA_TYPES
 from evalsys.followup.schedule import STATUSES
+from evalsys.results.exports import CSV_STYLES
 from evalsys.results.exports import FORMATS as EXPORT_FORMATS
 from evalsys.results.exports import MEDIA_TYPES as EXPORT_MEDIA_TYPES
 
@@ -49,9 +50,29 @@ _LANG = query(
     "lang", "language of labels and texts (default: the account's)", {"enum": list(LANGUAGES)}
 )
 _FLAG = {"type": "string", "enum": ["0", "1"]}
+_CSV_STYLE_TEXT = (
+    "CSV only: excel_nl (`;` between cells, a decimal comma; what a Dutch Excel opens in "
+    "columns) or international (`,` and a decimal point); default: excel_nl for the language "
+    "nl, international for en. Both UTF-8 with a BOM"
+)
+_CSV_STYLE = {"type": "string", "enum": list(CSV_STYLES)}
 _RESULT = {"type": "object", "description": "the disclosed figures (small cells suppressed)"}
 _TIME = {"type": "string", "format": "date-time"}
 _NULLABLE_TEXT = {"type": ["string", "null"]}
+# A version's standing (evalsys.results.reports.status_of): withdrawn ones stay listed.
+_STATUS = {
+    "status": {
+        "type": "string",
+        "enum": ["published", "withdrawn", "replaced"],
+        "description": "withdrawn: its PDF is refused (410 report_withdrawn); replaced: "
+        "withdrawn, and replaced_by_id names the version that replaces it",
+    },
+    "withdrawn_at": {"type": ["string", "null"], "format": "date-time"},
+    "withdrawal_reason": {**_NULLABLE_TEXT, "description": "why it was withdrawn"},
+    "replaced_by_id": {"type": ["integer", "null"]},
+    "replaces_id": {"type": ["integer", "null"], "description": "the version this one replaces"},
+}
+_STATUS_REQUIRED = tuple(_STATUS)
 
 DOWNLOAD_SCHEMAS: dict[str, dict] = {
     "CurrentReport": object_schema(
@@ -71,6 +92,7 @@ DOWNLOAD_SCHEMAS: dict[str, dict] = {
             "published_at": _TIME,
             "data_taken_at": _TIME,
             "checksum_sha256": {"type": "string"},
+            **_STATUS,
             "result": _RESULT,
         },
         (
@@ -80,6 +102,7 @@ DOWNLOAD_SCHEMAS: dict[str, dict] = {
             "published_at",
             "data_taken_at",
             "checksum_sha256",
+            *_STATUS_REQUIRED,
             "result",
         ),
     ),
@@ -94,7 +117,8 @@ DOWNLOAD_SCHEMAS: dict[str, dict] = {
             "data_taken_at": _TIME,
             "checksum_sha256": {"type": "string"},
             "note": {"type": "string"},
-            "pdf": {"type": "string", "description": "URL of the PDF"},
+            **_STATUS,
+            "pdf": {"type": "string", "description": "URL of the PDF (410 once withdrawn)"},
             "json": {"type": "string", "description": "URL of the aggregate figures"},
         },
         (
@@ -107,6 +131,7 @@ DOWNLOAD_SCHEMAS: dict[str, dict] = {
             "data_taken_at",
             "checksum_sha256",
             "note",
+            *_STATUS_REQUIRED,
             "pdf",
             "json",
         ),
@@ -126,6 +151,7 @@ DOWNLOAD_SCHEMAS: dict[str, dict] = {
             "language": {"type": "string", "enum": list(LANGUAGES)},
             "free_text": {"type": "boolean", "description": "an export with free-text answers"},
             "changes": {"type": "boolean", "description": "an xlsx export with the change log"},
+            "csv_style": {**_CSV_STYLE, "description": _CSV_STYLE_TEXT},
         },
         ("kind",),
     ),
@@ -193,11 +219,14 @@ DOWNLOAD_OPERATIONS: dict[str, tuple[str, dict]] = {
                 "description": "Participant-level data: a `read` token for the whole "
                 "intervention (or an evaluator's session); never a site token or the ministry. "
                 "Each download is audited (`export`). Free-text answers only with `text=1`; "
-                "`changes=1` adds the change log to an xlsx file as a sheet.",
+                "`changes=1` adds the change log to an xlsx file as a sheet; `csv_style` chooses "
+                "how a CSV file separates cells and decimals. The file name carries the date "
+                "and time (UTC) it was made.",
                 "parameters": [
                     _LANG,
                     query("text", "1: include free-text answers", _FLAG),
                     query("changes", "1: an xlsx file gets the change log as a sheet", _FLAG),
+                    query("csv_style", _CSV_STYLE_TEXT, _CSV_STYLE),
                 ],
                 "responses": {
                     **_files("the export", _EXPORT_TYPES),
@@ -384,6 +413,7 @@ DOWNLOAD_OPERATIONS: dict[str, tuple[str, dict]] = {
             "get": {
                 "operationId": "getPublishedReport",
                 "summary": "A published version's aggregate figures, as stored beside its PDF",
+                "description": "Also for a withdrawn version, marked by `status` with the reason.",
                 "responses": {**ok(200, "PublishedReport", "the version"), **errors(403, 404)},
             },
         },
@@ -395,10 +425,12 @@ DOWNLOAD_OPERATIONS: dict[str, tuple[str, dict]] = {
             "get": {
                 "operationId": "getPublishedReportPdf",
                 "summary": "A published version's PDF, exactly as published",
+                "description": "A withdrawn version's PDF is refused: `410 report_withdrawn`, "
+                "its message giving when and why, and the URL of the version that replaces it.",
                 "responses": {
                     **_files("the PDF", ["application/pdf"], _ETAG),
                     "304": {"description": "If-None-Match named its ETag: not changed"},
-                    **errors(403, 404),
+                    **errors(403, 404, 410),
                 },
             },
         },

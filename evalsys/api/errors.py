@@ -24,6 +24,7 @@ class ErrorCode(StrEnum):
     submission_conflict = "submission_conflict"
     superseded = "superseded"
     link_closed = "link_closed"
+    report_withdrawn = "report_withdrawn"
     request_too_large = "request_too_large"
     unsupported_media_type = "unsupported_media_type"
     validation_failed = "validation_failed"
@@ -47,6 +48,7 @@ STATUS = {
     ErrorCode.submission_conflict: 409,
     ErrorCode.superseded: 409,
     ErrorCode.link_closed: 410,
+    ErrorCode.report_withdrawn: 410,
     ErrorCode.request_too_large: 413,
     ErrorCode.unsupported_media_type: 415,
     ErrorCode.validation_failed: 422,

@@ -12,7 +12,7 @@ ERROR_TEXT = {
     404: "Not found, or outside what the token or account may see.",
     405: "Method not allowed here.",
     409: "Conflicts with what is stored.",
-    410: "The survey link or its wave takes no answers now.",
+    410: "The survey link or its wave takes no answers now; or the report was withdrawn.",
     413: "The body is larger than the limit.",
     415: "Send Content-Type: application/json.",
     422: "A field is missing or wrong; details name each field.",

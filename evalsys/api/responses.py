@@ -13,10 +13,11 @@ from evalsys import audit
 from evalsys.api.errors import ApiError, ErrorCode, detail
 from evalsys.api.representations import response_body, stored_response
 from evalsys.api.requests import CONTROL_CHARACTER, json_body
-from evalsys.collection import answer_window, ratelimit
+from evalsys.collection import answer_window, issued_codes, ratelimit
 from evalsys.collection.models import Participant, Response, SurveyLink
 from evalsys.collection.submissions import (
     AlreadyAnswered,
+    CodeNotIssued,
     InvalidAnswers,
     Submission,
     SubmissionConflict,
@@ -75,6 +76,7 @@ _LINK = Prepared(
         Intervention.webhooks.label("intervention_webhooks"),
         Site.slug.label("site_slug"),
         Wave.label.label("wave_label"),
+        Wave.settings.label("wave_settings"),
         Wave.opens_on,
         Wave.closes_on,
         Questionnaire.id.label("questionnaire_id"),
@@ -151,6 +153,7 @@ def submit_response(request):
                 duration_seconds=body.get("duration_seconds"),
                 submitted_at=submitted_at,
                 submitted_by=_submitter(request),
+                issued_only=issued_codes.only_issued(link.wave_settings),
                 questionnaire=None
                 if link.questionnaire_id is None
                 else questionnaires.version_of(
@@ -272,6 +275,8 @@ def _submission_error(error: SubmissionError) -> ApiError:
     if isinstance(error, WrongSite):
         field = [detail("participant_code", "other_site", error.message)]
         return ApiError(ErrorCode.participant_at_other_site, error.message, field)
+    if isinstance(error, CodeNotIssued):
+        return ApiError(ErrorCode.validation_failed, error.message, error.details)
     if isinstance(error, SubmissionIdReused):
         return ApiError(ErrorCode.submission_id_reused, error.message, error.details)
     if isinstance(error, SubmissionConflict):

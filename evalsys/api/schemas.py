@@ -23,7 +23,7 @@ DAYS_OR_NULL = {
     "description": "days after the participant answered the previous wave (docs/follow-up.md)",
 }
 LANGUAGE = {"type": "string", "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$", "maxLength": 16}
-CODE_MODES = ["assigned", "self_generated"]
+CODE_MODES = ["assigned", "issued", "self_generated"]
 MAX_INTEGER = 2_147_483_647  # the database's integer columns hold no more
 RETENTION_DAYS = {
     "type": ["integer", "null"],

@@ -13,11 +13,16 @@ from evalsys.i18n import _
 from evalsys.jobs.run import JobFailed
 from evalsys.jobs.tasks import task
 from evalsys.programme.models import Intervention
-from evalsys.results import evaluation, reports
+from evalsys.results import evaluation, publishing, reports
 
 STEPS = 3  # evaluate, lay out the PDF, write it
 NO_PDF = _("This installation cannot make PDF reports. Tell the administrator.")
 NO_RESULTS = _("There are no results to report yet. The results page says what is missing.")
+SNAPSHOT_GONE = _(
+    "The worked-out results you previewed are no longer kept. Work out the results again, look "
+    "at the preview and publish then. Nothing was published."
+)
+NOT_REPLACEABLE = _("The version to replace was withdrawn in the meantime. Nothing was published.")
 
 
 def _keep(run, pdf: bytes, name: str, language: str) -> dict:
@@ -66,16 +71,28 @@ def programme_report(run, dbsession, job) -> dict:
 
 @task("publish", writes=True)
 def publish(run, dbsession, job) -> dict:
-    """Publish the next report version from the current data (for more data than a request
-    evaluates; the same as the results page's Publish, evalsys.results.views.reports)."""
-    language = job.params.get("language", "nl")
+    """Publish the next report version (for more data than a request evaluates; the results
+    page's Publish, evalsys.results.views.publishing): the evaluate job's figures that the
+    evaluator previewed and confirmed, or (a job started before previews) the current data."""
+    params = job.params
+    language = params.get("language", "nl")
     intervention = dbsession.get(Intervention, job.intervention_id)
     user = dbsession.get(User, job.user_id) if job.user_id is not None else None
     run.set_total(STEPS)
+    replaces = None
+    if params.get("replaces"):
+        replaces = publishing.live_version(dbsession, intervention, str(params["replaces"]))
+        if replaces is None:
+            raise JobFailed(NOT_REPLACEABLE)
     try:
-        found = evaluation.evaluate_intervention(
-            dbsession, intervention, run.runtime.settings, language=language
-        )
+        if params.get("evaluation_job"):
+            found = publishing.job_snapshot(dbsession, run.runtime.settings, job)
+            if found is None or publishing.fingerprint(found) != params.get("snapshot"):
+                raise JobFailed(SNAPSHOT_GONE)
+        else:
+            found = evaluation.evaluate_intervention(
+                dbsession, intervention, run.runtime.settings, language=language
+            )
         run.progress(1, force=True)
         row = reports.publish(
             dbsession,
@@ -83,11 +100,15 @@ def publish(run, dbsession, job) -> dict:
             found,
             user=user,
             language=language,
-            note=job.params.get("note", ""),
+            note=params.get("note", ""),
+            replaces=replaces,
+            reason=params.get("reason", ""),
         )
     except evaluation.NoResults:
         raise JobFailed(NO_RESULTS) from None
     except reports.ReportUnavailable:
         raise JobFailed(NO_PDF) from None
+    except reports.WithdrawalRefused:
+        raise JobFailed(NOT_REPLACEABLE) from None
     run.progress(STEPS, force=True)
     return {"language": language, "version": row.version, "report": row.id}

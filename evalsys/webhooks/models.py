@@ -10,7 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from evalsys.accounts.models import User
 from evalsys.db.meta import Base, utcnow
 
-EVENTS = ("response.stored", "response.corrected", "response.voided", "report.published")
+EVENTS = (
+    "response.stored",
+    "response.corrected",
+    "response.voided",
+    "report.published",
+    "report.withdrawn",
+)
 STATES = ("pending", "delivered", "given_up")
 
 

@@ -1,47 +1,16 @@
-"""Publishing report versions, and the published reports the ministry and evaluators read."""
+"""The published reports the ministry and evaluators read (publishing: views/publishing.py)."""
 
 from __future__ import annotations
 
-from pyramid.httpexceptions import HTTPSeeOther, HTTPServiceUnavailable
+from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.renderers import render_to_response
 from pyramid.view import view_config
 
 from evalsys.jobs.queue import enqueue
-from evalsys.programme.models import Intervention
-from evalsys.results import evaluate_job, evaluation, reports
+from evalsys.results import reports
 from evalsys.results.contexts import context_for
+from evalsys.results.readable import readable_reports
 from evalsys.results.report_download import published_pdf_response
-
-
-@view_config(route_name="intervention.publish", permission="manage", request_method="POST")
-def publish(context, request):
-    """Make the PDF of the current data and store it as the next, unchangeable version."""
-    intervention = context.intervention
-    language = request.POST.get("language", "nl")
-    if language not in reports.LANGUAGES:
-        language = "nl"
-    settings = request.registry.settings
-    if evaluate_job.too_large_for_a_page(request.dbsession, intervention, settings):
-        params = {"language": language, "note": request.POST.get("note", "").strip()[:2000]}
-        job = enqueue(request, "publish", intervention=intervention, params=params)
-        return HTTPSeeOther(request.route_url("job.show", id=job.id))
-    try:
-        found = evaluation.evaluate_intervention(
-            request.dbsession, intervention, request.registry.settings, language=language
-        )
-        row = reports.publish(
-            request.dbsession,
-            intervention,
-            found,
-            user=request.identity,
-            language=language,
-            note=request.POST.get("note", ""),
-            request=request,
-        )
-    except evaluation.NoResults:
-        return HTTPSeeOther(request.route_url("intervention.results", slug=intervention.slug))
-    except reports.ReportUnavailable as error:
-        raise HTTPServiceUnavailable(str(error)) from None
-    return HTTPSeeOther(request.route_url("report.list", _anchor=f"report-{row.id}"))
 
 
 @view_config(
@@ -49,20 +18,18 @@ def publish(context, request):
 )
 def report_list(request):
     """Published versions this user may read: all for the ministry, their own for evaluators."""
-    rows = reports.published_reports(request.dbsession)
-    ids = {row.intervention_id for row in rows}
-    interventions = {
-        i.id: i
-        for i in request.dbsession.query(Intervention).filter(Intervention.id.in_(ids)).all()
+    visible = readable_reports(request)
+    return {
+        "reports": visible,
+        "replaces": reports.replacements(request.dbsession, [row for row, _ in visible]),
+        "versions": {row.id: row.version for row, _ in visible},
+        "may_withdraw": {
+            row.id
+            for row, intervention in visible
+            if not row.withdrawn
+            and request.has_permission("withdraw", context_for(row, intervention))
+        },
     }
-    visible = [
-        (row, interventions[row.intervention_id])
-        for row in rows
-        if request.has_permission(
-            "view_published", context_for(row, interventions[row.intervention_id])
-        )
-    ]
-    return {"reports": visible}
 
 
 @view_config(
@@ -78,8 +45,21 @@ def programme_job(request):
 
 @view_config(route_name="report.download", permission="view_published", request_method="GET")
 def download(context, request):
-    """The PDF exactly as it was published, with its checksum as the ETag."""
+    """The PDF exactly as it was published, with its checksum as the ETag; for a withdrawn
+    version, 410 and a page that says when, why, and which version replaced it."""
+    if context.report.withdrawn:
+        return withdrawn_page(request, context.intervention, context.report)
     return published_pdf_response(request, context.intervention, context.report)
+
+
+def withdrawn_page(request, intervention, report):
+    replaced_by = None
+    if report.replaced_by_id is not None:
+        replaced_by = request.dbsession.get(type(report), report.replaced_by_id)
+    page = {"intervention": intervention, "report": report, "replaced_by": replaced_by}
+    response = render_to_response("withdrawn.jinja2", page, request=request)
+    response.status_int = 410
+    return response
 
 
 @view_config(
@@ -89,5 +69,7 @@ def download(context, request):
     renderer="json",
 )
 def aggregates(context, request):
-    """The aggregate figures of a published version, as stored beside its PDF."""
-    return reports.published_aggregates(context.intervention, context.report)
+    """The aggregate figures of a published version, as stored beside its PDF, and its
+    standing (a withdrawn version's figures stay readable, marked as withdrawn)."""
+    replaces = reports.replacements(request.dbsession, [context.report]).get(context.report.id)
+    return reports.published_aggregates(context.intervention, context.report, replaces)

@@ -16,7 +16,7 @@ from analysis.report.context import overall_retention
 from analysis.report.note_texts import note_text
 from analysis.report.texts import Texts
 from evalsys.jobs.queue import enqueue
-from evalsys.results import evaluate_job, evaluation, reports
+from evalsys.results import evaluate_job, evaluation, exports, reports
 from evalsys.results.chart_markup import inline_svg
 
 CHART_NAMES = ("forest", "bars")
@@ -48,6 +48,7 @@ def results(context, request):
         "can_manage": request.has_permission("manage", context),
         "can_export": request.has_permission("export", context),
         "exports": ("csv_long", "csv_wide", "xlsx", "sav"),
+        "csv_style": exports.default_csv_style(_page_language(request)),
     }
     settings = request.registry.settings
     page["large"] = evaluate_job.too_large_for_a_page(request.dbsession, intervention, settings)

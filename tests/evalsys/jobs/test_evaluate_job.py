@@ -87,9 +87,15 @@ def test_publishing_large_data_runs_as_a_job(testapp, world, dbsession, small_pa
     page = testapp.get(f"/i/{slug}/results")
     testapp.post(f"/i/{slug}/results-job", {"csrf_token": csrf_token(page)}, status=303)
     page = testapp.get(f"/i/{slug}/results")
-    assert f"/i/{slug}/publish" in page.text
-    form = {"language": "en", "note": "first", "csrf_token": csrf_token(page)}
-    started = testapp.post(f"/i/{slug}/publish", form, status=303)
+    start = page.forms["publish-start"]
+    start["language"], start["note"] = "en", "first"
+    confirmation = start.submit()
+    # the confirmation and its preview show the job's figures (worked out once, not again)
+    facts = confirmation.html.find(id="publication").text
+    assert f"{sum(results_data.SITES.values())} " in facts
+    preview = testapp.get(confirmation.html.find(id="preview")["href"])
+    assert preview.content_type == "application/pdf" and b"%PDF" in preview.body[:8]
+    started = confirmation.forms["confirm-publish"].submit(status=303)
     assert "/jobs/" in started.location
     job_page = testapp.get(started.location)
     version = dbsession.query(ReportVersion).one()

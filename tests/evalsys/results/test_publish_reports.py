@@ -30,13 +30,12 @@ def pdf_text(body: bytes) -> str:
 
 
 def publish(testapp, world, language="nl", note=""):
+    """The results page's Publish: its confirmation page, then the confirmation."""
     slug = world.intervention.slug
-    page = testapp.get(f"/i/{slug}/results")
-    return testapp.post(
-        f"/i/{slug}/publish",
-        {"csrf_token": csrf_token(page), "language": language, "note": note},
-        status=303,
-    )
+    start = testapp.get(f"/i/{slug}/results").forms["publish-start"]
+    start["language"], start["note"] = language, note
+    confirmation = start.submit()
+    return confirmation.forms["confirm-publish"].submit(status=303)
 
 
 def test_the_pdf_holds_the_hand_computed_change_and_not_the_small_site(testapp, world):
