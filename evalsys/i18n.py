@@ -12,9 +12,9 @@ LANGUAGE_COOKIE = "lang"
 
 
 def negotiate_locale(request) -> str:
-    chosen = request.params.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
-    if chosen in LANGUAGES:
-        return chosen
+    for chosen in (request.params.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
+        if chosen in LANGUAGES:  # a ?lang= that is no language leaves the person's choice
+            return chosen
     return request.accept_language.lookup(list(LANGUAGES), default=DEFAULT_LANGUAGE)
 
 

@@ -1,4 +1,4 @@
-"""The public home page and the language switch."""
+"""The home page (the public pitch, or a signed-in person's work) and the language switch."""
 
 from __future__ import annotations
 
@@ -6,14 +6,22 @@ from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
 from evalsys.i18n import LANGUAGE_COOKIE, LANGUAGES
-from evalsys.programme.visibility import visible_interventions
+from evalsys.web.work import home_work
 
 
 @view_config(route_name="home", renderer="home.jinja2", permission="public")
 def home(request):
-    if request.identity is None:
-        return {"interventions": []}
-    return {"interventions": visible_interventions(request)}
+    """The public pitch, for visitors (and API tokens, which have no pages)."""
+    return {}
+
+
+@view_config(route_name="home", renderer="work.jinja2", permission="public", is_authenticated=True)
+def work(request):
+    """A signed-in person's work as links: where a coordinator of several sites chooses one."""
+    if request.api_token is not None:
+        request.override_renderer = "home.jinja2"
+        return home(request)
+    return home_work(request)
 
 
 @view_config(route_name="language", permission="public", require_csrf=False)

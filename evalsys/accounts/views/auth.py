@@ -11,6 +11,7 @@ from pyramid.view import view_config
 
 from evalsys import audit
 from evalsys.accounts import totp
+from evalsys.accounts.landing import landing_url
 from evalsys.accounts.models import User
 from evalsys.accounts.passwords import hash_password, verify_password
 from evalsys.accounts.policy import pending_user, start_second_step
@@ -88,8 +89,9 @@ def record_failure(request, username: str, reason: str, user: User | None = None
 
 
 def complete_login(request, user: User, method: str, **details):
-    """Both steps done: start a fresh session and go where the person was heading."""
-    target = local_path(request.session.get(NEXT_KEY)) or request.route_url("account.home")
+    """Both steps done: start a fresh session and go where the person was heading, or else
+    where their work is (evalsys.accounts.landing)."""
+    target = local_path(request.session.get(NEXT_KEY)) or landing_url(request, user)
     if FIRST_STEP_KEY in request.session:
         details["first_step"] = request.session[FIRST_STEP_KEY]
     user.last_login_at = utcnow()

@@ -53,7 +53,7 @@ def test_coordinator_without_app_logs_in_with_password_only(testapp, dbsession, 
     make_user(dbsession, "cor", "coordinator")
     worlds.builders.commit(tm)
     response = post_login(testapp, "cor", PASSWORD, status=302)
-    assert response.location == "http://localhost/account"
+    assert response.location == "http://localhost/"  # no site yet: the home page says so
     assert "cor" in testapp.get("/account").text
     assert actions(dbsession, actor="cor") == ["login"]
 
@@ -67,7 +67,7 @@ def test_login_goes_back_to_the_page_asked_for_but_never_off_site(testapp, dbses
     assert response.location.endswith("/account/tokens")
     testapp.reset()
     response = post_login(testapp, "cor", PASSWORD, next="//evil.example/", status=302)
-    assert response.location == "http://localhost/account"
+    assert response.location == "http://localhost/"
 
 
 def test_user_with_an_app_needs_a_code_after_the_password(testapp, dbsession, tm):

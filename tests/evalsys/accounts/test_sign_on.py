@@ -155,7 +155,7 @@ def test_a_linked_evaluator_whose_provider_did_mfa_needs_no_totp(
     linked(dbsession, tm, "eva", "evaluator", email="Eva@Gemeente.nl")
     who = {"sub": "eva-1", "email": "eva@gemeente.nl", "email_verified": True, "amr": ["mfa"]}
     answer = sign_on(browser, provider_url, who)
-    assert answer.status_int == 302 and answer.location == "http://localhost/account"
+    assert answer.status_int == 302 and answer.location == "http://localhost/"
     assert logged_in(browser)
     event = dbsession.query(AuditEvent).filter_by(action="login").one()
     assert event.details["method"] == "sso"
@@ -187,7 +187,7 @@ def test_a_subject_link_of_a_public_client_with_mfa_in_acr(browser, provider_url
     answer = sign_on(
         browser, provider_url, {"sub": "badge-77", "acr": "urn:test:loa:high"}, "badge"
     )
-    assert answer.location == "http://localhost/account"
+    assert answer.location == "http://localhost/"
     # the same person, with a weaker login at the provider, gets evalsys's own second step
     browser.reset()
     answer = sign_on(browser, provider_url, {"sub": "badge-77", "acr": "urn:test:loa:low"}, "badge")
@@ -321,7 +321,7 @@ def test_the_administrator_links_and_unlinks_an_account(browser, provider_url, d
 
     person = webtest.TestApp(browser.app, extra_environ=dict(browser.extra_environ))
     who = {"sub": "cor-1", "email": "cor@gemeente.nl", "email_verified": True}
-    assert sign_on(person, provider_url, who).location == "http://localhost/account"
+    assert sign_on(person, provider_url, who).location == "http://localhost/"
 
     page = browser.get(f"/admin/users/{cor.id}")
     assert "cor@gemeente.nl" in page.text

@@ -43,11 +43,16 @@ def test_a_coordinator_finds_their_site_links_and_paper_forms(browser, live_serv
     base = live_server["url"]
     browser.set_window_size(390, 900)
     log_in(browser, base, "coordinator")
-    browser.get(f"{base}/")
-    check(browser, "coordinator-home")
-    browser.get(f"{base}/i/{DEMO_SLUG}/sites/rotterdam-zuid")
+    # One site: the login lands on it (issue 25), not on the account page.
+    assert browser.current_url == f"{base}/i/{DEMO_SLUG}/sites/rotterdam-zuid"
     assert "Rotterdam-Zuid" in browser.find_element(By.TAG_NAME, "h1").text
     check(browser, "coordinator-site")
+    browser.get(f"{base}/")
+    sites = browser.find_elements(By.CSS_SELECTOR, "#sites > li > a:first-child")
+    assert [a.get_attribute("href") for a in sites] == [
+        f"{base}/i/{DEMO_SLUG}/sites/rotterdam-zuid"
+    ]
+    check(browser, "coordinator-home")
     browser.get(f"{base}/i/{DEMO_SLUG}/sites/rotterdam-zuid/links")
     assert browser.find_elements(By.CSS_SELECTOR, "section.link-card img")
     check(browser, "coordinator-links")
@@ -96,6 +101,11 @@ def test_the_ministry_sees_reports_but_no_participant_data(browser, live_server)
     base = live_server["url"]
     browser.set_window_size(1280, 1000)
     log_in(browser, base, "ministerie")
+    # The home page lists the latest published reports, each with its PDF (issue 25).
+    assert browser.current_url == f"{base}/"
+    pdfs = browser.find_elements(By.CSS_SELECTOR, "#reports a[href$='.pdf']")
+    assert pdfs, "the ministry's home page lists no report"
+    check(browser, "ministry-home")
     browser.get(f"{base}/reports")
     check(browser, "ministry-reports")
     # An intervention's results are outside the ministry's scope: the same page as for
