@@ -6,7 +6,14 @@ from sqlalchemy.orm import configure_mappers
 from evalsys.accounts.models import ApiToken, Membership, PasswordReset, RecoveryCode, User
 from evalsys.accounts.sign_on.models import SignOnLink
 from evalsys.audit.models import AuditEvent
-from evalsys.collection.models import Participant, Response, Score, SurveyLink
+from evalsys.collection.models import (
+    HeldPaperEntry,
+    IssuedCode,
+    Participant,
+    Response,
+    Score,
+    SurveyLink,
+)
 from evalsys.collection.ratelimit import rate_limits
 from evalsys.db.meta import Base, metadata
 from evalsys.jobs.models import Job
@@ -21,8 +28,10 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "HeldPaperEntry",
     "InstrumentDefinition",
     "Intervention",
+    "IssuedCode",
     "Job",
     "MailMessage",
     "ParticipantContact",

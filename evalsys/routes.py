@@ -94,6 +94,9 @@ def includeme(config) -> None:
         "/s/{token}/klaar",
         factory="evalsys.collection.survey.context.SurveyLinkContext",
     )
+    # the short way to a link: /k and the code on the flyer (case-insensitive)
+    config.add_route("short.form", "/k")
+    config.add_route("short.go", "/k/{code}")
     # ODK Collect (OpenRosa): the link's token is the server key, as a Central app user's
     odk_key = "evalsys.odk.views.OdkKeyContext"
     config.add_route("odk.form_list", "/odk/key/{token}/formList", factory=odk_key)
@@ -126,9 +129,17 @@ def includeme(config) -> None:
     config.add_route(
         "site.link_flyer", "/i/{slug}/sites/{site}/links/{token}/flyer.pdf", factory=site
     )
+    # participant codes issued for a site, and their cards (collection.issued_codes)
+    config.add_route("site.codes", "/i/{slug}/sites/{site}/codes", factory=site)
+    config.add_route("site.code_cards", "/i/{slug}/sites/{site}/codes/cards.pdf", factory=site)
 
     # paper entry and spreadsheet import
     config.add_route("site.paper", "/i/{slug}/sites/{site}/paper", factory=site)
+    config.add_route("site.paper_pdf", "/i/{slug}/sites/{site}/paper.pdf", factory=site)
+    config.add_route(
+        "site.paper_double_entry", "/i/{slug}/sites/{site}/paper/double-entry", factory=site
+    )
+    config.add_route("site.paper_held", "/i/{slug}/sites/{site}/paper/held/{entry}", factory=site)
     config.add_route("site.import", "/i/{slug}/sites/{site}/import", factory=site)
     config.add_route(
         "site.import_report", "/i/{slug}/sites/{site}/import/reports/{report}.csv", factory=site
@@ -163,6 +174,9 @@ def includeme(config) -> None:
     config.add_route("intervention.report_pdf", "/i/{slug}/report.pdf", factory=intervention)
     config.add_route("intervention.publish", "/i/{slug}/publish", factory=intervention)
     config.add_route(
+        "intervention.publish_preview", "/i/{slug}/publish/preview.pdf", factory=intervention
+    )
+    config.add_route(
         "intervention.export",
         "/i/{slug}/export.{format:csv_long|csv_wide|xlsx|sav}",
         factory=intervention,
@@ -174,6 +188,11 @@ def includeme(config) -> None:
     config.add_route("report.programme_job", "/reports/programme-job")
     config.add_route("report.download", "/reports/{id}.pdf", factory=report)
     config.add_route("report.aggregates", "/reports/{id}.json", factory=report)
+    config.add_route(
+        "report.withdraw",
+        "/reports/{id}/withdraw",
+        factory="evalsys.results.contexts.WithdrawalContext",
+    )
 
     # jobs: long work off the request, with its progress and result (evalsys.jobs)
     job = "evalsys.jobs.contexts.JobContext"

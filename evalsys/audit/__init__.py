@@ -35,6 +35,11 @@ KNOWN_ACTIONS = (
     "response_corrected",
     "response_moved",
     "response_voided",
+    "paper_entry_held",  # double data entry: evalsys.collection.double_entry
+    "paper_entry_matched",
+    "paper_entry_differed",
+    "paper_entry_resolved",
+    "paper_double_entry_switched",
     "participant_erased",  # tombstones: evalsys.privacy, docs/privacy.md
     "retention_erased",
     "export",

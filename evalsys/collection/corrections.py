@@ -24,6 +24,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from evalsys import audit
+from evalsys.collection import issued_codes
 from evalsys.collection.models import Participant, Response, Score
 from evalsys.collection.participant_codes import CodeError, clean_code, differs_in_one_element
 from evalsys.collection.submissions import InvalidAnswers
@@ -74,6 +75,17 @@ class NotCurrent(CorrectionError):
                 "Start again from that version; nothing was changed"
             )
         super().__init__(text, "version")
+
+
+class CodeNotIssuedHere(CorrectionError):
+    """The wave takes only issued codes, and this one is mistyped or not issued for the site."""
+
+    code = "code_not_issued"
+
+    def __init__(self, error: issued_codes.NotAnIssuedCode, code: str):
+        super().__init__(str(error), "participant_code")
+        self.reason = error.reason
+        self.typed = code
 
 
 class WaveTaken(CorrectionError):
@@ -189,6 +201,12 @@ def move(
             code = clean_code(participant_code)
         except CodeError as error:
             raise CorrectionError(str(error), "participant_code") from None
+        target_wave = response.wave if wave is None else wave
+        if issued_codes.only_issued(target_wave.settings):
+            try:
+                code = issued_codes.checked(db, response.intervention_id, old_person.site_id, code)
+            except issued_codes.NotAnIssuedCode as error:
+                raise CodeNotIssuedHere(error, code) from None
         person = _participant(db, response, code)
     wave_id = response.wave_id if wave is None else wave.id
     if wave is not None and wave.intervention_id != response.intervention_id:

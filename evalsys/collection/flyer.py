@@ -20,6 +20,7 @@ TEXTS = {
         "group": {"intervention": "INTERVENTIEGROEP", "comparison": "VERGELIJKINGSGROEP"},
         "scan": "Scan de QR-code met de camera van je telefoon.",
         "type": "Of typ dit adres in je browser:",
+        "short": "Of ga naar {address} en typ deze code:",
         "time": "Het duurt ongeveer {minutes} minuten. Je naam vragen we niet.",
         "anonymous": "Je naam vragen we niet.",
     },
@@ -31,6 +32,7 @@ TEXTS = {
         "group": {"intervention": "INTERVENTION GROUP", "comparison": "COMPARISON GROUP"},
         "scan": "Scan the QR code with your phone's camera.",
         "type": "Or type this address in your browser:",
+        "short": "Or go to {address} and type this code:",
         "time": "It takes about {minutes} minutes. We do not ask your name.",
         "anonymous": "We do not ask your name.",
     },
@@ -46,6 +48,8 @@ def flyer_pdf(
     group: str,
     minutes: int | None,
     language: str = "nl",
+    short_address: str = "",
+    short_code: str = "",
 ) -> bytes:
     """The comparison group's flyer has its own heading and a framed group label, so neither
     group is handed the other's flyer by mistake (which would silently break the design)."""
@@ -86,6 +90,12 @@ def flyer_pdf(
     page.drawCentredString(centre, y - 10 * mm, texts["type"])
     page.setFont(bold, 13)
     page.drawCentredString(centre, y - 20 * mm, url)
+    if short_code:  # no long token to type: a short code at /k (views.short_links)
+        page.setFont(regular, 14)
+        page.drawCentredString(centre, y - 32 * mm, texts["short"].format(address=short_address))
+        page.setFont(bold, 24)
+        page.drawCentredString(centre, y - 44 * mm, short_code)
+        y -= 32 * mm
     page.setFont(regular, 12)
     time = texts["time"].format(minutes=minutes) if minutes else texts["anonymous"]
     page.drawCentredString(centre, y - 35 * mm, time)

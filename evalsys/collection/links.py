@@ -7,7 +7,8 @@ import secrets
 
 import segno
 
-from evalsys.collection.models import SurveyLink
+from evalsys.collection.models import SHORT_CODE_LENGTH, SurveyLink
+from evalsys.collection.typed_codes import random_code
 from evalsys.db.meta import utcnow
 from evalsys.programme.models import Intervention
 
@@ -19,11 +20,16 @@ def groups_for(intervention: Intervention) -> tuple[str, ...]:
 
 
 def ensure_links(dbsession, intervention: Intervention) -> list[SurveyLink]:
-    """Create the links an intervention's sites and waves need; return the new ones."""
-    existing = {
-        (link.site_id, link.wave_id, link.group_name)
-        for link in dbsession.query(SurveyLink).filter_by(intervention_id=intervention.id)
-    }
+    """Create the links an intervention's sites and waves need; return the new ones.
+
+    A link without a short code (made while the code before migration 0017 still ran) gets
+    one. A short code taken already is a unique rule's refusal, which pyramid_retry retries.
+    """
+    existing = set()
+    for link in dbsession.query(SurveyLink).filter_by(intervention_id=intervention.id):
+        existing.add((link.site_id, link.wave_id, link.group_name))
+        if link.short_code is None:
+            link.short_code = random_code(SHORT_CODE_LENGTH)
     created = []
     for site in intervention.sites:
         for wave in intervention.waves:

@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from evalsys.collection.typed_codes import random_code
 from evalsys.db.meta import Base, utcnow
 from evalsys.programme.models import Site, Wave, same_intervention_fk
 
@@ -163,6 +164,9 @@ def _responses_are_never_edited(mapper, connection, target: Response) -> None:
         )
 
 
+SHORT_CODE_LENGTH = 6
+
+
 class SurveyLink(Base):
     __tablename__ = "survey_links"
     __table_args__ = (
@@ -181,6 +185,13 @@ class SurveyLink(Base):
     is_open: Mapped[bool] = mapped_column(default=True)
     # ODK Collect may use the token as its server key (evalsys.odk); a coordinator can say no.
     odk_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Typed at /k instead of the token (evalsys.collection.views.short_links): case-insensitive,
+    # from an alphabet without look-alikes; stored as its 6 characters, shown as ABC-DEF.
+    # NULL only for a link made by a code version before migration 0017 (links.ensure_links
+    # gives it one).
+    short_code: Mapped[str | None] = mapped_column(
+        String(16), unique=True, default=lambda: random_code(SHORT_CODE_LENGTH)
+    )
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[dt.datetime | None]
 
@@ -192,3 +203,64 @@ class SurveyLink(Base):
         foreign_keys="SurveyLink.wave_id",
         primaryjoin="SurveyLink.wave_id == Wave.id",
     )
+
+
+class HeldPaperEntry(Base):
+    """A paper form typed once at a site with double data entry, held until a second person
+    types it (evalsys.collection.double_entry).
+
+    Not a response: nothing that analyses, exports or counts reads this table. ``second_*`` is
+    the second entry when it differed from the first; the differences wait to be resolved.
+    """
+
+    __tablename__ = "held_paper_entries"
+    __table_args__ = (
+        UniqueConstraint("intervention_id", "wave_id", "participant_code"),
+        same_intervention_fk("site_id", "sites"),
+        same_intervention_fk("wave_id", "waves"),
+        CheckConstraint(f"group_name IN {GROUPS}", name="group_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intervention_id: Mapped[int] = mapped_column(ForeignKey("interventions.id", ondelete="CASCADE"))
+    site_id: Mapped[int]
+    wave_id: Mapped[int]
+    participant_code: Mapped[str] = mapped_column(String(64))
+    group_name: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(16))
+    answers: Mapped[dict]
+    submission_id: Mapped[str] = mapped_column(String(36), unique=True)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    entered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    second_answers: Mapped[dict | None]
+    second_group: Mapped[str | None] = mapped_column(String(16))
+    second_language: Mapped[str | None] = mapped_column(String(16))
+    second_submission_id: Mapped[str | None] = mapped_column(String(36))
+    second_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    second_at: Mapped[dt.datetime | None]
+
+    wave: Mapped[Wave] = relationship(
+        foreign_keys="HeldPaperEntry.wave_id",
+        primaryjoin="HeldPaperEntry.wave_id == Wave.id",
+    )
+
+
+class IssuedCode(Base):
+    """A participant code a coordinator issued for a site (evalsys.collection.issued_codes).
+
+    Where a wave takes only issued codes, a code is accepted only at the site it was issued
+    for. ``code`` is stored as printed (``ABCD-EFG``), which is the participant's code too.
+    """
+
+    __tablename__ = "issued_codes"
+    __table_args__ = (
+        UniqueConstraint("intervention_id", "code"),
+        same_intervention_fk("site_id", "sites"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intervention_id: Mapped[int] = mapped_column(ForeignKey("interventions.id", ondelete="CASCADE"))
+    site_id: Mapped[int]
+    code: Mapped[str] = mapped_column(String(16))
+    issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

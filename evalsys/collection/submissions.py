@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, delete, exists, select
 
 import surveys
 from evalsys.accounts.models import User
+from evalsys.collection import issued_codes
 from evalsys.collection.models import Participant, Response, Score
 from evalsys.collection.participant_codes import (
     CodeError,
@@ -64,6 +65,22 @@ class AlreadyAnswered(SubmissionError):
 
 class WrongSite(SubmissionError):
     code = "participant_at_other_site"
+
+
+class CodeNotIssued(SubmissionError):
+    """The wave takes only issued codes, and this one is mistyped or not issued for the site.
+
+    ``reason`` is ``mistyped`` (the check character does not fit, or it is no code at all) or
+    ``not_issued`` (a well-formed code that this site's lists do not hold).
+    """
+
+    code = "code_not_issued"
+
+    def __init__(self, error: issued_codes.NotAnIssuedCode):
+        self.reason = error.reason
+        super().__init__(
+            str(error), [{"field": "participant_code", "code": error.reason, "message": str(error)}]
+        )
 
 
 class SubmissionIdReused(SubmissionError):
@@ -114,6 +131,7 @@ class Submission:
     consent_by: str | None = None
     consent_at: dt.datetime | None = None
     code_elements: bool = False  # a self-generated code: tolerate one differing element
+    issued_only: bool = False  # the wave takes only codes issued for the site (issued_codes)
     submitted_at: dt.datetime | None = None  # when answered on paper or offline; default now
     received_at: dt.datetime | None = None  # when it arrived: now (the demo sets its own)
     questionnaire: questionnaires.Current | None = None  # the current version, if known already
@@ -178,6 +196,12 @@ def submit(db, submission: Submission) -> Stored:
     ``submission_id`` looked up, so that a retry is always answered with the stored response.
     """
     submission.submission_id = normalise_submission_id(submission.submission_id)
+    if submission.issued_only:
+        # As printed, so that ``abcd efg`` is the participant ABCD-EFG, also for a retry.
+        try:
+            submission.participant_code = issued_codes.as_printed(submission.participant_code)
+        except issued_codes.NotAnIssuedCode as error:
+            raise CodeNotIssued(error) from None
     try:
         return _store_or_replay(db, submission)
     except _CodeMadeMeanwhile:
@@ -212,6 +236,11 @@ def _store(db, submission: Submission) -> Stored:
     if assessment.errors:
         raise InvalidAnswers(assessment.errors, submission.language)
     code = _clean_code(submission)
+    if submission.issued_only:
+        try:
+            issued_codes.checked(db, submission.intervention.id, submission.site.id, code)
+        except issued_codes.NotAnIssuedCode as error:
+            raise CodeNotIssued(error) from None
     scores = assessment.scores
     score_rows = [
         {

@@ -15,8 +15,9 @@ import uuid
 from sqlalchemy import bindparam, select
 
 import surveys
+from evalsys.collection import issued_codes
 from evalsys.collection.cells import cell_text
-from evalsys.collection.models import Participant, Response
+from evalsys.collection.models import IssuedCode, Participant, Response
 from evalsys.collection.participant_codes import CodeError, clean_code
 from evalsys.collection.submissions import SubmissionError, normalise_submission_id
 from evalsys.db.statements import dialect_name
@@ -99,10 +100,17 @@ class RowChecker:
                     "wave",
                     label,
                     _(
-                        "Wave ${value} does not exist. Use one of: ${waves}.",
+                        "Round ${value} does not exist. Use one of: ${waves}.",
                         mapping={"value": label or "-", "waves": self.wave_labels},
                     ),
                 )
+            elif len(problems) == before and issued_codes.only_issued(wave.settings):
+                try:
+                    code = issued_codes.as_printed(code)
+                except issued_codes.NotAnIssuedCode as error:
+                    problem(
+                        "participant_code", code, issued_codes.staff_message(error.reason, code)
+                    )
             written = " ".join(cell_text(groups[k]).lower().split())
             group = GROUP_WORDS.get(written) if written else "intervention"
             if group is None:
@@ -196,6 +204,7 @@ class RowChecker:
             )
         }
         participants = known_participants(db, self.intervention.id, {m.code for m in metas})
+        issued_here = self._issued_here(metas)
         known_ids = {participants[m.code][0] for m in metas if m.code in participants}
         answered = set()
         if known_ids:
@@ -221,7 +230,7 @@ class RowChecker:
                     "participant_code",
                     m.code,
                     _(
-                        "Participant ${code} is in this file twice for wave ${wave} "
+                        "Participant ${code} is in this file twice for round ${wave} "
                         "(also in row ${row}). Keep one of the two rows.",
                         mapping={"code": m.code, "wave": m.wave.label, "row": first},
                     ),
@@ -241,6 +250,11 @@ class RowChecker:
                 )
                 continue
             self._seen_ids[m.submission_id] = m.number
+            if issued_codes.only_issued(m.wave.settings) and m.code not in issued_here:
+                problem(
+                    "participant_code", m.code, issued_codes.staff_message("not_issued", m.code)
+                )
+                continue
             if m.submission_id in stored:
                 if stored[m.submission_id] != (m.wave_id, intervention_id):
                     problem(
@@ -271,7 +285,7 @@ class RowChecker:
                     "participant_code",
                     m.code,
                     _(
-                        "Participant ${code} already answered wave ${wave}. If the stored "
+                        "Participant ${code} already answered round ${wave}. If the stored "
                         "form is wrong, correct it under Stored responses.",
                         mapping={"code": m.code, "wave": m.wave.label},
                     ),
@@ -279,6 +293,23 @@ class RowChecker:
         self._seen_keys.end_chunk()
         self._seen_ids.end_chunk()
         return problems
+
+    def _issued_here(self, metas) -> set[str]:
+        """Of the codes of rows for waves that take only issued codes, those issued for this
+        site."""
+        codes = {m.code for m in metas if issued_codes.only_issued(m.wave.settings)}
+        if not codes:
+            return set()
+        db = self.dbsession
+        return set(
+            db.scalars(
+                select(IssuedCode.code).where(
+                    IssuedCode.intervention_id == self.intervention.id,
+                    IssuedCode.site_id == self.site.id,
+                    _one_of(db, IssuedCode.code, codes),
+                )
+            )
+        )
 
 
 def known_participants(db, intervention_id: int, codes: set[str]) -> dict[str, tuple[int, int]]:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from evalsys.collection import answer_window
+from evalsys.collection import answer_window, issued_codes
 from evalsys.collection.models import SurveyLink
 from evalsys.collection.participant_codes import CodeError, self_generated_code
 from evalsys.collection.submissions import (
     AlreadyAnswered,
+    CodeNotIssued,
     InvalidAnswers,
     Submission,
     SubmissionConflict,
@@ -141,6 +142,7 @@ def store(request, link: SurveyLink) -> bool:
                 consent_by=consent_by if consent_by in forms.CONSENT_BY else None,
                 consent_at=submitted_at if consent_by else None,
                 code_elements=forms.code_mode(link) == "self_generated",
+                issued_only=forms.code_mode(link) == issued_codes.ISSUED,
                 submitted_at=submitted_at,
                 questionnaire=version,
             ),
@@ -224,6 +226,22 @@ def _submission_refusal(request, error: SubmissionError) -> Refusal:
         )
     if isinstance(error, WrongSite):
         return Refusal(409, _("This participant code is not right for this site. Check it."))
+    if isinstance(error, CodeNotIssued):
+        if error.reason == "mistyped":
+            return Refusal(
+                400,
+                _(
+                    "This participant code is mistyped: check it against the card (codes look "
+                    "like ABCD-EFG). Nothing was stored."
+                ),
+            )
+        return Refusal(
+            400,
+            _(
+                "This participant code was not issued for this site. Check it against the "
+                "card. Nothing was stored."
+            ),
+        )
     if isinstance(error, (SubmissionConflict, SubmissionIdReused)):
         return Refusal(
             409,

@@ -1,8 +1,9 @@
 """Erasure on request: one participant, found by code at a site, removed with a reason.
 
-Every version of every response, the scores and the participant row go; the audit log keeps a
-tombstone (who, when, why, how many; never the code or an answer) and loses the code wherever
-it carried it. The next analysis, export or page reads the database and so runs without them.
+Every version of every response, the scores, the participant row and the code's paper forms
+held for a second typing go; the audit log keeps a tombstone (who, when, why, how many; never
+the code or an answer) and loses the code wherever it carried it. The next analysis, export or
+page reads the database and so runs without them.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from evalsys import audit
+from evalsys.collection import double_entry
 from evalsys.collection.models import Participant, Response
 from evalsys.i18n import _
 from evalsys.jobs.results import delete_for_intervention
 from evalsys.privacy import traces
 from evalsys.privacy.traces import Counts
 from evalsys.programme.models import Intervention, Site, Wave
+from evalsys.webhooks import forgetting as webhooks_forgetting
 from surveys.validation import has_control_characters
 
 MAX_REASON = 500
@@ -134,5 +137,9 @@ def erase_participant(
     dbsession.flush()
     people = select(Participant.id).where(Participant.id == participant.id)
     traces.delete_participants(dbsession, people)
+    # Paper forms of this code typed once and held for a second typing (double data entry).
+    double_entry.remove_for_codes(dbsession, intervention_id, {code})
+    # Webhook events and bodies not sent yet that name the participant (evalsys.webhooks).
+    webhooks_forgetting.forget(dbsession, intervention_id, {code}, response_ids)
     traces.scrub_audit(dbsession, intervention_id, {code}, response_ids, tombstone.id)
     return Erasure(before.counts, before.waves, report_lines, tombstone.id)

@@ -14,10 +14,10 @@ import re
 import shutil
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, exists, func, select, update
 
 from evalsys.audit.models import AuditEvent
-from evalsys.collection.models import Participant, Response, Score
+from evalsys.collection.models import IssuedCode, Participant, Response, Score
 from evalsys.mail.models import ParticipantContact
 from evalsys.settings import work_dir
 
@@ -104,6 +104,19 @@ def delete_participants(dbsession, participant_ids) -> None:
     # the address left for the next round goes with them (and their messages keep no link)
     dbsession.execute(
         delete(ParticipantContact).where(ParticipantContact.participant_id.in_(participant_ids)),
+        execution_options={"synchronize_session": False},
+    )
+    # An issued code stops working with its participant: a card found later cannot start a
+    # new participant under an erased code, and the code itself (a pseudonym) is gone. Who
+    # comes back is given a new card.
+    dbsession.execute(
+        delete(IssuedCode).where(
+            exists().where(
+                Participant.id.in_(participant_ids),
+                Participant.intervention_id == IssuedCode.intervention_id,
+                Participant.code == IssuedCode.code,
+            )
+        ),
         execution_options={"synchronize_session": False},
     )
     dbsession.execute(

@@ -11,6 +11,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -73,6 +74,8 @@ class Site(Base):
     municipality: Mapped[str] = mapped_column(String(200), default="")
     area: Mapped[str] = mapped_column(String(200), default="")
     organisation: Mapped[str] = mapped_column(String(200), default="")
+    # Paper forms are typed twice, by two people, before they are stored (double_entry.py).
+    double_entry: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     intervention: Mapped[Intervention] = relationship(back_populates="sites")
 
@@ -107,7 +110,8 @@ class Wave(Base):
     # (evalsys.followup.schedule); None: the fixed dates only.
     opens_after_days: Mapped[int | None]
     closes_after_days: Mapped[int | None]
-    # How participants identify themselves: {"participant_code": "assigned" | "self_generated"}
+    # How participants identify themselves:
+    # {"participant_code": "assigned" | "issued" | "self_generated"}
     settings: Mapped[dict] = mapped_column(default=dict)
 
     intervention: Mapped[Intervention] = relationship(back_populates="waves")

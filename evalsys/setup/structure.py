@@ -20,7 +20,8 @@ from evalsys.setup.fields import (
 )
 
 WAVE_LABEL_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
-CODE_MODES = ("assigned", "self_generated")
+# handed out: any well-formed code; issued: only the site's issued codes (collection.issued_codes)
+CODE_MODES = ("assigned", "issued", "self_generated")
 
 
 def add_site(
@@ -77,13 +78,13 @@ def add_wave(
         message = _("Use 1 to 16 letters, digits, dashes or underscores, like T0.")
         raise SetupError("label", "invalid_format", message)
     if any(wave.label == label for wave in intervention.waves):
-        message = _("This intervention already has a wave ${label}.", mapping={"label": label})
+        message = _("This intervention already has a round ${label}.", mapping={"label": label})
         raise SetupError("label", "taken", message, conflict=True)
     if position is None:
         position = max((w.position for w in intervention.waves), default=-1) + 1
     elif any(wave.position == position for wave in intervention.waves):
         message = _(
-            "Another wave already has position ${position}.", mapping={"position": position}
+            "Another round already has position ${position}.", mapping={"position": position}
         )
         raise SetupError("position", "taken", message, conflict=True)
     _check_dates(opens_on, closes_on)

@@ -79,6 +79,9 @@ RULES: dict[str, dict] = {
     # data collection (issue 4): add a row for each new route here
     "survey.fill": PUBLIC,
     "survey.thanks": PUBLIC,
+    # the short way to a link (issue 25): /k, and /k/{code} that sends on to the link
+    "short.form": PUBLIC,
+    "short.go": PUBLIC,
     # ODK Collect (issue 27): the link's token is the key; refusals are OpenRosa messages
     "odk.form_list": PUBLIC,
     "odk.form": PUBLIC,
@@ -98,8 +101,14 @@ RULES: dict[str, dict] = {
     "site.link_toggle": rule("L", "A", "ANA", "ANN", "N"),
     "site.link_qr": rule("L", "A", "ANA", "ANN", "N"),
     "site.link_flyer": rule("L", "A", "ANA", "ANN", "N"),
+    # issued participant codes and their cards (issue 25): "collect" on the site
+    "site.codes": rule("L", "A", "ANA", "ANN", "N"),
+    "site.code_cards": rule("L", "A", "ANA", "ANN", "N"),
     # paper entry and spreadsheet import: "collect" on the site ("view" for the template)
     "site.paper": rule("L", "A", "ANA", "ANN", "N"),
+    "site.paper_pdf": rule("L", "A", "ANA", "ANN", "N"),  # issue 25: the blank questionnaire
+    "site.paper_double_entry": rule("L", "A", "ANA", "ANN", "N"),  # the switch; a bad form: 400
+    "site.paper_held": rule("L", "N", "N", "N", "N"),  # no held entry has this id
     "site.import": rule("L", "A", "ANA", "ANN", "N"),
     "site.import_report": rule("L", "N", "N", "N", "N"),  # no report has this id
     "questionnaire.template": rule("L", "A", "AN", "AN", "N"),
@@ -138,6 +147,7 @@ RULES: dict[str, dict] = {
     "intervention.due": rule("L", "AA", "AN", "DN", "N"),  # counts per site (issue 21)
     "intervention.report_pdf": rule("L", "AA", "AN", "DN", "N"),
     "intervention.publish": rule("L", "AA", "AN", "DN", "N"),
+    "intervention.publish_preview": rule("L", "AA", "AN", "DN", "N"),  # issue 25
     "intervention.export": rule("L", "AA", "AN", "DN", "N"),
     "intervention.change_log": rule("L", "AA", "AN", "DN", "N"),  # issue 19
     "report.list": LOGGED_IN,  # a list of what the user may read
@@ -146,6 +156,7 @@ RULES: dict[str, dict] = {
     # may read a real one: tests/evalsys/results/test_publish_reports.py)
     "report.download": rule("L", "N", "N", "N", "N"),
     "report.aggregates": rule("L", "N", "N", "N", "N"),
+    "report.withdraw": rule("L", "N", "N", "N", "N"),  # issue 25 (who may: test_withdraw_*.py)
     # jobs (issue 20): the format-less form is a bad form (400) for those who may export
     "intervention.export_job": rule("L", "AA", "AN", "DN", "N"),
     "intervention.report_job": rule("L", "AA", "AN", "DN", "N"),
@@ -210,6 +221,10 @@ def _link(world, role, target):
     return world.links[{"own": "A1", "sibling": "A2", "other": "B1"}[target]].token
 
 
+def _short_code(world, target):
+    return world.links[{"own": "A1", "other": "B1"}[target]].short_code
+
+
 def _own_token_id(world, role, target):
     user = world.users.get(role)
     if target == "other":
@@ -237,6 +252,7 @@ PLACEHOLDERS = {
 }
 
 ROUTE_PLACEHOLDERS = {
+    "short.go": {"code": lambda world, role, target: _short_code(world, target)},
     "auth.reset": {"token": _reset_token},
     "account.token_revoke": {"id": _own_token_id},
     "admin.user": {"id": _managed_user_id},
@@ -278,6 +294,7 @@ ROUTE_PLACEHOLDERS = {
     },
     "api.wave": {"label": lambda world, role, target: "T0"},
     "site.import_report": {"report": lambda world, role, target: "no-such-report-0000000000"},
+    "site.paper_held": {"entry": lambda world, role, target: 987654321},
     "questionnaire.template": {"ext": lambda world, role, target: "csv"},
     "site.link_qr": {"format": lambda world, role, target: "svg"},
     "intervention.export": {"format": lambda world, role, target: "csv_long"},
@@ -286,4 +303,5 @@ ROUTE_PLACEHOLDERS = {
     "api.site_due_file": {"format": lambda world, role, target: "pdf"},
     "report.download": {"id": lambda world, role, target: 987654321},
     "report.aggregates": {"id": lambda world, role, target: 987654321},
+    "report.withdraw": {"id": lambda world, role, target: 987654321},
 }

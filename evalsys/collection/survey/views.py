@@ -8,11 +8,12 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config, view_defaults
 
 from evalsys.accounts.users import is_address
-from evalsys.collection import ratelimit
+from evalsys.collection import issued_codes, ratelimit
 from evalsys.collection.models import Participant, Response
 from evalsys.collection.participant_codes import CodeError, clean_code, self_generated_code
 from evalsys.collection.submissions import (
     AlreadyAnswered,
+    CodeNotIssued,
     InvalidAnswers,
     Submission,
     SubmissionConflict,
@@ -116,6 +117,7 @@ class SurveyViews:
             "welcome": self.after_welcome,
             "consent": self.after_consent,
             "code": self.after_code,
+            "code_confirm": self.after_code_confirm,
             "page": self.after_page,
         }.get(step)
         return handler(state) if handler else self.welcome()
@@ -135,7 +137,7 @@ class SurveyViews:
                 notice=notice,
                 hidden=state.hidden(skip_block=block),
             )
-        if step == "code":
+        if step in ("code", "code_confirm"):
             return self.render("code", state, errors={}, notice=notice)
         if step == "consent":
             return self.render("consent", state, errors={}, notice=notice)
@@ -171,24 +173,63 @@ class SurveyViews:
 
     def after_code(self, state: SurveyState):
         post = self.request.POST
+        mode = self.context.code_mode
+        if mode != "self_generated" and not post.get("code", "").strip():
+            return self.code_again(state, post, self.request.translate("Fill in your code."))
         try:
-            if self.context.code_mode == "self_generated":
+            if mode == "self_generated":
                 code = self_generated_code(
                     post.get("mother_initial", ""),
                     post.get("father_initial", ""),
                     post.get("birth_day", ""),
                     post.get("older_siblings", ""),
                 )
+            elif mode == issued_codes.ISSUED:
+                code = issued_codes.checked(
+                    self.request.dbsession,
+                    self.context.intervention.id,
+                    self.context.site.id,
+                    post.get("code", ""),
+                )
             else:
                 code = clean_code(post.get("code", ""))
+        except issued_codes.NotAnIssuedCode as error:
+            return self.code_again(state, post, self.not_issued_error(error.reason))
         except CodeError:
-            self.request.response.status_int = 400
-            return self.render("code", state, values=post, errors={"code": self.code_error()})
+            return self.code_again(state, post, self.code_error())
         state.code = code
-        if self.already_answered(code):
+        if mode == issued_codes.ISSUED:
+            # A card read wrongly can still be a code issued to someone else: ask once more.
+            return self.render("code_confirm", state)
+        return self.begin(state)
+
+    def after_code_confirm(self, state: SurveyState):
+        if not state.code:
+            return self.render("code", state, errors={})
+        if self.request.POST.get("confirm") != "yes":
+            return self.render("code", state, values={"code": state.code}, errors={})
+        return self.begin(state)
+
+    def begin(self, state: SurveyState):
+        if self.already_answered(state.code):
             return self.render("already", state)
         state.page = 0
         return self.page(state)
+
+    def code_again(self, state: SurveyState, values, message: str):
+        self.request.response.status_int = 400
+        return self.render("code", state, values=values, errors={"code": message})
+
+    def not_issued_error(self, reason: str) -> str:
+        if reason == "mistyped":
+            return self.request.translate(
+                "This code is not right: a letter or digit is mistyped or missing. Check the "
+                "code on your card; it looks like ABCD-EFG."
+            )
+        return self.request.translate(
+            "This code is not on the list of your group. Check the code on your card, or ask "
+            "your coach."
+        )
 
     def code_error(self) -> str:
         if self.context.code_mode == "self_generated":
@@ -259,6 +300,7 @@ class SurveyViews:
                     duration_seconds=state.duration_seconds(),
                     consent_by=state.consent_by or None,
                     code_elements=context.code_mode == "self_generated",
+                    issued_only=context.code_mode == issued_codes.ISSUED,
                 ),
             )
         except (AlreadyAnswered, SubmissionConflict, SubmissionIdReused):
@@ -270,6 +312,9 @@ class SurveyViews:
             # (that the code exists elsewhere is not the participant's to learn).
             self.request.response.status_int = 400
             return self.render("code", state, values={}, errors={"code": self.code_error()})
+        except CodeNotIssued as error:
+            # Checked on the code step; here only when the hidden field was altered.
+            return self.code_again(state, {}, self.not_issued_error(error.reason))
         except InvalidAnswers as invalid:
             # Earlier pages were checked; this only happens when hidden fields were altered.
             first = next(

@@ -7,9 +7,15 @@ from pyramid.response import Response as WebResponse
 from pyramid.view import view_config
 
 from evalsys import audit
-from evalsys.collection import change_log, corrections
+from evalsys.collection import change_log, corrections, issued_codes
 from evalsys.collection.cells import answers_from_cells, cell_text, items_of
-from evalsys.collection.corrections import CorrectionError, NotCurrent, Reason, WaveTaken
+from evalsys.collection.corrections import (
+    CodeNotIssuedHere,
+    CorrectionError,
+    NotCurrent,
+    Reason,
+    WaveTaken,
+)
 from evalsys.collection.models import Participant, Response
 from evalsys.collection.submissions import InvalidAnswers
 from evalsys.i18n import _
@@ -21,7 +27,7 @@ def reason_names(request) -> list[tuple[str, str]]:
     names = {
         "typing_error": _("Typing error"),
         "wrong_participant_code": _("Wrong participant code"),
-        "wrong_wave": _("Wrong wave"),
+        "wrong_wave": _("Wrong round"),
         "participant_request": _("At the participant's request"),
         "wrong_code_match": _("Wrong match of a self-generated code"),
         "entered_by_mistake": _("Entered by mistake"),
@@ -112,10 +118,12 @@ def _problem(request, error: CorrectionError) -> str:
     if isinstance(error, WaveTaken):
         return request.translate(
             _(
-                "This participant already has a response in that wave; correct or void that "
+                "This participant already has a response in that round; correct or void that "
                 "one first. Nothing was moved."
             )
         )
+    if isinstance(error, CodeNotIssuedHere):
+        return request.translate(issued_codes.staff_message(error.reason, error.typed))
     texts = {
         "reason": _("Choose a reason for this change."),
         "reason_text": _("Describe the reason (at most 1000 characters)."),

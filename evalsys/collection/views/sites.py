@@ -10,6 +10,7 @@ from evalsys import audit
 from evalsys.collection import links, progress
 from evalsys.collection.flyer import flyer_pdf
 from evalsys.collection.models import SurveyLink
+from evalsys.collection.views.short_links import short_address, shown
 from evalsys.programme import questionnaires
 
 SITE = "..resources.SiteContext"
@@ -48,6 +49,8 @@ def link_list(context, request):
         "site": context.site,
         "links": [(link, survey_url(request, link)) for link in rows],
         "show_groups": len(links.groups_for(context.intervention)) > 1,
+        "short_address": short_address(request),
+        "short_code": shown,
     }
 
 
@@ -120,6 +123,8 @@ def flyer(context, request):
         group=link.group_name,
         minutes=questionnaires.minutes_needed(context.intervention),
         language=language,
+        short_address=short_address(request),
+        short_code=shown(link.short_code),
     )
     response = WebResponse(body=body, content_type="application/pdf")
     response.content_disposition = (

@@ -8,13 +8,14 @@ under ``/api/v1/responses`` and the import's error list must have a row in it.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 
 from evalsys.audit.models import AuditEvent
-from evalsys.collection.models import Participant
+from evalsys.collection.models import HeldPaperEntry, Participant
 from evalsys.imports.problems import RowError
 from evalsys.imports.reports import ErrorReport
 
@@ -54,6 +55,7 @@ READS = {
         lambda s: f"/api/v1/interventions/{s['slug']}/sites/{s['site']}/due", api=True
     ),
     "response.history": web("/i/{slug}/sites/{site}/responses/{id}"),
+    "site.paper_held": web("/i/{slug}/sites/{site}/paper/held/{entry}"),  # issue 25
     "site.import_report": web("/i/{slug}/sites/{site}/import/reports/{report}.csv"),
     "intervention.results": web("/i/{slug}/results"),
     "intervention.export": web("/i/{slug}/export.csv_long", "export"),
@@ -87,6 +89,19 @@ def stored(app, dbsession, tm) -> dict:
     values = {"slug": a.slug, "site": site.slug, "id": response.id, "report": report.report_id}
     values["token"] = world.tokens["evaluator-a"][1]
     values["evaluator"] = world.users["evaluator"]
+    held = HeldPaperEntry(
+        intervention_id=a.id,
+        site_id=site.id,
+        wave_id=a.waves[0].id,
+        participant_code="HELD1",
+        group_name="intervention",
+        language="nl",
+        answers={},
+        submission_id=str(uuid.uuid4()),
+    )
+    dbsession.add(held)
+    dbsession.flush()
+    values["entry"] = held.id
     builders.commit(tm)
     return values
 

@@ -94,7 +94,7 @@ def test_a_move_into_a_taken_wave_is_refused_in_english_and_dutch(testapp, setup
     form["wave"] = "T1"
     form["reason"] = "wrong_wave"
     refused = form.submit(status=409)
-    assert "already has a response in that wave" in refused.text
+    assert "already has a response in that round" in refused.text
     testapp.get("/language/nl")
     dutch = refused.forms["move-form"].submit(status=409)
     assert "heeft al een antwoord in die ronde" in dutch.text

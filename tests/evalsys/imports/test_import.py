@@ -331,8 +331,8 @@ def test_unknown_report_id_is_404(testapp, setup):
 
 
 ROW_ERRORS = [
-    (row("E1", wave="T9"), "wave", "T9", "Wave T9 does not exist. Use one of: T0, T1."),
-    (row("E1", wave=""), "wave", "", "Wave - does not exist. Use one of: T0, T1."),
+    (row("E1", wave="T9"), "wave", "T9", "Round T9 does not exist. Use one of: T0, T1."),
+    (row("E1", wave=""), "wave", "", "Round - does not exist. Use one of: T0, T1."),
     (
         row("E1", group="controle"),
         "group",
@@ -387,7 +387,7 @@ def test_participant_of_another_site_and_already_answered_are_row_errors(
     errors = error_rows(upload(testapp, setup, body, status=400))
     assert [e[:2] for e in errors] == [["2", "participant_code"], ["3", "participant_code"]]
     assert "belongs to another site" in errors[0][3]
-    assert "already answered wave T0" in errors[1][3]
+    assert "already answered round T0" in errors[1][3]
     assert count(dbsession, Response) == 2
 
 
