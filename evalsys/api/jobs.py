@@ -19,7 +19,7 @@ from evalsys.api.requests import json_body
 from evalsys.jobs import queue
 from evalsys.jobs.models import Job
 from evalsys.jobs.progress import progress_of
-from evalsys.jobs.results import may_read_result, result_file
+from evalsys.jobs.results import may_read_result, record_download, result_file
 from evalsys.jobs.views import RECENT
 from evalsys.programme.models import Intervention, Site
 from evalsys.results import evaluate_job, reports
@@ -163,15 +163,7 @@ def job_result(context, request):
             f"job {job.id} has no result to fetch: it failed or was cancelled, or its result "
             "was deleted (results are kept for a day); start it again",
         )
-    audit.record_request(
-        request,
-        "job_result_downloaded",
-        target_type="job",
-        target_id=job.id,
-        intervention_id=job.intervention_id,
-        site_id=job.site_id,
-        job=job.kind,
-    )
+    record_download(request, job)
     if job.kind == "evaluate":
         return _evaluation_result(request, job)
     response = FileResponse(str(path), request=request, content_type=job.result_type)

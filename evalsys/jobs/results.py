@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from evalsys import audit
 from evalsys.db.meta import utcnow
 from evalsys.jobs.models import Job
 from evalsys.settings import work_dir
@@ -25,6 +26,19 @@ def result_file(settings: dict, job: Job) -> Path | None:
         return None
     path = work_dir(settings) / "jobs" / job.result_file
     return path if path.is_file() else None
+
+
+def record_download(request, job: Job) -> None:
+    """A job's result handed out (web or API): participant data left the server, audited."""
+    audit.record_request(
+        request,
+        "job_result_downloaded",
+        target_type="job",
+        target_id=job.id,
+        intervention_id=job.intervention_id,
+        site_id=job.site_id,
+        job=job.kind,
+    )
 
 
 def may_read_result(request, job: Job) -> bool:

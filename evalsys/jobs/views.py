@@ -7,12 +7,11 @@ from pyramid.response import FileResponse
 from pyramid.view import view_config
 from sqlalchemy import select
 
-from evalsys import audit
 from evalsys.i18n import _
 from evalsys.jobs import queue
 from evalsys.jobs.models import Job
 from evalsys.jobs.progress import progress_of
-from evalsys.jobs.results import may_read_result, result_file
+from evalsys.jobs.results import may_read_result, record_download, result_file
 from evalsys.programme.models import Intervention, Site
 
 RECENT = 50
@@ -85,15 +84,7 @@ def job_result(context, request):
     path = result_file(request.registry.settings, job)
     if path is None or job.kind in SHOWN_NOT_SENT or not may_read_result(request, job):
         raise HTTPNotFound()
-    audit.record_request(
-        request,
-        "job_result_downloaded",
-        target_type="job",
-        target_id=job.id,
-        intervention_id=job.intervention_id,
-        site_id=job.site_id,
-        job=job.kind,
-    )
+    record_download(request, job)
     response = FileResponse(str(path), request=request, content_type=job.result_type)
     response.content_disposition = f'attachment; filename="{job.result_name}"'
     response.cache_control = "private, no-store"
