@@ -150,9 +150,7 @@ def _read_instrument(r: SchemaReader, data: Mapping[str, Any]) -> dict[str, Any]
         "citation": r.text(data.get("citation"), "citation", required=False),
         "kind": kind,
         "notes": r.text(data.get("notes"), "notes", required=False),
-        "section_title": r.translations(
-            data.get("section_title"), "section_title", required=False
-        ),
+        "section_title": r.translations(data.get("section_title"), "section_title", required=False),
     }
 
 
