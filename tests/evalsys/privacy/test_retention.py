@@ -19,7 +19,11 @@ from . import people as people_module
 from .leftovers import found_in_files, found_in_tables
 from .people import ANSWER, CODE, KEPT, KEPT_ANSWER
 
-TODAY = utcnow().date()
+
+@pytest.fixture
+def today(people):
+    """The day the people's responses came in (read after them: a run over midnight agrees)."""
+    return utcnow().date()
 
 
 @pytest.fixture
@@ -49,22 +53,22 @@ def people(dbsession, tmp_path, app_settings):
     return people
 
 
-def test_retention_counts_from_the_end_of_collection(dbsession, people):
+def test_retention_counts_from_the_end_of_collection(dbsession, people, today):
     # The responses came in today and no round has a closing date: the period starts today.
-    assert retention_ends_on(dbsession, people.intervention) == TODAY + dt.timedelta(days=30)
+    assert retention_ends_on(dbsession, people.intervention) == today + dt.timedelta(days=30)
     # A round that closes later moves the start to its closing date.
-    people.intervention.waves[1].closes_on = TODAY + dt.timedelta(days=100)
+    people.intervention.waves[1].closes_on = today + dt.timedelta(days=100)
     dbsession.flush()
-    assert retention_ends_on(dbsession, people.intervention) == TODAY + dt.timedelta(days=130)
+    assert retention_ends_on(dbsession, people.intervention) == today + dt.timedelta(days=130)
     people.intervention.retention_days = None
     assert retention_ends_on(dbsession, people.intervention) is None
 
 
-def test_a_dry_run_lists_by_site_and_deletes_nothing(dbsession, people):
-    day_before = TODAY + dt.timedelta(days=29)
+def test_a_dry_run_lists_by_site_and_deletes_nothing(dbsession, people, today):
+    day_before = today + dt.timedelta(days=29)
     assert run_retention(dbsession, people.settings, today=day_before, dry_run=True) == []
     items = run_retention(
-        dbsession, people.settings, today=TODAY + dt.timedelta(days=30), dry_run=True
+        dbsession, people.settings, today=today + dt.timedelta(days=30), dry_run=True
     )
     assert [item.slug for item in items] == [people.intervention.slug]
     counts = {slug: c.as_dict() for slug, c in items[0].sites.items()}
@@ -73,11 +77,13 @@ def test_a_dry_run_lists_by_site_and_deletes_nothing(dbsession, people):
     assert not dbsession.query(AuditEvent).filter_by(action="retention_erased").count()
 
 
-def test_a_run_leaves_no_participant_data_but_keeps_reports_and_a_tombstone(dbsession, people):
+def test_a_run_leaves_no_participant_data_but_keeps_reports_and_a_tombstone(
+    dbsession, people, today
+):
     untouched = builders.intervention(dbsession)  # no retention period: it keeps its data
     builders.participant(dbsession, untouched, code="STAYS-01")
     items = run_retention(
-        dbsession, people.settings, today=TODAY + dt.timedelta(days=31), operator="cron"
+        dbsession, people.settings, today=today + dt.timedelta(days=31), operator="cron"
     )
     assert [item.slug for item in items] == [people.intervention.slug]
     assert (items[0].error_reports, items[0].job_results) == (1, 1)
@@ -97,7 +103,7 @@ def test_a_run_leaves_no_participant_data_but_keeps_reports_and_a_tombstone(dbse
     assert tombstone.details["operator"] == "cron"
     assert tombstone.details["retention_days"] == 30
     # Run again: nothing left to do, no second tombstone.
-    assert run_retention(dbsession, people.settings, today=TODAY + dt.timedelta(days=32)) == []
+    assert run_retention(dbsession, people.settings, today=today + dt.timedelta(days=32)) == []
 
 
 @pytest.mark.parametrize("value", ["0", "-3", "1.5", "abc", "36526", True, 2.0])
