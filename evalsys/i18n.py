@@ -12,7 +12,8 @@ LANGUAGE_COOKIE = "lang"
 
 
 def negotiate_locale(request) -> str:
-    for chosen in (request.params.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
+    posted = request.POST.get("_lang")  # a survey page's language button (survey/macros)
+    for chosen in (posted, request.params.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
         if chosen in LANGUAGES:  # a ?lang= that is no language leaves the person's choice
             return chosen
     return request.accept_language.lookup(list(LANGUAGES), default=DEFAULT_LANGUAGE)

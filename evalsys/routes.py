@@ -113,6 +113,9 @@ def includeme(config) -> None:
         "intervention.instrument_import", "/i/{slug}/instruments/import", factory=intervention
     )
     config.add_route("intervention.erase", "/i/{slug}/erase", factory=intervention)  # privacy
+    config.add_route(
+        "intervention.test_responses", "/i/{slug}/test-responses", factory=intervention
+    )
     config.add_route("intervention.webhooks", "/i/{slug}/webhooks", factory=intervention)
     config.add_route(
         "intervention.webhook",
@@ -129,6 +132,12 @@ def includeme(config) -> None:
     config.add_route(
         "site.link_flyer", "/i/{slug}/sites/{site}/links/{token}/flyer.pdf", factory=site
     )
+    # staff trying a link: a preview that stores nothing, test responses
+    # (collection.views.test_mode; deleting them all: privacy.test_response_views)
+    for mode in ("preview", "test"):
+        config.add_route(
+            f"site.link_{mode}", f"/i/{{slug}}/sites/{{site}}/links/{{token}}/{mode}", factory=site
+        )
     # participant codes issued for a site, and their cards (collection.issued_codes)
     config.add_route("site.codes", "/i/{slug}/sites/{site}/codes", factory=site)
     config.add_route("site.code_cards", "/i/{slug}/sites/{site}/codes/cards.pdf", factory=site)

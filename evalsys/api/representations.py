@@ -106,6 +106,7 @@ def wave_body(wave: Wave) -> dict:
     return {
         "label": wave.label,
         "name": wave.name,
+        "names": {"nl": wave.name, **(wave.names or {})},
         "position": wave.position,
         "opens_on": None if wave.opens_on is None else wave.opens_on.isoformat(),
         "closes_on": None if wave.closes_on is None else wave.closes_on.isoformat(),

@@ -309,7 +309,9 @@ def list_responses(request):
                 f"{name} holds a control character such as NUL",
                 [detail(name, "invalid_characters", "remove the control character")],
             )
-    query = _responses_query(request).filter(Response.superseded_at.is_(None))
+    query = _responses_query(request).filter(
+        Response.superseded_at.is_(None), Response.test.is_(False)
+    )
     clause = request.access.scope("read").clause(Response.intervention_id, Participant.site_id)
     if clause is not None:
         query = query.filter(clause)

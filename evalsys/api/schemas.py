@@ -10,6 +10,17 @@ SLUG = {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$", "maxLe
 TEXT = {"type": "string", "maxLength": 10000}
 NAME = {"type": "string", "minLength": 1, "maxLength": 200}
 SHORT = {"type": "string", "maxLength": 200}
+WAVE_NAMES = {
+    "type": "object",
+    "properties": {"nl": NAME, "en": NAME},
+    "additionalProperties": False,
+    "description": "the round's name per interface language; nl is the same as name",
+}
+# A change may take the English name away (null): English pages then show the Dutch name.
+WAVE_NAMES_CHANGE = {
+    **WAVE_NAMES,
+    "properties": {"nl": NAME, "en": {**NAME, "type": ["string", "null"]}},
+}
 DATE_OR_NULL = {"type": ["string", "null"], "format": "date"}
 INVITATIONS = {
     "type": "boolean",
@@ -272,6 +283,7 @@ SCHEMAS: dict[str, dict] = {
         {
             "label": {"type": "string"},
             "name": {"type": "string"},
+            "names": WAVE_NAMES,
             "position": {"type": "integer"},
             "opens_on": DATE_OR_NULL,
             "closes_on": DATE_OR_NULL,
@@ -282,6 +294,7 @@ SCHEMAS: dict[str, dict] = {
         (
             "label",
             "name",
+            "names",
             "position",
             "opens_on",
             "closes_on",
@@ -297,6 +310,7 @@ SCHEMAS: dict[str, dict] = {
         {
             "label": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,16}$"},
             "name": NAME,
+            "names": WAVE_NAMES,
             "position": {
                 "type": "integer",
                 "minimum": 0,
@@ -313,6 +327,7 @@ SCHEMAS: dict[str, dict] = {
     "WaveChange": object_schema(
         {
             "name": NAME,
+            "names": WAVE_NAMES_CHANGE,
             "opens_on": DATE_OR_NULL,
             "closes_on": DATE_OR_NULL,
             "opens_after_days": DAYS_OR_NULL,

@@ -40,6 +40,7 @@ KNOWN_ACTIONS = (
     "paper_entry_differed",
     "paper_entry_resolved",
     "paper_double_entry_switched",
+    "test_responses_deleted",  # evalsys.privacy.test_responses
     "participant_erased",  # tombstones: evalsys.privacy, docs/privacy.md
     "retention_erased",
     "export",

@@ -195,6 +195,12 @@ def move(
     Raises :class:`WaveTaken` when that participant has a current response in that wave.
     """
     old_person = response.participant
+    if response.test:
+        # Its participant is a test one (TEST:<code>); another code would be a real one.
+        raise CorrectionError(
+            "a test response cannot be moved; delete the test responses and test again",
+            "participant_code",
+        )
     person = old_person
     if participant_code:
         try:
@@ -288,6 +294,7 @@ def match_candidates(db, response: Response) -> list[Participant]:
         .where(
             Participant.site_id == person.site_id,
             Participant.group_name == person.group_name,
+            Participant.test.is_(False),
             Participant.id != person.id,
             Participant.id.not_in(answered),
         )
@@ -381,6 +388,7 @@ def _new_version(
         "duration_seconds": old.duration_seconds,
         "submitted_at": old.submitted_at,
         "submitted_by_id": old.submitted_by_id,
+        "test": old.test,
     }
     new = Response(
         submission_id=str(uuid.uuid4()),
@@ -449,7 +457,7 @@ def _tell_webhooks(db, action: str, old: Response, new: Response | None, reason:
     """``response.corrected`` (a correction or a move: the new version) or ``response.voided``,
     for an intervention with webhooks (evalsys.webhooks), in the change's transaction."""
     intervention = db.get(Intervention, old.intervention_id)
-    if intervention is None or not intervention.webhooks:
+    if intervention is None or not intervention.webhooks or old.test:
         return
     shown = old if new is None else new
     scores: dict[str, dict] = {}

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     event,
+    false,
     text,
     true,
 )
@@ -25,6 +26,9 @@ from evalsys.programme.models import Site, Wave, same_intervention_fk
 
 GROUPS = ("intervention", "comparison")
 CONSENT_BY = ("participant", "parent")
+# The code of a test participant starts so; no participant code can (CODE_PATTERN has no
+# colon), so a test never takes or meets a real participant (evalsys.privacy.test_responses).
+TEST_CODE_PREFIX = "TEST:"
 
 
 class Participant(Base):
@@ -45,6 +49,8 @@ class Participant(Base):
     consent_at: Mapped[dt.datetime | None]
     consent_by: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Made by a test response (code TEST_CODE_PREFIX + code); holds only test responses.
+    test: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     site: Mapped[Site] = relationship(
         foreign_keys="Participant.site_id",
@@ -104,6 +110,9 @@ class Response(Base):
     # The code on the form when a self-generated code was linked to a participant whose code
     # differs in one element (flag code_matched_with_one_difference); NULL otherwise.
     entered_code: Mapped[str | None] = mapped_column(String(64))
+    # Stored by staff in a link's test mode: shown on the site's list, and read by no
+    # analysis, report, export, count, due list or webhook (evalsys.privacy.test_responses).
+    test: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     participant: Mapped[Participant] = relationship(
         foreign_keys="Response.participant_id",
@@ -148,6 +157,7 @@ IMMUTABLE_RESPONSE_FIELDS = (
     "received_at",
     "mode",
     "language",
+    "test",
 )
 
 

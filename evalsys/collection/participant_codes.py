@@ -99,11 +99,15 @@ _BY_CODE = Prepared(
 )
 
 
-def resolve(dbsession, submission) -> Resolution:
-    """The participant of this code: found, matched with one difference, or created now."""
+def resolve(dbsession, submission, code: str | None = None) -> Resolution:
+    """The participant of this code: found, matched with one difference, or created now.
+
+    ``code`` is the clean code to store, when the caller has it (a test submission's carries
+    its prefix, and is only ever matched exactly).
+    """
     intervention_id = submission.intervention.id
-    code = clean_code(submission.participant_code)
-    if not submission.code_elements:
+    code = clean_code(submission.participant_code) if code is None else code
+    if not submission.code_elements or submission.test:
         # Insert first: one statement for a new participant, a second one for a known code.
         created = _insert(dbsession, submission, code)
         if created is not None:
@@ -142,6 +146,7 @@ def participant_values(submission, code: str) -> dict:
         "consent_at": submission.consent_at,
         "consent_by": submission.consent_by,
         "created_at": utcnow(),
+        "test": submission.test,
     }
 
 
@@ -153,6 +158,7 @@ PARTICIPANT_COLUMNS = (
     "consent_at",
     "consent_by",
     "created_at",
+    "test",
 )
 
 
@@ -171,6 +177,7 @@ def _one_difference_candidates(dbsession, submission, code: str) -> list[Person]
             Participant.intervention_id == submission.intervention.id,
             Participant.site_id == submission.site.id,
             Participant.group_name == submission.group,
+            Participant.test.is_(False),
             Participant.id.not_in(answered_this_wave),
         ),
     )
@@ -191,7 +198,11 @@ def ambiguous_matches(dbsession, intervention) -> list[tuple[Response, list[Part
         person = response.participant
         near = (
             dbsession.query(Participant)
-            .filter(Participant.site_id == person.site_id, Participant.id != person.id)
+            .filter(
+                Participant.site_id == person.site_id,
+                Participant.id != person.id,
+                Participant.test.is_(False),
+            )
             .all()
         )
         out.append((response, [p for p in near if differs_in_one_element(p.code, person.code)]))

@@ -17,8 +17,14 @@ class WaveProgress:
     responses: int = 0
     pairs: int | None = None  # participants with this wave and the first wave (not for the first)
     completion: float | None = None  # share of the first wave's participants who answered this
-    flagged: int = 0
+    flagged: int = 0  # responses (questionnaires) with at least one signal
+    # Per signal kind, the responses with it (once per response however many scales have it):
+    # a response can have several kinds, so these may add up to more than ``flagged``.
     flags: Counter = field(default_factory=Counter)
+    names: dict = field(default_factory=dict)  # language -> name (Wave.names)
+
+    def name_in(self, language: str) -> str:
+        return self.names.get(language) or self.name
 
 
 @dataclass
@@ -27,6 +33,11 @@ class SiteProgress:
     name: str
     participants: int = 0
     waves: list[WaveProgress] = field(default_factory=list)
+
+
+def signal_kinds(quality_flags) -> set[str]:
+    """The kinds of signal of one response (``brs:straight_lining`` is ``straight_lining``)."""
+    return {flag.split(":")[-1] for flag in quality_flags or ()}
 
 
 def site_progress(dbsession, intervention: Intervention, site_ids=None) -> list[SiteProgress]:
@@ -41,6 +52,7 @@ def site_progress(dbsession, intervention: Intervention, site_ids=None) -> list[
         .filter(
             Response.intervention_id == intervention.id,
             Response.superseded_at.is_(None),
+            Response.test.is_(False),
             Participant.site_id.in_(wanted),
         )
         .all()
@@ -55,7 +67,7 @@ def site_progress(dbsession, intervention: Intervention, site_ids=None) -> list[
         answered[site_id, wave_id].add(participant_id)
         if quality_flags:
             flagged[site_id, wave_id] += 1
-            flags[site_id, wave_id].update(f.split(":")[-1] for f in quality_flags)
+            flags[site_id, wave_id].update(signal_kinds(quality_flags))
 
     waves = intervention.waves
     out = []
@@ -71,6 +83,7 @@ def site_progress(dbsession, intervention: Intervention, site_ids=None) -> list[
                 responses=len(done),
                 flagged=flagged[site.id, wave.id],
                 flags=flags[site.id, wave.id],
+                names=wave.names or {},
             )
             if position > 0:
                 item.pairs = len(done & baseline)

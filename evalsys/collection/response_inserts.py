@@ -52,6 +52,7 @@ RESPONSE_COLUMNS = (
     "received_at",
     "submitted_by_id",
     "entered_code",
+    "test",
 )
 SCORE_COLUMNS = ("instrument_key", "scale", "value", "items_answered", "band")
 _SCORE_TYPES = (String, String, Float, Integer, String)

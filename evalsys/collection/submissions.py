@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, delete, exists, select
 import surveys
 from evalsys.accounts.models import User
 from evalsys.collection import issued_codes
-from evalsys.collection.models import Participant, Response, Score
+from evalsys.collection.models import TEST_CODE_PREFIX, Participant, Response, Score
 from evalsys.collection.participant_codes import (
     CodeError,
     Person,
@@ -135,6 +135,9 @@ class Submission:
     submitted_at: dt.datetime | None = None  # when answered on paper or offline; default now
     received_at: dt.datetime | None = None  # when it arrived: now (the demo sets its own)
     questionnaire: questionnaires.Current | None = None  # the current version, if known already
+    # Staff testing a link (evalsys.privacy.test_responses): stored for the participant
+    # TEST:<code>, matched exactly, announced to no webhook, counted nowhere.
+    test: bool = False
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,7 @@ class StoredResponse:
     superseded_at: dt.datetime | None = None
     entered_code: str | None = None
     received_at: dt.datetime | None = None
+    test: bool = False
 
 
 @dataclass
@@ -236,7 +240,9 @@ def _store(db, submission: Submission) -> Stored:
     if assessment.errors:
         raise InvalidAnswers(assessment.errors, submission.language)
     code = _clean_code(submission)
-    if submission.issued_only:
+    if submission.test:
+        code = _test_code(code)
+    elif submission.issued_only:
         try:
             issued_codes.checked(db, submission.intervention.id, submission.site.id, code)
         except issued_codes.NotAnIssuedCode as error:
@@ -271,8 +277,9 @@ def _store(db, submission: Submission) -> Stored:
         "received_at": submission.received_at or now,
         "submitted_by_id": getattr(submission.submitted_by, "id", None),
         "entered_code": None,
+        "test": submission.test,
     }
-    if dialect_name(db) == "postgresql" and not submission.code_elements:
+    if dialect_name(db) == "postgresql" and (submission.test or not submission.code_elements):
         placed = insert_with_participant(
             db, participant_values(submission, code), values, score_rows
         )
@@ -283,7 +290,7 @@ def _store(db, submission: Submission) -> Stored:
         _check_site(person, submission)
         response_id = placed.response_id
     else:
-        resolution = resolve(db, submission)  # the code is clean: no CodeError
+        resolution = resolve(db, submission, code)
         person, how = resolution.participant, resolution.how
         _check_site(person, submission)
         values["quality_flags"] = sorted(flags | _CODE_FLAGS.get(how, set()))
@@ -309,7 +316,7 @@ def _store(db, submission: Submission) -> Stored:
         **{k: v for k, v in values.items() if k != "submitted_by_id"},
     )
     score_map = {key: {scale: s.value for scale, s in by.items()} for key, by in scores.items()}
-    if getattr(submission.intervention, "webhooks", False):
+    if getattr(submission.intervention, "webhooks", False) and not submission.test:
         _tell_webhooks(db, submission, record, score_map)
     return Stored(record, True, score_map, how == "one_difference", current.version)
 
@@ -352,6 +359,15 @@ def _clean_code(submission: Submission) -> str:
         ) from None
 
 
+def _test_code(code: str) -> str:
+    if len(TEST_CODE_PREFIX + code) > 64:  # the column's length
+        raise SubmissionError(
+            "a test response takes a code of at most 59 characters; use a shorter one",
+            [{"field": "participant_code", "code": "too_long", "message": "at most 59"}],
+        )
+    return TEST_CODE_PREFIX + code
+
+
 def _check_site(person: Person, submission: Submission) -> None:
     if person.site_id != submission.site.id:
         raise WrongSite(
@@ -381,6 +397,7 @@ _RECORD = (
     Response.superseded_at,
     Response.entered_code,
     Response.received_at,
+    Response.test,
 )
 
 
@@ -440,6 +457,10 @@ def _same_submission(existing: StoredResponse, submission: Submission) -> bool:
         code = clean_code(submission.participant_code)
     except CodeError:
         return False
+    if submission.test != existing.test:
+        return False
+    if submission.test:
+        code = TEST_CODE_PREFIX + code
     if code == existing.participant_code:
         return True
     # A self-generated code that was linked to an earlier participant despite one element.

@@ -50,11 +50,12 @@ NPLV_AREAS = [
 ]
 DEMO_SITES = NPLV_AREAS[:6]
 
-# label, name, position, personal window in days after the participant's previous round
+# label, names, position, personal window in days after the participant's previous round
 DEMO_WAVES = [
-    ("T0", "Voormeting", 0, None),
-    ("T1", "Nameting", 1, (70, 112)),  # 10 to 16 weeks after their pre-test
-    ("T2", "Follow-up (6 maanden)", 2, (98, 182)),  # 14 to 26 weeks after their post-test
+    ("T0", {"nl": "Voormeting", "en": "Pre-test"}, 0, None),
+    ("T1", {"nl": "Nameting", "en": "Post-test"}, 1, (70, 112)),  # 10 to 16 weeks after T0
+    # 14 to 26 weeks after their post-test
+    ("T2", {"nl": "Follow-up (6 maanden)", "en": "Follow-up (6 months)"}, 2, (98, 182)),
 ]
 DEMO_MAIL = "demo-coordinator@example.org"  # a reserved domain: nothing leaves the machine
 
@@ -185,11 +186,12 @@ def _intervention(dbsession, spec: dict, today: dt.date) -> Intervention:
         )
     # Rolling intake: every round is open, so each demo link can be tried.
     start = today - dt.timedelta(weeks=30)
-    for label, name, position, window in DEMO_WAVES:
+    for label, names, position, window in DEMO_WAVES:
         intervention.waves.append(
             Wave(
                 label=label,
-                name=name,
+                name=names["nl"],
+                names=names,
                 position=position,
                 opens_on=start,
                 closes_on=today + dt.timedelta(weeks=26),

@@ -35,9 +35,13 @@ def due_rows(
     """Every participant of the sites (all: None) with their next round, by code."""
     on, rules = on or today(), rules or Rules()
     waves = sorted(intervention.waves, key=lambda w: w.position)
-    people = select(Participant).where(Participant.intervention_id == intervention.id)
+    people = select(Participant).where(
+        Participant.intervention_id == intervention.id, Participant.test.is_(False)
+    )
     answers = select(Response.participant_id, Response.wave_id, Response.submitted_at).where(
-        Response.intervention_id == intervention.id, Response.superseded_at.is_(None)
+        Response.intervention_id == intervention.id,
+        Response.superseded_at.is_(None),
+        Response.test.is_(False),
     )
     if site_ids is not None:
         site_ids = list(site_ids)

@@ -53,9 +53,16 @@ def _next_step(dbsession, contact_id: int, wave: str, on: dt.date) -> str | None
 
 
 def _texts(
-    step: str, intervention, wave, link: str, code: str | None, stop: str, minutes: int | None
+    step: str,
+    intervention,
+    wave,
+    link: str,
+    code: str | None,
+    stop: str,
+    minutes: int | None,
+    language: str,
 ):
-    name = {"intervention": intervention.name, "round": wave.name}
+    name = {"intervention": intervention.name, "round": wave.name_in(language)}
     time = {"minutes": minutes}
     first = (
         _(
@@ -142,6 +149,7 @@ def queue_invitations(dbsession, settings: dict, *, on: dt.date | None = None) -
                     row.code if assigned else None,
                     outbox.unsubscribe_url(settings, contact),
                     minutes,
+                    contact.language,
                 ),
             )
             queued = outbox.queue(

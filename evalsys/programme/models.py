@@ -102,7 +102,9 @@ class Wave(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     intervention_id: Mapped[int] = mapped_column(ForeignKey("interventions.id", ondelete="CASCADE"))
     label: Mapped[str] = mapped_column(String(16))
+    # The name in Dutch, and the fallback for a language without a name in ``names``.
     name: Mapped[str] = mapped_column(String(200))
+    names: Mapped[dict | None] = mapped_column(default=dict)  # language -> name
     position: Mapped[int]
     opens_on: Mapped[dt.date | None]
     closes_on: Mapped[dt.date | None]
@@ -115,6 +117,10 @@ class Wave(Base):
     settings: Mapped[dict] = mapped_column(default=dict)
 
     intervention: Mapped[Intervention] = relationship(back_populates="waves")
+
+    def name_in(self, language: str) -> str:
+        """The name participants and staff read in ``language``; ``name`` when it has none."""
+        return (self.names or {}).get(language) or self.name
 
 
 class Questionnaire(Base):

@@ -120,6 +120,7 @@ def load_scores(dbsession, intervention: Intervention) -> pd.DataFrame:
         .where(
             Response.intervention_id == intervention.id,
             Response.superseded_at.is_(None),
+            Response.test.is_(False),
             Score.value.is_not(None),
         )
     )
@@ -192,6 +193,7 @@ def _baseline_answers(dbsession, intervention: Intervention, baseline: str) -> p
         .where(
             Response.intervention_id == intervention.id,
             Response.superseded_at.is_(None),
+            Response.test.is_(False),
             Wave.label == baseline,
             Participant.group_name == "intervention",
         )
@@ -312,7 +314,7 @@ def build_meta(
             SiteInfo(s.slug, s.name, s.municipality, s.area, s.organisation)
             for s in intervention.sites
         ),
-        waves=tuple((w.label, w.name) for w in intervention.waves),
+        waves=tuple((w.label, w.name_in(language)) for w in intervention.waves),
         period=period,
         data_taken_at=data_taken_at,
         generated_at=utcnow(),
@@ -359,7 +361,11 @@ def _quality(
         .join(Participant, Participant.id == Response.participant_id)
         .join(Site, Site.id == Participant.site_id)
         .join(Wave, Wave.id == Response.wave_id)
-        .where(Response.intervention_id == intervention.id, Response.superseded_at.is_(None))
+        .where(
+            Response.intervention_id == intervention.id,
+            Response.superseded_at.is_(None),
+            Response.test.is_(False),
+        )
     )
     counts: dict[tuple[str, str], dict[str, int]] = {}
     first = last = None

@@ -109,7 +109,7 @@ def _from(plan: Layout, intervention_id: int) -> sql.Composed:
     return sql.SQL(
         "FROM responses r JOIN participants p ON p.id = r.participant_id "
         "JOIN sites s ON s.id = p.site_id JOIN waves w ON w.id = r.wave_id{lateral} "
-        "WHERE r.intervention_id = {id} AND r.superseded_at IS NULL"
+        "WHERE r.intervention_id = {id} AND r.superseded_at IS NULL AND NOT r.test"
     ).format(lateral=lateral, id=sql.Literal(int(intervention_id)))
 
 

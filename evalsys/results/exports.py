@@ -215,7 +215,11 @@ def records(
         .join(Participant, Participant.id == Response.participant_id)
         .join(Site, Site.id == Participant.site_id)
         .join(Wave, Wave.id == Response.wave_id)
-        .where(Response.intervention_id == intervention.id, Response.superseded_at.is_(None))
+        .where(
+            Response.intervention_id == intervention.id,
+            Response.superseded_at.is_(None),
+            Response.test.is_(False),
+        )
         .order_by(*((Participant.code, Wave.position) if by_participant else ()), Response.id)
         .execution_options(stream_results=True, yield_per=chunk)
     )
@@ -339,7 +343,9 @@ def count_responses(dbsession, intervention: Intervention) -> int:
     from sqlalchemy import func
 
     query = select(func.count(Response.id)).where(
-        Response.intervention_id == intervention.id, Response.superseded_at.is_(None)
+        Response.intervention_id == intervention.id,
+        Response.superseded_at.is_(None),
+        Response.test.is_(False),
     )
     return int(dbsession.execute(query).scalar_one())
 

@@ -41,13 +41,18 @@ def data_version(dbsession, intervention: Intervention) -> tuple:
             func.max(Response.id),
             func.max(Response.superseded_at),
             func.max(Response.received_at),
-        ).where(Response.intervention_id == intervention.id)
+        )
+        # Test responses are in no evaluation: storing or deleting them changes nothing.
+        .where(Response.intervention_id == intervention.id, Response.test.is_(False))
     ).one()
     columns = Intervention.__table__.columns
     return (
         repr(tuple(getattr(intervention, column.key) for column in columns)),
         tuple((s.id, s.slug, s.name) for s in intervention.sites),
-        tuple((w.id, w.label, w.name, w.position) for w in intervention.waves),
+        tuple(
+            (w.id, w.label, w.name, tuple(sorted((w.names or {}).items())), w.position)
+            for w in intervention.waves
+        ),
         tuple((q.id, q.version, q.created_at) for q in intervention.questionnaires),
         tuple(responses),
     )

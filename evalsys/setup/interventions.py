@@ -107,7 +107,10 @@ def update_intervention(
 
 def _has_responses(dbsession, intervention: Intervention) -> bool:
     return bool(
-        dbsession.query(Response.id).filter_by(intervention_id=intervention.id).limit(1).count()
+        dbsession.query(Response.id)
+        .filter_by(intervention_id=intervention.id, test=False)  # test responses decide nothing
+        .limit(1)
+        .count()
     )
 
 

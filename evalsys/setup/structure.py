@@ -7,7 +7,7 @@ import re
 
 from evalsys.accounts.models import User
 from evalsys.collection import links
-from evalsys.i18n import _
+from evalsys.i18n import LANGUAGES, _
 from evalsys.programme.models import Intervention, Site, Wave
 from evalsys.setup.fields import (
     NOT_CHANGEABLE,
@@ -64,6 +64,7 @@ def add_wave(
     *,
     label: str,
     name: str,
+    names: dict | None = None,
     position: int | None = None,
     opens_on: dt.date | None = None,
     closes_on: dt.date | None = None,
@@ -72,7 +73,10 @@ def add_wave(
     participant_code: str = "assigned",
     actor: User | None = None,
 ) -> Wave:
-    """Add a measurement occasion; ``position`` None puts it after the last wave."""
+    """Add a measurement occasion; ``position`` None puts it after the last wave.
+
+    ``name`` is the Dutch name; ``names`` adds the names in other languages (language -> name).
+    """
     label = (label or "").strip()
     if not WAVE_LABEL_PATTERN.match(label):
         message = _("Use 1 to 16 letters, digits, dashes or underscores, like T0.")
@@ -90,9 +94,12 @@ def add_wave(
     _check_dates(opens_on, closes_on)
     first = all(position < w.position for w in intervention.waves)
     _check_schedule(opens_after_days, closes_after_days, first=first)
+    names = {"nl": checked_name(name), **_checked_names(names or {})}
+    names = {language: text for language, text in names.items() if text is not None}
     wave = Wave(
         label=label,
-        name=checked_name(name),
+        name=names["nl"],
+        names=names,
         position=position,
         opens_on=opens_on,
         closes_on=closes_on,
@@ -108,8 +115,12 @@ def add_wave(
 
 
 def update_wave(dbsession, wave: Wave, changes: dict, *, actor: User | None = None) -> dict:
-    """Change a wave's name, opening and closing dates, personal window or code mode."""
-    allowed = ("name", "opens_on", "closes_on", "opens_after_days", "closes_after_days")
+    """Change a wave's names, opening and closing dates, personal window or code mode.
+
+    ``names`` changes the languages it holds (None: that language has no name of its own);
+    ``name`` is the Dutch name.
+    """
+    allowed = ("name", "names", "opens_on", "closes_on", "opens_after_days", "closes_after_days")
     allowed += ("participant_code",)
     unknown = set(changes) - set(allowed)
     if unknown:
@@ -121,9 +132,18 @@ def update_wave(dbsession, wave: Wave, changes: dict, *, actor: User | None = No
     closes_after = changes.get("closes_after_days", wave.closes_after_days)
     first = all(wave.position <= w.position for w in wave.intervention.waves)
     _check_schedule(opens_after, closes_after, first=first)
+    names = {"nl": wave.name, **(wave.names or {})}
+    if "name" in changes:
+        names["nl"] = checked_name(changes["name"])
+    names.update(_checked_names(changes.get("names", {})))
+    if names.get("nl") is None:
+        raise SetupError("names.nl", "required", NAME_MESSAGES["nl"])
+    names = {language: text for language, text in names.items() if text is not None}
     changed = {}
-    if "name" in changes and checked_name(changes["name"]) != wave.name:
-        changed["name"] = wave.name = checked_name(changes["name"])
+    if names["nl"] != wave.name:
+        changed["name"] = wave.name = names["nl"]
+    if names != (wave.names or {}):
+        changed["names"] = wave.names = names
     if opens_on != wave.opens_on:
         changed["opens_on"] = wave.opens_on = opens_on
     if closes_on != wave.closes_on:
@@ -148,6 +168,36 @@ def update_wave(dbsession, wave: Wave, changes: dict, *, actor: User | None = No
         )
     dbsession.flush()
     return changed
+
+
+NAME_MESSAGES = {
+    "nl": _("Give the Dutch name of the round, at most 200 characters."),
+    "en": _("Give the English name of the round, at most 200 characters, or leave it empty."),
+}
+
+
+def _checked_names(names) -> dict:
+    """Names per interface language, each checked like a name; None: no name of its own."""
+    if not isinstance(names, dict):
+        message = _("Give the names per language, for example nl and en.")
+        raise SetupError("names", "invalid_format", message)
+    checked = {}
+    for language, text in names.items():
+        if language not in LANGUAGES:
+            message = _(
+                "Give names in these languages only: ${languages}.",
+                mapping={"languages": ", ".join(LANGUAGES)},
+            )
+            raise SetupError(f"names.{language}", "unknown_language", message)
+        if text is None:
+            checked[language] = None
+            continue
+        try:
+            checked[language] = checked_name(text)
+        except SetupError as error:
+            message = NAME_MESSAGES[language] if error.code == "required" else error.args[0]
+            raise SetupError(f"names.{language}", error.code, message) from None
+    return checked
 
 
 MAX_DAYS = 3660  # ten years

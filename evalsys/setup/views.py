@@ -165,6 +165,7 @@ def add_wave(context, request):
         context.intervention,
         label=post.get("label", ""),
         name=post.get("wave_name", ""),
+        names={"en": post.get("wave_name_en", "").strip() or None},
         opens_on=parse_date(post.get("opens_on"), "opens_on"),
         closes_on=parse_date(post.get("closes_on"), "closes_on"),
         opens_after_days=parse_days(post.get("opens_after_days"), "opens_after_days"),
@@ -179,10 +180,16 @@ def change_wave(context, request):
     wave = next((w for w in context.intervention.waves if w.label == post.get("label")), None)
     if wave is None:
         raise SetupError("label", "unknown", _("This round does not exist."))
+    names = {}
+    if "wave_name" in post:
+        names["nl"] = post["wave_name"]
+    if "wave_name_en" in post:
+        names["en"] = post["wave_name_en"].strip() or None  # empty: the Dutch name is shown
     setup.update_wave(
         request.dbsession,
         wave,
         {
+            "names": names,
             "opens_on": parse_date(post.get("opens_on"), "opens_on"),
             "closes_on": parse_date(post.get("closes_on"), "closes_on"),
             "opens_after_days": parse_days(post.get("opens_after_days"), "opens_after_days"),

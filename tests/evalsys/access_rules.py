@@ -93,6 +93,7 @@ RULES: dict[str, dict] = {
     "intervention.setup": rule("L", "AA", "AN", "DN", "N"),
     "intervention.instrument_import": rule("L", "AA", "AN", "DN", "N"),
     "intervention.erase": rule("L", "AA", "AN", "DN", "N"),  # erasure on request (issue 19)
+    "intervention.test_responses": rule("L", "AA", "AN", "DN", "N"),  # issue 25: counts only
     # webhooks (issue 27): managers see all of an intervention's, a coordinator their own
     "intervention.webhooks": rule("L", "AA", "AN", "AN", "N"),
     "intervention.webhook": rule("L", "N", "N", "N", "N"),  # no webhook has this id
@@ -101,6 +102,9 @@ RULES: dict[str, dict] = {
     "site.link_toggle": rule("L", "A", "ANA", "ANN", "N"),
     "site.link_qr": rule("L", "A", "ANA", "ANN", "N"),
     "site.link_flyer": rule("L", "A", "ANA", "ANN", "N"),
+    # staff trying a link (issue 25): "collect" on the site; the test route stores test data
+    "site.link_preview": rule("L", "A", "ANA", "ANN", "N"),
+    "site.link_test": rule("L", "A", "ANA", "ANN", "N"),
     # issued participant codes and their cards (issue 25): "collect" on the site
     "site.codes": rule("L", "A", "ANA", "ANN", "N"),
     "site.code_cards": rule("L", "A", "ANA", "ANN", "N"),

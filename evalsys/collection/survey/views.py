@@ -53,10 +53,25 @@ class SurveyViews:
 
     # -- helpers -------------------------------------------------------------------------------
 
+    preview = None  # staff trying the survey (evalsys.collection.views.test_mode)
+
+    def survey_url(self, query=None) -> str:
+        """Where the survey's forms and language links go."""
+        return self.request.route_url(
+            "survey.fill", token=self.context.link.token, _query=query or {}
+        )
+
+    def admit(self) -> None:
+        """Refuse a step when the link takes no answers now, or when too many come at once."""
+        self.context.check_open()
+        ratelimit.check(self.request, "survey", self.context.link.token)
+
     def language(self) -> str:
-        wanted = self.request.params.get("lang")
-        if wanted in self.languages:
-            return wanted
+        # _lang: a language button of the page's form (macros.language_switch); lang: the
+        # language the survey was in so far (a hidden field, or the welcome page's link)
+        for wanted in (self.request.POST.get("_lang"), self.request.params.get("lang")):
+            if wanted in self.languages:
+                return wanted
         locale = self.request.locale_name
         return locale if locale in self.languages else self.languages[0]
 
@@ -69,6 +84,8 @@ class SurveyViews:
             languages=[(code, language_name(code)) for code in self.languages],
             page_count=len(self.blocks),
             minutes=self.questionnaire.minutes,
+            survey_url=self.survey_url,
+            preview=self.preview,
         )
         from pyramid.renderers import render_to_response
 
@@ -105,14 +122,19 @@ class SurveyViews:
 
     @view_config(request_method="POST", require_csrf=False)
     def step(self):
-        self.context.check_open()
-        ratelimit.check(self.request, "survey", self.context.link.token)
+        self.admit()
         state = SurveyState.from_post(self.request.POST, self.blocks, self.language())
         step = self.request.POST.get("_step", "")
         if not check_csrf_token(self.request, raises=False):
             # Usually a session that expired while the page was open: nothing is lost, since
             # the answers travel in the form. Show the same step again with a fresh token.
-            return self.again(step, state)
+            notice = self.request.translate(
+                "Your session had expired. Your answers are still here: please press the button "
+                "again."
+            )
+            return self.same_step(step, state, notice)
+        if "_lang" in self.request.POST:  # another language: this page again, as filled in
+            return self.same_step(step, state)
         handler = {
             "welcome": self.after_welcome,
             "consent": self.after_consent,
@@ -122,13 +144,15 @@ class SurveyViews:
         }.get(step)
         return handler(state) if handler else self.welcome()
 
-    def again(self, step: str, state: SurveyState):
-        notice = self.request.translate(
-            "Your session had expired. Your answers are still here: please press the button again."
-        )
+    def same_step(self, step: str, state: SurveyState, notice: str | None = None):
+        """The page of ``step`` again with what was filled in on it, unchecked (no errors):
+        after an expired session (``notice``), or in the language of a ``_lang`` button."""
+        post = self.request.POST
         if step == "page" and 0 <= state.page < len(self.blocks):
-            state.answers.update(read_answers(self.request.POST, [self.blocks[state.page]]))
             block = self.blocks[state.page]
+            for item in block.items:
+                state.answers.pop(item.id, None)
+            state.answers.update(read_answers(post, [block]))
             return self.render(
                 "page",
                 state,
@@ -137,10 +161,13 @@ class SurveyViews:
                 notice=notice,
                 hidden=state.hidden(skip_block=block),
             )
+        if step == "code_confirm" and state.code and notice is None:
+            return self.render("code_confirm", state)
         if step in ("code", "code_confirm"):
-            return self.render("code", state, errors={}, notice=notice)
+            values = post if step == "code" else {"code": state.code}
+            return self.render("code", state, errors={}, values=values, notice=notice)
         if step == "consent":
-            return self.render("consent", state, errors={}, notice=notice)
+            return self.render("consent", state, errors={}, values=post, notice=notice)
         return self.render("welcome", state, intervention=self.context.intervention, notice=notice)
 
     def after_welcome(self, state: SurveyState):
@@ -285,8 +312,7 @@ class SurveyViews:
     def finish(self, state: SurveyState):
         context = self.context
         try:
-            submit(
-                self.request.dbsession,
+            self.store(
                 Submission(
                     submission_id=state.submission_id,
                     intervention=context.intervention,
@@ -328,6 +354,13 @@ class SurveyViews:
             state.page = first
             self.request.response.status_int = 400
             return self.page(state, invalid.errors)
+        return self.finished(state)
+
+    def store(self, submission: Submission) -> None:
+        submit(self.request.dbsession, submission)
+
+    def finished(self, state: SurveyState):
+        context = self.context
         query = {"lang": state.language}
         if follow_up_wave(context) is not None:  # may leave an address for the next round
             settings = self.request.registry.settings

@@ -7,7 +7,7 @@ from pyramid.response import Response as WebResponse
 from pyramid.view import view_config
 
 from evalsys import audit
-from evalsys.collection import change_log, corrections, issued_codes
+from evalsys.collection import change_log, corrections, issued_codes, stored_responses
 from evalsys.collection.cells import answers_from_cells, cell_text, items_of
 from evalsys.collection.corrections import (
     CodeNotIssuedHere,
@@ -16,7 +16,7 @@ from evalsys.collection.corrections import (
     Reason,
     WaveTaken,
 )
-from evalsys.collection.models import Participant, Response
+from evalsys.collection.progress import signal_kinds
 from evalsys.collection.submissions import InvalidAnswers
 from evalsys.i18n import _
 from evalsys.programme import questionnaires
@@ -58,13 +58,23 @@ def _page(context, request, **extra) -> dict:
     route_name="site.responses", permission="view_participants", renderer="response_list.jinja2"
 )
 def response_list(context, request):
-    rows = (
-        request.dbsession.query(Response)
-        .join(Participant, Participant.id == Response.participant_id)
-        .filter(Participant.site_id == context.site.id, Response.superseded_at.is_(None))
-        .order_by(Participant.code, Response.wave_id)
-        .all()
-    )
+    page = {
+        "intervention": context.intervention,
+        "site": context.site,
+        "problem": None,
+        "signal_kinds": signal_kinds,
+    }
+    try:
+        chosen = stored_responses.parse_filter(context.intervention, request.GET)
+    except stored_responses.UnknownFilter as error:
+        request.response.status_int = 400
+        return {
+            **page,
+            "chosen": stored_responses.ResponseFilter(),
+            "responses": [],
+            "problem": _filter_problem(request, error),
+        }
+    rows = stored_responses.site_responses(request.dbsession, context.site, chosen)
     if rows:
         audit.record_request(
             request,
@@ -75,7 +85,23 @@ def response_list(context, request):
             site_id=context.site.id,
             responses=len(rows),
         )
-    return {"intervention": context.intervention, "site": context.site, "responses": rows}
+    return {**page, "chosen": chosen, "responses": rows}
+
+
+def _filter_problem(request, error: stored_responses.UnknownFilter) -> str:
+    if error.field == "wave":
+        text = _(
+            "There is no round “${label}” in this intervention. Show all responses, or choose "
+            "a number on the site page.",
+            mapping={"label": error.value},
+        )
+    else:
+        text = _(
+            "“${flag}” is not a kind of signal. Show all responses, or choose a number on the "
+            "site page.",
+            mapping={"flag": error.value},
+        )
+    return request.translate(text)
 
 
 @view_config(

@@ -238,7 +238,7 @@ def paper_pdf(context, request):
         translate=_localizer(request, language).translate,
         intervention=intervention.name,
         site=site.name,
-        wave=f"{wave.label} · {wave.name}",
+        wave=f"{wave.label} · {wave.name_in(language)}",
         consent=(intervention.consent_text or {}).get(language, ""),
     )
     response = WebResponse(body=body, content_type="application/pdf")

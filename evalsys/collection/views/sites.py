@@ -119,7 +119,7 @@ def flyer(context, request):
         survey_url(request, link),
         intervention=context.intervention.name,
         site=context.site.name,
-        wave=link.wave.name,
+        wave=link.wave.name_in(language),
         group=link.group_name,
         minutes=questionnaires.minutes_needed(context.intervention),
         language=language,

@@ -122,6 +122,7 @@ class ResultsPage:
         self.found, self.result, self.request = found, found.result, request
         self.language = _page_language(request)
         self.site_names = {s.id: s.name for s in found.meta.sites}
+        self.wave_names = dict(found.meta.waves)  # in the evaluation's language (build_meta)
         effects = self.result.site_effects
         self.pairs = [
             f"{a}-{b}"
@@ -162,6 +163,10 @@ class ResultsPage:
             "notes": [self._note(note) for note in (*self.result.notes, *self.found.notes)],
             "scales": [(key, label) for key, label in self.result.scales.items()],
             "pairs": self.pairs,
+            "pair_names": {
+                pair: " → ".join(self._wave(label) for label in pair.split("-", 1))
+                for pair in self.pairs
+            },
             "sites": sorted(self.site_names.items(), key=lambda s: s[1]),
             "chosen": {"scale": self.scale, "pair": self.pair, "site": self.site},
             "pooled": self._pooled(wave_from, wave_to),
@@ -174,6 +179,11 @@ class ResultsPage:
             "min_cell": self.result.min_cell,
             "n_participants": count(self.result.n_participants),
         }
+
+    def _wave(self, label: str) -> str:
+        """A round as the page names it: its label and its name in the page's language."""
+        name = self.wave_names.get(label)
+        return f"{label} · {name}" if name else str(label)
 
     def _rows(self, frame, wave_from: str, wave_to: str):
         keep = (
@@ -264,7 +274,7 @@ class ResultsPage:
         if found is None:
             return None
         share, wave = found
-        return {"share": percent(share, self.language), "wave": wave}
+        return {"share": percent(share, self.language), "wave": self._wave(wave)}
 
     def _attrition(self) -> list[dict]:
         frame = self.result.attrition
@@ -275,7 +285,7 @@ class ResultsPage:
             {
                 "site": self.site_names.get(row.site, row.site),
                 "group": row.group,
-                "wave": row.wave,
+                "wave": self._wave(row.wave),
                 "n_baseline": blanks.count(row.Index, "n_baseline", row.n_baseline),
                 "n_retained": blanks.count(row.Index, "n_retained", row.n_retained),
                 "retention": blanks.percent(row.Index, "retention", row.retention),

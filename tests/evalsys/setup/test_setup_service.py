@@ -134,6 +134,10 @@ def test_the_design_cannot_change_once_responses_are_in(dbsession):
     assert setup.update_intervention(dbsession, iv, {"design": "randomised"}) == {
         "design": "randomised"
     }
+    trial = Submission(str(uuid.uuid4()), iv, iv.sites[0], iv.waves[0], "DS00", dict(BRS_ANSWERS))
+    trial.test = True
+    submit(dbsession, trial)  # a test response decides nothing: the design still changes
+    assert setup.update_intervention(dbsession, iv, {"design": "pre_post_comparison"})
     submit(
         dbsession,
         Submission(str(uuid.uuid4()), iv, iv.sites[0], iv.waves[0], "DS01", dict(BRS_ANSWERS)),
