@@ -36,3 +36,28 @@ def test_compiled_catalogs_match_their_sources():
             source = {m.id: m.string for m in read_po(po) if m.id and m.string}
             compiled = {m.id: m.string for m in read_mo(mo) if m.id}
         assert compiled == source, f"run `make translations` to recompile {language}"
+
+
+def _texts(language: str) -> list[tuple[str, str]]:
+    """(msgid, what the page shows) for every message: the translation, or the English id."""
+    with (i18n_catalogs.LOCALE / language / "LC_MESSAGES/evalsys.po").open("rb") as po:
+        return [
+            (m.id, m.string if language != "en" and isinstance(m.string, str) else m.id)
+            for m in read_po(po)
+            if m.id and isinstance(m.id, str)
+        ]
+
+
+def test_one_word_for_a_round_and_one_register_in_each_language():
+    """A wave is a "ronde" on every Dutch page and a "round" on every English one (issue 25),
+    and the Dutch pages say "je", never "u", to the participants and staff they speak to."""
+    import re
+
+    other_dutch = re.compile(r"\b(meting|metingen|meetmoment|meetmomenten|golf)\b", re.I)
+    formal = re.compile(r"\b(u|uw|uzelf)\b", re.I)
+    dutch = [text for _, text in _texts("nl")]
+    assert [t for t in dutch if other_dutch.search(t)] == []
+    assert [t for t in dutch if formal.search(t)] == []
+    placeholders = re.compile(r"%\(\w+\)s|\$\{\w+\}")  # ${wave} names a value, not a word
+    english = [placeholders.sub("", text) for text, _ in _texts("en")]
+    assert [t for t in english if re.search(r"\bwaves?\b", t, re.I)] == []
