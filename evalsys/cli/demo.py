@@ -5,6 +5,7 @@ from __future__ import annotations
 from evalsys import demo
 from evalsys.cli.bootstrap import CommandError, database_session, load_settings, migrated_engine
 from evalsys.collection.models import SurveyLink
+from evalsys.collection.views.short_links import shown
 from evalsys.programme.models import Intervention
 
 
@@ -39,7 +40,8 @@ def try_link(dbsession, intervention: Intervention, settings) -> str | None:
     if link is None:
         return None
     base = settings.get("evalsys.public_url", "http://localhost:6543").rstrip("/")
-    return f"{base}/s/{link.token}"
+    typed = f" (or type {shown(link.short_code)} at {base}/k)" if link.short_code else ""
+    return f"{base}/s/{link.token}{typed}"
 
 
 def run(args) -> int:

@@ -65,6 +65,7 @@ def test_initdb_and_demo_are_idempotent(config, scratch_database, capsys):
     # one survey link to try the participant side, and it opens the survey
     (token,) = re.findall(r"http://localhost:6543/s/([\w-]+)", printed)
     assert link_is_open(scratch_database["sqlalchemy.url"], token)
+    assert re.search(r"or type [A-Z2-9]{3}-[A-Z2-9]{3} at http://localhost:6543/k", printed)
     first = counts(config, scratch_database["sqlalchemy.url"])
     # Two interventions over the 20 NPLV areas; links: 6 sites x 3 waves x 2 groups
     # (with comparison group) + 14 sites x 3 waves (pre/post only).
