@@ -121,7 +121,7 @@ def store_test_responses(testapp, dbsession, world, code: str = "ab12"):
         pages, done = through_the_survey(
             testapp, link_url(dbsession, world, "noord", wave, "test"), code
         )
-        assert all("test response" in page.text for page in pages)
+        assert all("testantwoord" in page.text for page in pages)  # the banner, in Dutch
         assert done.status_int == 200 and f"TEST:{code.upper()}" in done.text
 
 
@@ -191,7 +191,7 @@ def test_deleting_test_responses_removes_them_with_their_scores_and_is_audited(
     assert "2 test" in page.html.select_one("#test-counts").get_text()
     form = next(f for f in page.forms.values() if f.action.endswith("/test-responses"))
     done = form.submit().follow()
-    assert "Deleted: 2 test responses." in done.text
+    assert "Verwijderd: 2 testantwoorden." in done.text
     dbsession.expire_all()
     assert counts(dbsession) == (before[0] - 1, before[1] - 2, before[2] - 2)
     assert not dbsession.scalars(select(Participant).where(Participant.test.is_(True))).all()
