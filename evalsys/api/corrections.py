@@ -17,6 +17,7 @@ from evalsys.api.errors import ApiError, ErrorCode, detail
 from evalsys.api.representations import stored_response
 from evalsys.api.requests import json_body
 from evalsys.collection import corrections
+from evalsys.collection import versions as response_versions
 from evalsys.collection.corrections import CorrectionError, NotCurrent, Reason, WaveTaken
 from evalsys.collection.models import Participant, Response
 from evalsys.collection.submissions import InvalidAnswers
@@ -184,8 +185,8 @@ def void(request):
 def history(request):
     response = _response(request, "read")
     db = request.dbsession
-    chain = corrections.versions(db, response)
-    current = corrections.current_version(db, response)
+    chain = response_versions.versions(db, response)
+    current = response_versions.current_version(db, response)
     audit.record_request(
         request,
         "participant_data_viewed",
@@ -197,7 +198,7 @@ def history(request):
     return {
         "current_id": None if current is None else current.id,
         "versions": [_body_of(request, version) for version in chain],
-        "changes": [change_of(event) for event in corrections.history_events(db, chain)],
+        "changes": [change_of(event) for event in response_versions.history_events(db, chain)],
     }
 
 

@@ -7,8 +7,8 @@ import csv
 import io
 
 from evalsys.audit.models import AuditEvent
-from evalsys.collection.corrections import ACTIONS
 from evalsys.collection.models import Participant, Response
+from evalsys.collection.versions import ACTIONS
 from evalsys.programme.models import Site, Wave
 
 CHANGE_LOG_COLUMNS = (

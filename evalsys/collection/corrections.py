@@ -26,8 +26,9 @@ from sqlalchemy.exc import IntegrityError
 from evalsys import audit
 from evalsys.collection import issued_codes
 from evalsys.collection.models import Participant, Response, Score
-from evalsys.collection.participant_codes import CodeError, clean_code, differs_in_one_element
+from evalsys.collection.participant_codes import CodeError, clean_code
 from evalsys.collection.submissions import InvalidAnswers
+from evalsys.collection.versions import current_version
 from evalsys.db.meta import utcnow
 from evalsys.programme import questionnaires
 from evalsys.programme.models import Intervention, Questionnaire, Wave
@@ -46,7 +47,6 @@ REASONS = (
 )
 REASON_TEXT_MAX = 1000
 CODE_FLAGS = ("code_matched_with_one_difference", "code_match_ambiguous")
-ACTIONS = ("response_corrected", "response_moved", "response_voided")
 
 
 class CorrectionError(Exception):
@@ -116,33 +116,6 @@ class Reason:
                 "reason_text",
             )
         return cls(code, text)
-
-
-def current_version(db, response: Response) -> Response | None:
-    """The current version of ``response``'s chain (itself when current); None when voided."""
-    while response.superseded_at is not None:
-        successor = db.scalars(
-            select(Response).where(Response.supersedes_id == response.id)
-        ).one_or_none()
-        if successor is None:
-            return None  # voided: superseded without a successor
-        response = successor
-    return response
-
-
-def versions(db, response: Response) -> list[Response]:
-    """Every version of ``response``'s chain, oldest first."""
-    first = response
-    while first.supersedes_id is not None:
-        first = db.get(Response, first.supersedes_id)
-    chain = [first]
-    while True:
-        successor = db.scalars(
-            select(Response).where(Response.supersedes_id == chain[-1].id)
-        ).one_or_none()
-        if successor is None:
-            return chain
-        chain.append(successor)
 
 
 def correct(
@@ -277,46 +250,6 @@ def changed_items(old: dict, new: dict) -> dict[str, list]:
         for item in sorted(set(old) | set(new))
         if old.get(item) != new.get(item)
     }
-
-
-def match_candidates(db, response: Response) -> list[Participant]:
-    """For a response whose self-generated code matched several earlier participants
-    (``code_match_ambiguous``): those participants of its site and group, one element away and
-    without a current response in its wave, that it may be linked to by a move."""
-    if "code_match_ambiguous" not in (response.quality_flags or []):
-        return []
-    person = response.participant
-    answered = select(Response.participant_id).where(
-        Response.wave_id == response.wave_id, Response.superseded_at.is_(None)
-    )
-    near = db.scalars(
-        select(Participant)
-        .where(
-            Participant.site_id == person.site_id,
-            Participant.group_name == person.group_name,
-            Participant.test.is_(False),
-            Participant.id != person.id,
-            Participant.id.not_in(answered),
-        )
-        .order_by(Participant.code)
-    )
-    return [p for p in near if differs_in_one_element(p.code, person.code)]
-
-
-def history_events(db, chain: list[Response]):
-    """The audit events of a chain's changes, oldest first."""
-    from evalsys.audit.models import AuditEvent
-
-    return (
-        db.query(AuditEvent)
-        .filter(
-            AuditEvent.action.in_(ACTIONS),
-            AuditEvent.target_type == "response",
-            AuditEvent.target_id.in_([str(r.id) for r in chain]),
-        )
-        .order_by(AuditEvent.occurred_at, AuditEvent.id)
-        .all()
-    )
 
 
 def _participant(db, response: Response, code: str) -> Participant:

@@ -8,6 +8,7 @@ from pyramid.view import view_config
 
 from evalsys import audit
 from evalsys.collection import change_log, corrections, issued_codes, stored_responses
+from evalsys.collection import versions as response_versions
 from evalsys.collection.cells import answers_from_cells, cell_text, items_of
 from evalsys.collection.corrections import (
     CodeNotIssuedHere,
@@ -112,7 +113,7 @@ def _filter_problem(request, error: stored_responses.UnknownFilter) -> str:
 def history(context, request):
     db = request.dbsession
     _found(context)
-    chain = corrections.versions(db, context.response)
+    chain = response_versions.versions(db, context.response)
     audit.record_request(
         request,
         "participant_data_viewed",
@@ -121,13 +122,13 @@ def history(context, request):
         intervention_id=context.intervention.id,
         site_id=context.site.id,
     )
-    current = corrections.current_version(db, context.response)
+    current = response_versions.current_version(db, context.response)
     return {
         **_page(context, request),
         "versions": list(reversed(chain)),
-        "events": corrections.history_events(db, chain),
+        "events": response_versions.history_events(db, chain),
         "current": current,
-        "candidates": [] if current is None else corrections.match_candidates(db, current),
+        "candidates": [] if current is None else response_versions.match_candidates(db, current),
     }
 
 
@@ -173,7 +174,7 @@ def correct(context, request):
     values = {item: _as_cell(response.answers.get(item)) for item in items}
     page = _page(context, request, questionnaire=questionnaire, values=values)
     if response.superseded_at is not None and request.method != "POST":
-        page["not_current"] = corrections.current_version(request.dbsession, response)
+        page["not_current"] = response_versions.current_version(request.dbsession, response)
         return page
     if request.method != "POST":
         return page
@@ -238,7 +239,7 @@ def move(context, request):
         values={"participant_code": response.participant.code, "wave": response.wave.label},
     )
     if response.superseded_at is not None:
-        page["not_current"] = corrections.current_version(request.dbsession, response)
+        page["not_current"] = response_versions.current_version(request.dbsession, response)
         if request.method == "POST":
             request.response.status_int = 409
         return page
@@ -277,7 +278,7 @@ def void(context, request):
     response = _found(context)
     page = _page(context, request, action="void")
     if response.superseded_at is not None:
-        page["not_current"] = corrections.current_version(request.dbsession, response)
+        page["not_current"] = response_versions.current_version(request.dbsession, response)
         if request.method == "POST":
             request.response.status_int = 409
         return page

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from evalsys.audit.models import AuditEvent
 from evalsys.collection import change_log, corrections, progress
+from evalsys.collection import versions as response_versions
 from evalsys.collection.corrections import CorrectionError, NotCurrent, Reason, WaveTaken
 from evalsys.collection.models import Response, Score
 from evalsys.collection.submissions import InvalidAnswers, Submission, submit
@@ -72,8 +73,8 @@ def test_a_correction_is_a_new_scored_version_and_keeps_the_old_one(dbsession):
     assert event.details["changes"] == {"brs_1": [4, 1]}
     assert event.details["reason"] == "typing_error"
     assert event.details["reason_text"] == TYPO.text
-    assert [v.id for v in corrections.versions(dbsession, new)] == [old.id, new.id]
-    assert corrections.current_version(dbsession, old).id == new.id
+    assert [v.id for v in response_versions.versions(dbsession, new)] == [old.id, new.id]
+    assert response_versions.current_version(dbsession, old).id == new.id
 
 
 def test_a_correction_is_validated_as_at_entry_and_nothing_is_stored_when_invalid(dbsession):
@@ -125,7 +126,7 @@ def test_a_void_takes_a_response_out_and_frees_its_wave(dbsession):
     corrections.void(dbsession, old, Reason("entered_by_mistake"))
     dbsession.refresh(old)
     assert old.voided_at is not None and old.superseded_at is not None
-    assert corrections.current_version(dbsession, old) is None
+    assert response_versions.current_version(dbsession, old) is None
     assert load_scores(dbsession, iv).empty
     again = stored(dbsession, iv)  # the participant may answer this wave again
     assert again.id != old.id
@@ -241,7 +242,7 @@ def test_a_code_match_is_confirmed_by_a_move_to_where_the_response_is(dbsession)
         participant_code="A-B-01-2",
     )
     assert own.participant.code == "A-B-01-2" and own.quality_flags == []
-    assert corrections.match_candidates(dbsession, own) == []
+    assert response_versions.match_candidates(dbsession, own) == []
     event = (
         dbsession.query(AuditEvent)
         .filter_by(action="response_moved", target_id=str(ambiguous.id))
