@@ -24,6 +24,7 @@ from evalsys.api.openapi_parts import (
     query,
 )
 from evalsys.api.schemas import SCHEMAS
+from evalsys.api.structure_contract import STRUCTURE_SCHEMAS
 from evalsys.api.webhooks_contract import WEBHOOK_OPERATIONS, WEBHOOK_SCHEMAS
 
 # route name -> (path below /api/v1, {method: operation})
@@ -283,6 +284,7 @@ def _document() -> dict:
         "components": {
             "schemas": {
                 **SCHEMAS,
+                **STRUCTURE_SCHEMAS,
                 **CORRECTION_SCHEMAS,
                 **DUE_SCHEMAS,
                 **WEBHOOK_SCHEMAS,
