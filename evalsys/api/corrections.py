@@ -20,7 +20,7 @@ from evalsys.collection import corrections
 from evalsys.collection import versions as response_versions
 from evalsys.collection.corrections import CorrectionError, NotCurrent, Reason, WaveTaken
 from evalsys.collection.models import Participant, Response
-from evalsys.collection.submissions import InvalidAnswers
+from evalsys.collection.submission_errors import InvalidAnswers
 from evalsys.programme.models import Intervention, Questionnaire, Wave
 
 

@@ -15,17 +15,16 @@ from evalsys.api.representations import response_body, stored_response
 from evalsys.api.requests import CONTROL_CHARACTER, json_body
 from evalsys.collection import answer_window, issued_codes, ratelimit
 from evalsys.collection.models import Participant, Response, SurveyLink
-from evalsys.collection.submissions import (
+from evalsys.collection.submission_errors import (
     AlreadyAnswered,
     CodeNotIssued,
     InvalidAnswers,
-    Submission,
     SubmissionConflict,
     SubmissionError,
     SubmissionIdReused,
     WrongSite,
-    submit,
 )
+from evalsys.collection.submissions import Submission, submit
 from evalsys.db.recent import recent
 from evalsys.db.statements import Prepared, execute
 from evalsys.json_text import encode

@@ -27,7 +27,7 @@ from evalsys import audit
 from evalsys.collection import issued_codes
 from evalsys.collection.models import Participant, Response, Score
 from evalsys.collection.participant_codes import CodeError, clean_code
-from evalsys.collection.submissions import InvalidAnswers
+from evalsys.collection.submission_errors import InvalidAnswers
 from evalsys.collection.versions import current_version
 from evalsys.db.meta import utcnow
 from evalsys.programme import questionnaires

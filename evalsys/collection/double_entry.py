@@ -19,17 +19,14 @@ from evalsys import audit
 from evalsys.collection import issued_codes
 from evalsys.collection.models import HeldPaperEntry, Participant, Response
 from evalsys.collection.participant_codes import CodeError, clean_code
-from evalsys.collection.submissions import (
+from evalsys.collection.submission_errors import (
     AlreadyAnswered,
     CodeNotIssued,
-    Stored,
-    Submission,
     SubmissionConflict,
     SubmissionError,
     WrongSite,
-    stored_response,
-    submit,
 )
+from evalsys.collection.submissions import Stored, Submission, stored_response, submit
 from evalsys.db.meta import utcnow
 from evalsys.json_text import decode, encode
 

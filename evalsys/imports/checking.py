@@ -19,7 +19,8 @@ from evalsys.collection import issued_codes
 from evalsys.collection.cells import cell_text
 from evalsys.collection.models import IssuedCode, Participant, Response
 from evalsys.collection.participant_codes import CodeError, clean_code
-from evalsys.collection.submissions import SubmissionError, normalise_submission_id
+from evalsys.collection.submission_errors import SubmissionError
+from evalsys.collection.submissions import normalise_submission_id
 from evalsys.db.statements import dialect_name
 from evalsys.i18n import _
 from evalsys.imports.columns import GROUP_WORDS, META_COLUMNS, OPTIONAL_COLUMNS, Chunk, RowMeta

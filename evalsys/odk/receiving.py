@@ -11,17 +11,16 @@ from sqlalchemy import select
 from evalsys.collection import answer_window, issued_codes
 from evalsys.collection.models import SurveyLink
 from evalsys.collection.participant_codes import CodeError, self_generated_code
-from evalsys.collection.submissions import (
+from evalsys.collection.submission_errors import (
     AlreadyAnswered,
     CodeNotIssued,
     InvalidAnswers,
-    Submission,
     SubmissionConflict,
     SubmissionError,
     SubmissionIdReused,
     WrongSite,
-    submit,
 )
+from evalsys.collection.submissions import Submission, submit
 from evalsys.i18n import _
 from evalsys.odk import forms
 from evalsys.odk.instances import InstanceError, answers_of, parse_instance

@@ -11,17 +11,15 @@ from evalsys.accounts.users import is_address
 from evalsys.collection import issued_codes, ratelimit
 from evalsys.collection.models import Participant, Response
 from evalsys.collection.participant_codes import CodeError, clean_code, self_generated_code
-from evalsys.collection.submissions import (
+from evalsys.collection.submission_errors import (
     AlreadyAnswered,
     CodeNotIssued,
     InvalidAnswers,
-    Submission,
     SubmissionConflict,
     SubmissionIdReused,
     WrongSite,
-    stored_response,
-    submit,
 )
+from evalsys.collection.submissions import Submission, stored_response, submit
 from evalsys.collection.survey.context import LinkClosed, LinkNotFound
 from evalsys.collection.survey.form import read_answers
 from evalsys.collection.survey.state import SurveyState

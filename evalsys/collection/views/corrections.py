@@ -18,7 +18,7 @@ from evalsys.collection.corrections import (
     WaveTaken,
 )
 from evalsys.collection.progress import signal_kinds
-from evalsys.collection.submissions import InvalidAnswers
+from evalsys.collection.submission_errors import InvalidAnswers
 from evalsys.i18n import _
 from evalsys.programme import questionnaires
 from evalsys.programme.models import Questionnaire

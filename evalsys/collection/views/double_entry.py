@@ -9,7 +9,8 @@ from evalsys import audit
 from evalsys.collection import double_entry
 from evalsys.collection.models import HeldPaperEntry
 from evalsys.collection.paper_form import Problem, in_language, questions_of
-from evalsys.collection.submissions import Submission, SubmissionError
+from evalsys.collection.submission_errors import SubmissionError
+from evalsys.collection.submissions import Submission
 from evalsys.collection.views.paper import _submission_problem
 from evalsys.i18n import LANGUAGES, _
 from evalsys.programme import questionnaires

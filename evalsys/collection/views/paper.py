@@ -17,17 +17,16 @@ from evalsys.collection.cells import answers_from_cells, items_of
 from evalsys.collection.models import GROUPS
 from evalsys.collection.paper_form import Problem, questions_of, staff_problem
 from evalsys.collection.paper_pdf import paper_questionnaire_pdf
-from evalsys.collection.submissions import (
+from evalsys.collection.submission_errors import (
     AlreadyAnswered,
     CodeNotIssued,
     InvalidAnswers,
-    Submission,
     SubmissionConflict,
     SubmissionError,
     SubmissionIdReused,
     WrongSite,
-    submit,
 )
+from evalsys.collection.submissions import Submission, submit
 from evalsys.i18n import LANGUAGES, _
 from evalsys.programme import questionnaires
 

@@ -7,7 +7,8 @@ from pyramid.httpexceptions import HTTPNotFound
 from pyramid.view import view_config, view_defaults
 
 from evalsys.collection.models import TEST_CODE_PREFIX
-from evalsys.collection.submissions import InvalidAnswers, Submission, WrongSite, submit
+from evalsys.collection.submission_errors import InvalidAnswers, WrongSite
+from evalsys.collection.submissions import Submission, submit
 from evalsys.collection.survey.context import SurveyLinkContext
 from evalsys.collection.survey.state import SurveyState
 from evalsys.collection.survey.views import SurveyViews

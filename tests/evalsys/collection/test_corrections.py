@@ -15,7 +15,8 @@ from evalsys.collection import change_log, corrections, progress
 from evalsys.collection import versions as response_versions
 from evalsys.collection.corrections import CorrectionError, NotCurrent, Reason, WaveTaken
 from evalsys.collection.models import Response, Score
-from evalsys.collection.submissions import InvalidAnswers, Submission, submit
+from evalsys.collection.submission_errors import InvalidAnswers
+from evalsys.collection.submissions import Submission, submit
 from evalsys.db import get_engine, schema
 from evalsys.db.transactions import get_session_factory
 from evalsys.results import exports

@@ -8,7 +8,8 @@ import pytest
 
 from evalsys.collection import issued_codes, ratelimit
 from evalsys.collection.models import IssuedCode, Participant, Response, SurveyLink
-from evalsys.collection.submissions import CodeNotIssued, Submission, submit
+from evalsys.collection.submission_errors import CodeNotIssued
+from evalsys.collection.submissions import Submission, submit
 
 from .. import builders
 from ..builders import BRS_ANSWERS

@@ -8,16 +8,15 @@ import pytest
 
 from evalsys.collection.models import Participant, Response, Score
 from evalsys.collection.response_inserts import RESPONSE_COLUMNS, insert_response
-from evalsys.collection.submissions import (
+from evalsys.collection.submission_errors import (
     AlreadyAnswered,
     InvalidAnswers,
-    Submission,
     SubmissionConflict,
     SubmissionError,
     SubmissionIdReused,
     WrongSite,
-    submit,
 )
+from evalsys.collection.submissions import Submission, submit
 from evalsys.programme import questionnaires
 
 from .. import builders
