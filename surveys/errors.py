@@ -31,20 +31,31 @@ def field_message(code: str, detail: str = "", lang: str = "en", **params: Any) 
     return (text or messages[code]).format(**params)
 
 
+def catalogue_message(domain: str, key: str, lang: str = "en", **params: Any) -> str:
+    """The message ``key`` of the catalogue ``<language>/LC_MESSAGES/<domain>.po`` in ``lang``
+    (English where the language has none), its ``{placeholders}`` filled from ``params``.
+
+    ``surveys`` holds the participants' answer messages; the instrument readers keep their
+    problems in catalogues of their own (``xlsform``, ``redcap``), keyed the same way.
+    """
+    messages = _messages(LOCALE, lang if lang in _languages(LOCALE) else "en", domain)
+    return messages[key].format(**params)
+
+
 @functools.cache
 def _languages(locale: Path) -> frozenset[str]:
     return frozenset(p.parent.name for p in locale.glob("*/LC_MESSAGES"))
 
 
 @functools.cache
-def _messages(locale: Path, lang: str) -> dict[str, str]:
+def _messages(locale: Path, lang: str, domain: str = "surveys") -> dict[str, str]:
     # The .po itself is read, once per process and language: a fixed word needs no build step,
     # and no compiled file can fall behind it. A key the language lacks is taken from English.
     from babel.messages.pofile import read_po  # imported when a message is first needed
 
     messages: dict[str, str] = {}
     for language in dict.fromkeys(("en", lang)):
-        path = locale / language / "LC_MESSAGES" / "surveys.po"
+        path = locale / language / "LC_MESSAGES" / f"{domain}.po"
         if path.exists():
             with path.open("rb") as po:
                 catalogue = read_po(po)
