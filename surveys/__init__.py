@@ -26,6 +26,15 @@ label})], ``required``, ``reverse``, ``min``, ``max``, ``max_length``, ``scores`
 'working'}), ``translation_sources``, ``licence``, ``citation``. ``instrument.to_dict()`` is the
 canonical JSON-serialisable form; ``Instrument.from_dict(d)`` rebuilds it (same fingerprint).
 
+Conditions and missing-data codes (see docs/instruments.md): an item's ``relevant``,
+``group``, ``missing`` (``Option`` tuple), ``integer``, ``constraint``, ``constraint_message``;
+an option's ``name``; an instrument's ``relevant``, ``groups`` (``Group(id, title, relevant,
+parent)``) and ``missing_codes``. ``parse_condition(text) -> Condition`` (``.names``,
+``.holds(answers)``, ``.to_xlsform()``, ``.to_redcap()``), ``parse_redcap_logic(text)``;
+both raise ``ConditionError``. ``instrument.not_applicable(answers)`` and
+``instrument.statuses(answers)`` (each item ``answered``, ``missing``, ``missing_code`` or
+``not_applicable``); the same on a ``Questionnaire`` over all its blocks.
+
 Item types: ``likert``, ``single_choice``, ``yes_no`` (answer: an option value, int),
 ``multiple_choice`` (a list of option values), ``number`` (int/float within min..max), ``year``
 (whole number, default 1900..2100), ``text`` (str up to ``max_length``).
@@ -40,7 +49,9 @@ which reports unconvertible cells instead of dropping them.
 ``instrument.validate(answers) -> list[FieldError]``
     ``FieldError(field, code, message, message_nl, value)``; ``code`` is one of
     'unknown_item', 'required', 'out_of_range', 'wrong_type', 'too_long', 'invalid_option',
-    'invalid_characters' (a control character such as NUL in a text);
+    'invalid_characters' (a control character such as NUL in a text), 'not_applicable' (an
+    answer to an item whose condition does not hold), 'constraint' (its constraint does not
+    hold); ``validate(answers, blanks_allowed=True)`` lets required items stay empty;
     ``error.text("nl")`` picks the language.
 ``instrument.score(answers) -> {scale_id: ScaleScore(value, items_answered, band)}``
     ``value`` is None when fewer than ``min_items`` are answered; sums are prorated.
@@ -63,15 +74,19 @@ flags)`` (the three in one pass, as a submission needs them; scores and flags em
 are errors), ``validate_frame``, ``score_frame`` (columns ``<instrument>.<scale>``),
 ``to_dict(embed=False)`` / ``Questionnaire.from_dict(d)`` (fingerprints are checked).
 ``import_xlsform(path) -> Questionnaire`` and ``export_xlsform(questionnaire, path)`` read and
-write KoboToolbox / ODK XLSForms.
+write KoboToolbox / ODK XLSForms; ``import_redcap(path)`` and ``export_redcap(questionnaire, path)``
+REDCap data dictionaries (``RedcapError.lines(lang)``: the problems in ``en`` or ``nl``).
 
 Modules, from the bottom up (each imports only modules named before it)
 -----------------------------------------------------------------------
-``errors``, ``model`` (the data: frozen dataclasses, item types, kinds); ``validation``,
-``scoring``, ``quality`` and ``frame`` (functions of an instrument definition); ``schema_reader``,
-``schema_scales`` and ``schema`` (reading a definition file); ``instrument`` (``Instrument``, the
-definition with the methods above, and ``parse_instrument``); ``registry``, ``questionnaire``;
-``xlsform_sheets``, ``xlsform_items``, ``xlsform`` and ``xlsform_export``.
+``errors``, ``condition_tree``, ``conditions_redcap`` and ``conditions`` (conditions read,
+evaluated, written), ``canonical`` and ``model`` (the data: frozen dataclasses, item types,
+kinds); ``applicability``, ``validation``, ``scoring``, ``quality``, ``frame_rows`` and
+``frame`` (functions of an instrument definition); ``schema_reader``, ``schema_conditions``,
+``schema_scales`` and ``schema`` (reading a definition file); ``instrument`` (``Instrument``,
+the definition with the methods above, and ``parse_instrument``); ``registry``, ``questionnaire``;
+``xlsform_sheets``, ``xlsform_items``, ``xlsform`` and ``xlsform_export``; ``redcap_dictionary``,
+``redcap_fields``, ``redcap`` and ``redcap_export``.
 
 Example
 -------
@@ -84,6 +99,12 @@ Example
 ScaleScore(value=4.0, items_answered=6, band='normal')
 """
 
+from surveys.conditions import (
+    Condition,
+    ConditionError,
+    parse_condition,
+    parse_redcap_logic,
+)
 from surveys.errors import (
     FIELD_ERROR_CODES,
     FieldError,
@@ -92,9 +113,11 @@ from surveys.errors import (
 )
 from surveys.frame import quality_frame, score_frame, validate_frame
 from surveys.instrument import Instrument, parse_instrument, parse_instrument_file
-from surveys.model import Band, Item, Option, Scale, ScaleScore
+from surveys.model import Band, Group, Item, Option, Scale, ScaleScore
 from surveys.quality import QUALITY_FLAGS, QualityRules
 from surveys.questionnaire import Questionnaire
+from surveys.redcap import RedcapError, import_redcap
+from surveys.redcap_export import export_redcap
 from surveys.registry import (
     Registry,
     bundled_instruments,
@@ -109,13 +132,17 @@ __all__ = [
     "FIELD_ERROR_CODES",
     "QUALITY_FLAGS",
     "Band",
+    "Condition",
+    "ConditionError",
     "FieldError",
+    "Group",
     "Instrument",
     "InstrumentError",
     "Item",
     "Option",
     "QualityRules",
     "Questionnaire",
+    "RedcapError",
     "Registry",
     "Scale",
     "ScaleScore",
@@ -124,11 +151,15 @@ __all__ = [
     "bundled_instruments",
     "coerce_answers",
     "coerce_value",
+    "export_redcap",
     "export_xlsform",
+    "import_redcap",
     "import_xlsform",
     "load_instrument",
+    "parse_condition",
     "parse_instrument",
     "parse_instrument_file",
+    "parse_redcap_logic",
     "quality_frame",
     "register_instrument",
     "score_frame",

@@ -16,6 +16,8 @@ FIELD_ERROR_CODES = (
     "too_long",
     "invalid_option",
     "invalid_characters",
+    "not_applicable",
+    "constraint",
 )
 
 #: ``<language>/LC_MESSAGES/surveys.po``, one folder per language; see docs/translating.md.

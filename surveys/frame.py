@@ -3,7 +3,9 @@
 Each row is one response, each column an item id. Results equal the per-response functions
 applied to ``df.to_dict("records")`` (scores up to floating-point summation order). Numeric
 columns are checked with numpy; text and mixed columns cell by cell with the same rules as
-:func:`surveys.validation.check_value`.
+:func:`surveys.validation.check_value`. Missing-data codes are valid and count as not given.
+An instrument with conditions or constraints is worked through row by row instead
+(:mod:`surveys.frame_rows`): which items apply depends on each row's other answers.
 """
 
 from __future__ import annotations
@@ -16,26 +18,39 @@ import numpy as np
 import pandas as pd
 
 from surveys.errors import field_message
+from surveys.frame_rows import ERROR_COLUMNS, errors_by_row, flags_by_row, scores_by_row
 from surveys.model import CHOICE_TYPES, InstrumentDefinition, Item
-from surveys.quality import DEFAULT_RULES, QualityRules, keyed_groups, straight_line_items
-from surveys.validation import check_value, is_missing
+from surveys.quality import (
+    DEFAULT_RULES,
+    QualityRules,
+    keyed_groups,
+    quality_flags,
+    straight_line_items,
+)
+from surveys.scoring import score_answers
+from surveys.validation import check_value, is_missing, is_missing_code, validate_answers
 
-ERROR_COLUMNS = ["row", "field", "code", "value", "message", "message_nl"]
+__all__ = ["ERROR_COLUMNS", "quality_frame", "score_frame", "validate_frame"]
 
 
 @dataclass
 class _Column:
-    """One item column analysed: missing cells, problem per cell, and points per valid cell."""
+    """One item column analysed: missing cells, problem per cell, and points per valid cell.
+
+    A missing-data code is neither missing (it is an answer) nor valid (it counts as not given).
+    """
 
     missing: np.ndarray  # bool
     codes: np.ndarray  # object: None or an error code
     details: np.ndarray  # object: wording detail for wrong_type
     raw: np.ndarray  # float: the value for choice items when valid, else NaN
     points: np.ndarray  # float: scored points when valid, else NaN
+    coded: np.ndarray | None = None  # bool: a missing-data code (None: the item has none)
 
     @property
     def valid(self) -> np.ndarray:
-        return ~self.missing & (self.codes == None)  # noqa: E711 (elementwise on object array)
+        valid = ~self.missing & (self.codes == None)  # noqa: E711 (elementwise on object array)
+        return valid if self.coded is None else valid & ~self.coded
 
 
 def _is_plain_numeric(col: pd.Series) -> bool:
@@ -47,11 +62,15 @@ def _is_plain_numeric(col: pd.Series) -> bool:
     )
 
 
-def _analyse_numeric(item: Item, col: pd.Series) -> _Column:
+def _analyse_numeric(item: Item, col: pd.Series, missing_codes: frozenset[int]) -> _Column:
     values = col.to_numpy(dtype="float64", na_value=np.nan)
     n = len(values)
     missing = np.isnan(values)
-    present = ~missing
+    coded = None
+    if missing_codes:
+        coded = np.isin(values, np.array(sorted(missing_codes), dtype="float64"))
+    # A code is checked no further: it is treated from here on as a gap that is no error.
+    present = ~missing if coded is None else ~missing & ~coded
     finite = np.isfinite(values)
     codes = np.full(n, None, dtype=object)
     details = np.full(n, "", dtype=object)
@@ -79,6 +98,12 @@ def _analyse_numeric(item: Item, col: pd.Series) -> _Column:
         wrong = present & ~finite
         codes[wrong] = "wrong_type"
         details[wrong] = "number"
+        finite = finite & present
+        if item.integer:
+            fraction = finite & ~whole
+            codes[fraction] = "wrong_type"
+            details[fraction] = "integer"
+            finite = finite & whole
         with np.errstate(invalid="ignore"):
             outside = finite & ((values < item.min) | (values > item.max))
         codes[outside] = "out_of_range"
@@ -87,19 +112,23 @@ def _analyse_numeric(item: Item, col: pd.Series) -> _Column:
     else:  # multiple choice and text never take a bare number
         codes[present] = "wrong_type"
         details[present] = kind
-    return _Column(missing, codes, details, raw, points)
+    return _Column(missing, codes, details, raw, points, coded)
 
 
-def _analyse_cells(item: Item, col: pd.Series) -> _Column:
+def _analyse_cells(item: Item, col: pd.Series, missing_codes: frozenset[int]) -> _Column:
     cells = col.to_numpy(dtype=object)
     n = len(cells)
     missing = np.fromiter((is_missing(v) for v in cells), dtype=bool, count=n)
+    coded = None
+    if missing_codes:
+        coded = np.fromiter((is_missing_code(v, missing_codes) for v in cells), bool, count=n)
+        coded &= ~missing
     codes = np.full(n, None, dtype=object)
     details = np.full(n, "", dtype=object)
     raw = np.full(n, np.nan)
     points = np.full(n, np.nan)
     scorable = item.type in (*CHOICE_TYPES, "number")
-    for i in np.flatnonzero(~missing):
+    for i in np.flatnonzero(~missing if coded is None else ~missing & ~coded):
         problem = check_value(item, cells[i])
         if problem is not None:
             codes[i], details[i] = problem[0], problem[1]
@@ -107,10 +136,10 @@ def _analyse_cells(item: Item, col: pd.Series) -> _Column:
             if item.type in CHOICE_TYPES:
                 raw[i] = float(cells[i])
             points[i] = item.item_score(cells[i])
-    return _Column(missing, codes, details, raw, points)
+    return _Column(missing, codes, details, raw, points, coded)
 
 
-def _analyse(item: Item, df: pd.DataFrame) -> _Column:
+def _analyse(item: Item, df: pd.DataFrame, missing_codes: frozenset[int] = frozenset()) -> _Column:
     if item.id not in df.columns:
         n = len(df)
         return _Column(
@@ -122,8 +151,17 @@ def _analyse(item: Item, df: pd.DataFrame) -> _Column:
         )
     col = df[item.id]
     if _is_plain_numeric(col):
-        return _analyse_numeric(item, col)
-    return _analyse_cells(item, col)
+        return _analyse_numeric(item, col, missing_codes)
+    return _analyse_cells(item, col, missing_codes)
+
+
+def _by_row(instrument: InstrumentDefinition) -> bool:
+    """Whether the frame must be worked through row by row (conditions or constraints)."""
+    return instrument.has_conditions or instrument.has_constraints
+
+
+def _codes(instrument: InstrumentDefinition, item: Item) -> frozenset[int]:
+    return instrument.missing_values.get(item.id, frozenset())
 
 
 def _check_frame(df: pd.DataFrame) -> None:
@@ -155,6 +193,8 @@ def validate_frame(
         function orders them. Empty when all rows are valid.
     """
     _check_frame(df)
+    if _by_row(instrument):
+        return errors_by_row(df, lambda answers: validate_answers(instrument, answers), ignore)
     ignored = set(ignore)
     n = len(df)
     parts: list[tuple[np.ndarray, int, str, np.ndarray, np.ndarray, np.ndarray, Item | None]] = []
@@ -179,7 +219,7 @@ def validate_frame(
             )
         )
     for order, item in enumerate(instrument.items):
-        analysed = _analyse(item, df)
+        analysed = _analyse(item, df, _codes(instrument, item))
         bad = analysed.codes != None  # noqa: E711
         if item.required:
             bad = bad | analysed.missing
@@ -240,7 +280,11 @@ def _messages(parts) -> tuple[np.ndarray, np.ndarray]:
 def _scale_columns(instrument: InstrumentDefinition, df: pd.DataFrame) -> dict[str, _Column]:
     needed = {i for scale in instrument.scales for i in scale.items}
     needed.update(straight_line_items(instrument))
-    return {item.id: _analyse(item, df) for item in instrument.items if item.id in needed}
+    return {
+        item.id: _analyse(item, df, _codes(instrument, item))
+        for item in instrument.items
+        if item.id in needed
+    }
 
 
 def score_frame(instrument: InstrumentDefinition, df: pd.DataFrame) -> pd.DataFrame:
@@ -254,6 +298,9 @@ def score_frame(instrument: InstrumentDefinition, df: pd.DataFrame) -> pd.DataFr
         None).
     """
     _check_frame(df)
+    if _by_row(instrument):
+        scale_ids = [scale.id for scale in instrument.scales]
+        return scores_by_row(df, scale_ids, lambda answers: score_answers(instrument, answers))
     columns = _scale_columns(instrument, df)
     out: dict[str, object] = {}
     for scale in instrument.scales:
@@ -307,8 +354,12 @@ def quality_frame(
         :data:`surveys.quality.QUALITY_FLAGS`.
     """
     _check_frame(df)
+    if _by_row(instrument):
+        return flags_by_row(
+            df, lambda answers, d: quality_flags(instrument, answers, d, rules), duration_seconds
+        )
     n = len(df)
-    analysed = {item.id: _analyse(item, df) for item in instrument.items}
+    analysed = {item.id: _analyse(item, df, _codes(instrument, item)) for item in instrument.items}
     valid = {k: c.valid for k, c in analysed.items()}
     n_valid = np.sum(np.column_stack([valid[i.id] for i in instrument.items]), axis=1)
 

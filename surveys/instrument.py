@@ -12,12 +12,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from surveys.applicability import hidden_items
 from surveys.errors import FieldError
 from surveys.model import InstrumentDefinition, ScaleScore
 from surveys.quality import quality_flags
 from surveys.schema import instrument_fields
 from surveys.scoring import score_answers
-from surveys.validation import validate_answers
+from surveys.validation import answer_statuses, validate_answers
 
 
 class Instrument(InstrumentDefinition):
@@ -26,9 +27,22 @@ class Instrument(InstrumentDefinition):
     Validation, scoring and data-quality flags are methods; see :mod:`surveys` for the contract.
     """
 
-    def validate(self, answers: Mapping[str, Any]) -> list[FieldError]:
+    def validate(
+        self, answers: Mapping[str, Any], blanks_allowed: bool = False
+    ) -> list[FieldError]:
         """Field errors for one response (see :func:`surveys.validation.validate_answers`)."""
-        return validate_answers(self, answers)
+        return validate_answers(self, answers, blanks_allowed)
+
+    def not_applicable(self, answers: Mapping[str, Any]) -> frozenset[str]:
+        """The ids of the items whose conditions (block, groups, item) do not hold.
+
+        See :mod:`surveys.applicability`; a name of an earlier block reads ``answers`` as given.
+        """
+        return hidden_items((self,), answers)
+
+    def statuses(self, answers: Mapping[str, Any]) -> dict[str, str]:
+        """Each item's status: answered, missing, missing_code or not_applicable."""
+        return answer_statuses((self,), answers)
 
     def score(self, answers: Mapping[str, Any]) -> dict[str, ScaleScore]:
         """Scale scores for one response (see :func:`surveys.scoring.score_answers`)."""

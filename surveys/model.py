@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
+
+from surveys.canonical import group_dict, item_dict, meaning, option_dict, scale_dict
+from surveys.conditions import Condition, parse_condition
 
 ITEM_TYPES = (
     "likert",
@@ -24,13 +28,47 @@ SCORABLE_TYPES = (*CHOICE_TYPES, "number")
 KINDS = ("questionnaire", "matrix", "demographics")
 TRANSLATION_STATUSES = ("original", "validated", "working")
 METHODS = ("sum", "mean")
+#: Item types that may have missing-data codes (an answer that is one number).
+MISSING_CODE_TYPES = (*CHOICE_TYPES, "number", "year")
 
 
 class Option(NamedTuple):
-    """One answer option: the stored value and its label per language."""
+    """One answer option: the stored value and its label per language.
+
+    ``name`` is the choice name an imported form gave (an XLSForm choice name, a REDCap code)
+    where the stored value is a number evalsys assigned.
+    """
 
     value: int
     labels: dict[str, str]
+    name: str | None = None
+
+
+class Group(NamedTuple):
+    """A group of items in form order; ``parent`` is the group it is nested in.
+
+    Its items are shown only when ``relevant`` (a condition) holds, and its parent's does.
+    """
+
+    id: str
+    title: dict[str, str] = {}
+    relevant: str | None = None
+    parent: str | None = None
+
+    @property
+    def condition(self) -> Condition | None:
+        """``relevant`` parsed (None when the group is always shown)."""
+        return _condition(self.relevant)
+
+
+def _condition(text: str | None, constraint: bool = False) -> Condition | None:
+    return None if text is None else _parsed(text, constraint)
+
+
+@functools.cache
+def _parsed(text: str, constraint: bool) -> Condition:
+    # A condition is read once per process: the definitions holding it never change.
+    return parse_condition(text, allow_this=constraint)
 
 
 class Band(NamedTuple):
@@ -49,6 +87,12 @@ class Item:
     ``scores`` optionally maps an option value to the points it gives in a scale (used when the
     published scoring is not the option value itself, e.g. the De Jong Gierveld dichotomies).
     ``reverse`` mirrors the item score within its own minimum and maximum.
+
+    ``relevant`` is a condition (XLSForm syntax, see :mod:`surveys.conditions`): the item is
+    shown only when it holds. ``group`` names the innermost group the item is in. ``missing``
+    are codes accepted as answers that count as missing in scoring and flags. ``integer``
+    makes a number item take whole numbers only. ``constraint`` is a condition on the answer
+    itself (``.``), with ``constraint_message`` shown when it does not hold.
     """
 
     id: str
@@ -62,6 +106,22 @@ class Item:
     max_length: int | None = None
     scores: dict[int, float] | None = None
     hint: dict[str, str] = field(default_factory=dict)
+    relevant: str | None = None
+    group: str | None = None
+    missing: tuple[Option, ...] = ()
+    integer: bool = False
+    constraint: str | None = None
+    constraint_message: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def relevant_condition(self) -> Condition | None:
+        """``relevant`` parsed (None when the item is always shown)."""
+        return _condition(self.relevant)
+
+    @property
+    def constraint_condition(self) -> Condition | None:
+        """``constraint`` parsed, ``.`` standing for the answer (None when there is none)."""
+        return _condition(self.constraint, constraint=True)
 
     # Items never change, so what is derived from them is worked out once (a submission asks
     # for these per item several times).
@@ -173,14 +233,75 @@ class InstrumentDefinition:
     #: the heading a participant sees above this block, language -> text ("How you deal with
     #: setbacks"), where the title is the instrument's name ("Brief Resilience Scale")
     section_title: dict[str, str] = field(default_factory=dict)
+    #: a condition on the whole block; it may name items of earlier blocks only
+    relevant: str | None = None
+    #: nested groups in form order (items name their innermost group)
+    groups: tuple[Group, ...] = ()
+    #: missing-data codes for every choice, number and year item without its own ``missing``
+    missing_codes: tuple[Option, ...] = ()
     _item_index: dict[str, Item] = field(init=False, repr=False, compare=False)
     _fingerprint: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_item_index", {item.id: item for item in self.items})
-        canonical = json.dumps(_meaning(self.to_dict()), sort_keys=True, ensure_ascii=False)
+        canonical = json.dumps(meaning(self.to_dict()), sort_keys=True, ensure_ascii=False)
         digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
         object.__setattr__(self, "_fingerprint", digest)
+
+    @property
+    def condition(self) -> Condition | None:
+        """``relevant`` parsed (None when the block is always shown)."""
+        return _condition(self.relevant)
+
+    def missing_for(self, item: Item) -> tuple[Option, ...]:
+        """The missing-data codes of ``item``: its own, else the instrument's (if it takes any)."""
+        if item.missing:
+            return item.missing
+        return self.missing_codes if item.type in MISSING_CODE_TYPES else ()
+
+    @cached_property
+    def missing_values(self) -> dict[str, frozenset[int]]:
+        """Item id -> its missing-data code values, for the items that have any."""
+        out = {}
+        for item in self.items:
+            codes = self.missing_for(item)
+            if codes:
+                out[item.id] = frozenset(o.value for o in codes)
+        return out
+
+    @cached_property
+    def has_conditions(self) -> bool:
+        """Whether any item, group or the block itself has a ``relevant`` condition."""
+        return (
+            self.relevant is not None
+            or any(g.relevant is not None for g in self.groups)
+            or any(i.relevant is not None for i in self.items)
+        )
+
+    @cached_property
+    def has_constraints(self) -> bool:
+        """Whether any item has a ``constraint``."""
+        return any(i.constraint is not None for i in self.items)
+
+    @cached_property
+    def outside_names(self) -> frozenset[str]:
+        """The names the conditions read that are no item of this block (earlier blocks')."""
+        names: set[str] = set()
+        for text in (self.relevant, *(g.relevant for g in self.groups)):
+            if text is not None:
+                names |= _parsed(text, False).names
+        for item in self.items:
+            for condition in (item.relevant_condition, item.constraint_condition):
+                if condition is not None:
+                    names |= condition.names
+        return frozenset(names - set(self._item_index))
+
+    def group(self, group_id: str) -> Group:
+        """The group with this id (KeyError if there is none)."""
+        for group in self.groups:
+            if group.id == group_id:
+                return group
+        raise KeyError(group_id)
 
     def heading_in(self, language: str) -> str:
         """What a participant reads above this block: the section title, else the title."""
@@ -220,8 +341,12 @@ class InstrumentDefinition:
         raise KeyError(scale_id)
 
     def to_dict(self) -> dict[str, Any]:
-        """The canonical, JSON-serialisable form (``Instrument.from_dict`` rebuilds it)."""
-        return {
+        """The canonical, JSON-serialisable form (``Instrument.from_dict`` rebuilds it).
+
+        The keys of conditions, groups and missing-data codes are written only when set, so
+        a definition without them keeps the fingerprint it had before they existed.
+        """
+        out = {
             "id": self.id,
             "version": self.version,
             "kind": self.kind,
@@ -234,69 +359,13 @@ class InstrumentDefinition:
             "citation": self.citation,
             "notes": self.notes,
             "section_title": dict(self.section_title),
-            "items": [_item_to_dict(item) for item in self.items],
-            "scales": [_scale_to_dict(scale) for scale in self.scales],
+            "items": [item_dict(item) for item in self.items],
+            "scales": [scale_dict(scale) for scale in self.scales],
         }
-
-
-def _item_to_dict(item: Item) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "id": item.id,
-        "type": item.type,
-        "text": dict(item.text),
-        "required": item.required,
-        "reverse": item.reverse,
-    }
-    if item.hint:
-        out["hint"] = dict(item.hint)
-    if item.options:
-        out["options"] = [{"value": o.value, "label": dict(o.labels)} for o in item.options]
-    if item.min is not None:
-        out["min"] = item.min
-    if item.max is not None:
-        out["max"] = item.max
-    if item.max_length is not None:
-        out["max_length"] = item.max_length
-    if item.scores is not None:
-        out["scores"] = {str(k): v for k, v in item.scores.items()}
-    return out
-
-
-def _meaning(definition: dict[str, Any]) -> dict[str, Any]:
-    """The definition without the translations of its licence and reference sources and
-    without the participant's section heading.
-
-    They say nothing about what an answer means: leaving them out of the fingerprint keeps
-    the one stored questionnaires hold when such a text is added.
-    """
-    outside = ("licence_translations", "section_title")
-    meaning = {k: v for k, v in definition.items() if k not in outside}
-    meaning["scales"] = [
-        {k: v for k, v in scale.items() if k != "reference_source_translations"}
-        for scale in definition["scales"]
-    ]
-    return meaning
-
-
-def _scale_to_dict(scale: Scale) -> dict[str, Any]:
-    return {
-        "id": scale.id,
-        "title": dict(scale.title),
-        "items": list(scale.items),
-        "method": scale.method,
-        "min_items": scale.min_items,
-        "range": list(scale.range),
-        "bands": [
-            {"id": b.id, "min": b.lo, "max": b.hi, "label": dict(b.labels)} for b in scale.bands
-        ],
-        "higher_is_better": scale.higher_is_better,
-        "reference_sd": scale.reference_sd,
-        "reliability": scale.reliability,
-        "reference_source": scale.reference_source,
-        "reference_source_translations": dict(scale.reference_source_translations),
-        **(
-            {"conversion": {f"{raw:g}": value for raw, value in scale.conversion.items()}}
-            if scale.conversion is not None
-            else {}
-        ),
-    }
+        if self.relevant is not None:
+            out["relevant"] = self.relevant
+        if self.groups:
+            out["groups"] = [group_dict(group) for group in self.groups]
+        if self.missing_codes:
+            out["missing_codes"] = [option_dict(o) for o in self.missing_codes]
+        return out

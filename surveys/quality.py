@@ -16,8 +16,10 @@ Flag codes (stable strings):
     ``duration_seconds`` known and below ``seconds_per_item`` per answered item. The 2-seconds-
     per-item cut-off follows Huang et al. (2012).
 ``too_many_missing``
-    A scale got no score (fewer than its ``min_items`` answered), or more than
-    ``max_missing_fraction`` of all items are unanswered.
+    A scale got no score (fewer than its ``min_items`` answered, where at least that many of
+    its items apply), or more than ``max_missing_fraction`` of the items that apply are
+    unanswered. A missing-data code counts as unanswered; an item whose condition does not
+    hold is no part of the response.
 
 References
 ----------
@@ -36,6 +38,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from surveys.applicability import hidden_items
 from surveys.model import InstrumentDefinition
 from surveys.scoring import points_of
 from surveys.validation import valid_answers
@@ -91,12 +94,19 @@ def quality_flags(
     answers: Mapping[str, Any],
     duration_seconds: float | None = None,
     rules: QualityRules = DEFAULT_RULES,
+    hidden: frozenset[str] | None = None,
 ) -> list[str]:
-    """Data-quality flag codes for one response, in the order of :data:`QUALITY_FLAGS`."""
+    """Data-quality flag codes for one response, in the order of :data:`QUALITY_FLAGS`.
+
+    ``hidden`` are the items that do not apply (worked out from ``answers`` when not given).
+    """
     if not isinstance(answers, Mapping):
         raise TypeError(f"answers must be a mapping of item id to value, not {type(answers)}")
-    valid = valid_answers(instrument, answers)
-    return flags_of(instrument, valid, points_of(instrument, valid), duration_seconds, rules)
+    if hidden is None:
+        hidden = hidden_items((instrument,), answers) if instrument.has_conditions else frozenset()
+    valid = valid_answers(instrument, answers, hidden)
+    points = points_of(instrument, valid)
+    return flags_of(instrument, valid, points, duration_seconds, rules, hidden)
 
 
 def flags_of(
@@ -105,8 +115,10 @@ def flags_of(
     points: Mapping[str, float],
     duration_seconds: float | None = None,
     rules: QualityRules = DEFAULT_RULES,
+    hidden: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """:func:`quality_flags` from the valid answers and their item points, worked out before."""
+    """:func:`quality_flags` from the valid answers and their item points, worked out before
+    (``hidden``: the items that do not apply)."""
     flags = []
     straight = [float(valid[i]) for i in straight_line_items(instrument) if i in valid]
     if len(straight) >= rules.min_straight_items and len(set(straight)) == 1:
@@ -124,10 +136,19 @@ def flags_of(
         if duration_seconds < rules.seconds_per_item * len(valid):
             flags.append("too_fast")
 
-    unscored = any(
-        sum(1 for i in scale.items if i in points) < scale.min_items for scale in instrument.scales
-    )
-    missing = len(instrument.items) - len(valid)
-    if unscored or missing > rules.max_missing_fraction * len(instrument.items):
+    if hidden:
+        unscored = any(
+            sum(1 for i in scale.items if i in points) < scale.min_items
+            and sum(1 for i in scale.items if i not in hidden) >= scale.min_items
+            for scale in instrument.scales
+        )
+    else:
+        unscored = any(
+            sum(1 for i in scale.items if i in points) < scale.min_items
+            for scale in instrument.scales
+        )
+    applicable = len(instrument.items) - sum(1 for i in instrument.items if i.id in hidden)
+    missing = applicable - len(valid)
+    if unscored or missing > rules.max_missing_fraction * applicable:
         flags.append("too_many_missing")
     return flags

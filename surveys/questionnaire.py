@@ -10,14 +10,22 @@ from typing import Any
 
 import pandas as pd
 
+from surveys.applicability import hidden_items
 from surveys.errors import FieldError, InstrumentError, make_field_error
 from surveys.frame import quality_frame, score_frame, validate_frame
+from surveys.frame_rows import errors_by_row, row_answers, scores_by_row
 from surveys.instrument import Instrument, parse_instrument
 from surveys.model import ScaleScore
-from surveys.quality import DEFAULT_RULES, QualityRules, flags_of
+from surveys.quality import (
+    DEFAULT_RULES,
+    QUALITY_FLAGS,
+    QualityRules,
+    flags_of,
+    quality_flags,
+)
 from surveys.registry import load_instrument
-from surveys.scoring import points_if_valid, points_of, scores_of
-from surveys.validation import is_missing
+from surveys.scoring import points_if_valid, points_of, score_answers, scores_of
+from surveys.validation import answer_statuses, is_missing, is_missing_code, validate_answers
 
 Resolver = Callable[[str, str | None], Instrument]
 # For the time a questionnaire takes (Questionnaire.minutes).
@@ -63,6 +71,17 @@ class Questionnaire:
         if len(set(ids)) != len(ids):
             problems.append(("instruments", f"an instrument appears twice: {ids}"))
         for block in self.blocks:
+            # A condition reads earlier answers only: of this block (checked when it was
+            # read), or of the blocks before it.
+            for name in sorted(block.outside_names):
+                if name not in seen:
+                    problems.append(
+                        (
+                            block.id,
+                            f"a condition names {name!r}, which is no item of this block "
+                            "before it or of an earlier block",
+                        )
+                    )
             for item in block.items:
                 if item.id in seen:
                     where = f"{block.id}.{item.id}"
@@ -98,24 +117,56 @@ class Questionnaire:
                 parts[block][key] = value
         return parts, unknown
 
-    def validate(self, answers: Mapping[str, Any]) -> list[FieldError]:
-        """Field errors over all blocks: unknown keys first, then block by block."""
-        return self._errors(answers, *self._split(answers))
+    @cached_property
+    def _conditional(self) -> bool:
+        """Whether any block has conditions (then which items apply is worked out per response)."""
+        return any(b.has_conditions for b in self.blocks)
 
-    def _errors(self, answers, parts, unknown, blocks=None) -> list[FieldError]:
+    def _hidden(self, answers: Mapping[str, Any]) -> frozenset[str]:
+        return hidden_items(self.blocks, answers) if self._conditional else frozenset()
+
+    def not_applicable(self, answers: Mapping[str, Any]) -> frozenset[str]:
+        """The ids of the items whose conditions (block, groups, item) do not hold.
+
+        Conditions are read in form order; a hidden item's answer counts as not given in
+        every later condition (see :mod:`surveys.applicability`).
+        """
+        return self._hidden(answers)
+
+    def statuses(self, answers: Mapping[str, Any]) -> dict[str, str]:
+        """Each item's status: ``answered``, ``missing``, ``missing_code`` or ``not_applicable``."""
+        return answer_statuses(self.blocks, answers, self._hidden(answers))
+
+    def validate(
+        self, answers: Mapping[str, Any], blanks_allowed: bool = False
+    ) -> list[FieldError]:
+        """Field errors over all blocks: unknown keys first, then block by block.
+
+        With ``blanks_allowed`` (paper entry, an import) a required item left empty is not
+        answered instead of an error.
+        """
+        parts, unknown = self._split(answers)
+        return self._errors(answers, parts, unknown, None, blanks_allowed, self._hidden(answers))
+
+    def _errors(
+        self, answers, parts, unknown, blocks=None, blanks_allowed=False, hidden=frozenset()
+    ) -> list[FieldError]:
         errors = [
             make_field_error(str(k), "unknown_item", answers[k])
             for k in unknown
             if not is_missing(answers[k])
         ]
+        # A constraint may read an earlier block's answer: it reads them all, but the hidden.
+        context = {k: v for k, v in answers.items() if k not in hidden} if hidden else answers
         for block in self.blocks if blocks is None else blocks:
-            errors.extend(block.validate(parts[block.id]))
+            errors.extend(validate_answers(block, parts[block.id], blanks_allowed, hidden, context))
         return errors
 
     def score(self, answers: Mapping[str, Any]) -> dict[str, dict[str, ScaleScore]]:
         """Scale scores per instrument id: ``{instrument_id: {scale_id: ScaleScore}}``."""
         parts, _unknown = self._split(answers)
-        return {b.id: b.score(parts[b.id]) for b in self.blocks if b.scales}
+        hidden = self._hidden(answers)
+        return {b.id: score_answers(b, parts[b.id], hidden) for b in self.blocks if b.scales}
 
     def quality_flags(
         self,
@@ -129,41 +180,59 @@ class Questionnaire:
         ``"questionnaire"``, since the duration covers all blocks.
         """
         parts, _unknown = self._split(answers)
-        flags = {b.id: b.quality_flags(parts[b.id], None) for b in self.instruments}
-        owner = self._owner
-        answered = sum(1 for k, v in answers.items() if k in owner and not is_missing(v))
+        hidden = self._hidden(answers)
+        flags = {b.id: quality_flags(b, parts[b.id], None, rules, hidden) for b in self.instruments}
+        answered = sum(self._answered(b, parts[b.id], hidden) for b in self.blocks)
         flags["questionnaire"] = _speed_flags(answered, duration_seconds, rules)
         return flags
+
+    @staticmethod
+    def _answered(block: Instrument, part: Mapping[str, Any], hidden: frozenset[str]) -> int:
+        """How many of the block's items are answered (not a missing-data code, not hidden)."""
+        codes = block.missing_values
+        return sum(
+            1
+            for k, v in part.items()
+            if not is_missing(v) and k not in hidden and not is_missing_code(v, codes.get(k))
+        )
 
     def assess(
         self,
         answers: Mapping[str, Any],
         duration_seconds: float | None = None,
         rules: QualityRules = DEFAULT_RULES,
+        blanks_allowed: bool = False,
     ) -> Assessment:
         """:meth:`validate`, :meth:`score` and :meth:`quality_flags` in one pass over the answers.
 
         The same results as the three calls, at a third of the work: every answer is checked
         once. With errors, ``scores`` and ``flags`` are empty (such a response is not stored).
+        ``blanks_allowed`` as for :meth:`validate`.
         """
         parts, unknown = self._split(answers)
+        hidden = self._hidden(answers)
         # Blocks answered with valid options only need no general check (the common case).
         fast = [points_if_valid(b, parts[b.id]) for b in self.blocks]
         checked = [b for b, points in zip(self.blocks, fast, strict=True) if points is None]
-        errors = self._errors(answers, parts, unknown, checked)
+        errors = self._errors(answers, parts, unknown, checked, blanks_allowed, hidden)
         if errors:
             return Assessment(errors, {}, {})
         scores, flags, answered = {}, {}, 0
         for block, points in zip(self.blocks, fast, strict=True):
-            # No errors: every answer given to an item is valid.
-            valid = {k: v for k, v in parts[block.id].items() if not is_missing(v)}
+            # No errors: every answer given is valid, and given only to items that apply.
+            codes = block.missing_values
+            valid = {
+                k: v
+                for k, v in parts[block.id].items()
+                if not is_missing(v) and not (codes and is_missing_code(v, codes.get(k)))
+            }
             answered += len(valid)
             if points is None:
                 points = points_of(block, valid)
             if block.scales:
                 scores[block.id] = scores_of(block, points)
             if block is not self.demographics:
-                flags[block.id] = flags_of(block, valid, points, None, rules)
+                flags[block.id] = flags_of(block, valid, points, None, rules, hidden)
         flags["questionnaire"] = _speed_flags(answered, duration_seconds, rules)
         return Assessment([], scores, flags)
 
@@ -172,8 +241,18 @@ class Questionnaire:
         """Item id -> the id of the block it belongs to (worked out once: versions never change)."""
         return {item.id: b.id for b in self.blocks for item in b.items}
 
+    @cached_property
+    def _by_row(self) -> bool:
+        """Whether frames are worked through row by row: conditions or constraints anywhere."""
+        return any(b.has_conditions or b.has_constraints for b in self.blocks)
+
     def validate_frame(self, df: pd.DataFrame, ignore: Iterable[str] = ()) -> pd.DataFrame:
-        """Vectorised :meth:`validate`: one row per error (row, field, code, value, messages)."""
+        """Vectorised :meth:`validate`: one row per error (row, field, code, value, messages).
+
+        With conditions or constraints (which read other blocks' answers) row by row.
+        """
+        if self._by_row:
+            return errors_by_row(df, self.validate, ignore)
         ignored = set(ignore)
         frames = []
         unknown = [c for c in df.columns if c not in ignored and c not in self._owner]
@@ -190,6 +269,16 @@ class Questionnaire:
 
     def score_frame(self, df: pd.DataFrame) -> pd.DataFrame:
         """Vectorised :meth:`score`; columns are prefixed ``<instrument_id>.``."""
+        if self._by_row:
+            ids = [f"{b.id}.{s.id}" for b in self.blocks for s in b.scales]
+
+            def flat(answers):
+                scores = self.score(answers)
+                return {
+                    f"{b}.{s}": v for b, by_scale in scores.items() for s, v in by_scale.items()
+                }
+
+            return scores_by_row(df, ids, flat)
         frames = []
         for block in self.blocks:
             if block.scales:
@@ -199,6 +288,17 @@ class Questionnaire:
 
     def quality_frame(self, df: pd.DataFrame) -> pd.DataFrame:
         """Vectorised per-instrument flags (no speed check); columns ``<instrument_id>.<flag>``."""
+        if self._by_row:
+            frames = []
+            flags = [self.quality_flags(answers) for answers in row_answers(df)]
+            for block in self.instruments:
+                columns = {
+                    f"{block.id}.{flag}": [flag in f[block.id] for f in flags]
+                    for flag in QUALITY_FLAGS
+                    if flag != "too_fast"
+                }
+                frames.append(pd.DataFrame(columns, index=df.index, dtype=bool))
+            return pd.concat(frames, axis=1) if frames else pd.DataFrame(index=df.index)
         frames = []
         for block in self.instruments:
             cols = [c for c in df.columns if block.has_item(c)]

@@ -22,6 +22,13 @@ from surveys.model import (
     Item,
     Option,
 )
+from surveys.schema_conditions import (
+    check_instrument_parts,
+    check_item_parts,
+    check_languages,
+    read_condition,
+    read_groups,
+)
 from surveys.schema_reader import SchemaReader
 from surveys.schema_scales import read_scale
 
@@ -43,6 +50,9 @@ _TOP_KEYS = {
     "option_sets",
     "levels",
     "domains",
+    "relevant",
+    "groups",
+    "missing_codes",
 }
 _ITEM_KEYS = {
     "id",
@@ -56,6 +66,12 @@ _ITEM_KEYS = {
     "max_length",
     "scores",
     "hint",
+    "relevant",
+    "group",
+    "missing",
+    "integer",
+    "constraint",
+    "constraint_message",
 }
 _YES_NO_DEFAULT = [
     {"value": 1, "label": {"en": "Yes", "nl": "Ja"}},
@@ -114,6 +130,11 @@ def _read_instrument(r: SchemaReader, data: Mapping[str, Any]) -> dict[str, Any]
     sources = r.translations(data.get("translation_sources"), "translation_sources", False)
 
     option_sets = _read_option_sets(r, data.get("option_sets"))
+    groups = read_groups(r, data.get("groups"))
+    relevant = read_condition(r, data.get("relevant"), "relevant")
+    missing_codes = ()
+    if data.get("missing_codes") is not None:
+        missing_codes = _read_options(r, data["missing_codes"], "missing_codes", option_sets)
     raw_items = data.get("items")
     if kind == "matrix" and raw_items is None:
         raw_items = _matrix_items(r, data)
@@ -134,6 +155,9 @@ def _read_instrument(r: SchemaReader, data: Mapping[str, Any]) -> dict[str, Any]
     scales = _read_each(r, raw_scales, "scales", lambda raw, path: read_scale(r, raw, path, by_id))
 
     _check_languages_used(r, languages, title, items)
+    check_instrument_parts(r, items, groups, relevant, missing_codes)
+    if languages:
+        check_languages(r, set(languages), items, groups, missing_codes)
     return {
         "id": inst_id,
         "version": str(version),
@@ -151,6 +175,9 @@ def _read_instrument(r: SchemaReader, data: Mapping[str, Any]) -> dict[str, Any]
         "kind": kind,
         "notes": r.text(data.get("notes"), "notes", required=False),
         "section_title": r.translations(data.get("section_title"), "section_title", required=False),
+        "relevant": relevant,
+        "groups": groups,
+        "missing_codes": missing_codes,
     }
 
 
@@ -228,15 +255,16 @@ def _read_options(r: SchemaReader, value: Any, path: str, option_sets: dict) -> 
         if not isinstance(raw, Mapping):
             r.fail(where, "must be a mapping with value and label")
             continue
-        r.unknown_keys(raw, {"value", "label"}, where)
+        r.unknown_keys(raw, {"value", "label", "name"}, where)
         number = r.integer(raw.get("value"), f"{where}.value")
         labels = r.translations(raw.get("label"), f"{where}.label")
+        name = r.text(raw["name"], f"{where}.name") if raw.get("name") is not None else None
         if number is None:
             continue
         if number in values:
             r.fail(f"{where}.value", f"duplicate option value {number}")
         values.add(number)
-        options.append(Option(number, labels))
+        options.append(Option(number, labels, name))
     return tuple(options)
 
 
@@ -282,7 +310,11 @@ def _read_item(r: SchemaReader, raw: Any, path: str, option_sets: dict) -> Item 
     reverse = r.flag(raw.get("reverse"), f"{path}.reverse", False)
     if reverse and kind not in SCORABLE_TYPES:
         r.fail(f"{path}.reverse", f"a {kind} item cannot be reverse-keyed")
-    return Item(
+    missing: tuple[Option, ...] = ()
+    if raw.get("missing") is not None:
+        missing = _read_options(r, raw["missing"], f"{path}.missing", option_sets)
+    group = raw.get("group")
+    item = Item(
         id=item_id,
         type=kind,
         text=text,
@@ -294,7 +326,17 @@ def _read_item(r: SchemaReader, raw: Any, path: str, option_sets: dict) -> Item 
         max_length=max_length,
         scores=scores,
         hint=hint,
+        relevant=read_condition(r, raw.get("relevant"), f"{path}.relevant"),
+        group=None if group is None else r.ident(group, f"{path}.group"),
+        missing=missing,
+        integer=r.flag(raw.get("integer"), f"{path}.integer", False),
+        constraint=read_condition(r, raw.get("constraint"), f"{path}.constraint", True),
+        constraint_message=r.translations(
+            raw.get("constraint_message"), f"{path}.constraint_message", required=False
+        ),
     )
+    check_item_parts(r, raw, path, item)
+    return item
 
 
 def _read_scores(r: SchemaReader, value: Any, path: str, kind: str, options) -> dict | None:

@@ -10,12 +10,18 @@ from surveys.model import CHOICE_TYPES, InstrumentDefinition, Scale, ScaleScore
 from surveys.validation import valid_answers
 
 
-def item_scores(instrument: InstrumentDefinition, answers: Mapping[str, Any]) -> dict[str, float]:
+def item_scores(
+    instrument: InstrumentDefinition,
+    answers: Mapping[str, Any],
+    hidden: frozenset[str] | None = None,
+) -> dict[str, float]:
     """Scored points per answered, valid, scorable item (after recoding and reverse keying).
 
-    Invalid answers are left out: call ``validate`` first and refuse responses with errors.
+    Invalid answers, missing-data codes and the answers to items that do not apply (``hidden``,
+    worked out when not given) are left out: call ``validate`` first and refuse responses with
+    errors.
     """
-    return points_of(instrument, valid_answers(instrument, answers))
+    return points_of(instrument, valid_answers(instrument, answers, hidden))
 
 
 def points_of(instrument: InstrumentDefinition, valid: Mapping[str, Any]) -> dict[str, float]:
@@ -29,7 +35,8 @@ def points_if_valid(instrument: InstrumentDefinition, answers: Mapping[str, Any]
     required item is left out; None when any answer needs :func:`validate_answers` to judge it.
 
     The common case of a submission, answered with a few dictionary look-ups per item instead
-    of the general checks (which give the same result: see the tests of ``assess``).
+    of the general checks (which give the same result: see the tests of ``assess``). Never
+    for an instrument with conditions or constraints, whose answers need the general checks.
     """
     table = _option_points(instrument)
     if table is None:
@@ -49,8 +56,10 @@ def points_if_valid(instrument: InstrumentDefinition, answers: Mapping[str, Any]
 @lru_cache(maxsize=256)
 def _option_points(instrument: InstrumentDefinition) -> dict[str, dict[int, float | None]] | None:
     """Per item, its option values and their scored points (None off the scales); None unless
-    every item is a choice item."""
+    every item is a choice item (and no condition or constraint needs judging)."""
     if any(item.type not in CHOICE_TYPES for item in instrument.items):
+        return None
+    if instrument.has_conditions or instrument.has_constraints:
         return None
     scored = set(scale_items(instrument))
     return {
@@ -84,7 +93,9 @@ def scale_value(scale: Scale, points: list[float]) -> float | None:
 
 
 def score_answers(
-    instrument: InstrumentDefinition, answers: Mapping[str, Any]
+    instrument: InstrumentDefinition,
+    answers: Mapping[str, Any],
+    hidden: frozenset[str] | None = None,
 ) -> dict[str, ScaleScore]:
     """Score every scale of ``instrument`` for one response.
 
@@ -92,7 +103,10 @@ def score_answers(
     ----------
     instrument : InstrumentDefinition
     answers : mapping
-        Item id to value. Missing and invalid answers count as not answered.
+        Item id to value. Missing and invalid answers, missing-data codes and the answers to
+        items that do not apply count as not answered.
+    hidden : frozenset of str, optional
+        The items that do not apply (worked out from ``answers`` when not given).
 
     Returns
     -------
@@ -109,7 +123,7 @@ def score_answers(
     """
     if not isinstance(answers, Mapping):
         raise TypeError(f"answers must be a mapping of item id to value, not {type(answers)}")
-    return scores_of(instrument, item_scores(instrument, answers))
+    return scores_of(instrument, item_scores(instrument, answers, hidden))
 
 
 def scores_of(

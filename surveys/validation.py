@@ -13,6 +13,13 @@ Typing is strict: answers are never silently coerced or dropped.
   ``out_of_range``.
 - Text takes a ``str``; longer than ``max_length`` is ``too_long``; a control character other
   than tab, line feed and carriage return (NUL and the like) is ``invalid_characters``.
+- A number item with ``integer: true`` takes whole numbers only (``wrong_type``, ``integer``).
+- A missing-data code of the item (``missing``, or the instrument's ``missing_codes``) is a
+  valid answer that counts as not given in scoring and flags.
+- An answer to an item whose condition does not hold (see :mod:`surveys.applicability`) is
+  ``not_applicable``; such an item left empty is fine, even when required.
+- An answer (not a missing code) for which the item's ``constraint`` does not hold is
+  ``constraint``, with the item's ``constraint_message`` where it has one.
 
 Text cells from a spreadsheet or CSV go through :func:`coerce_answers` first, which converts
 ``"3"`` to ``3`` and ``"1;3"`` to ``[1, 3]`` for the item's type and reports what it cannot
@@ -24,11 +31,15 @@ from __future__ import annotations
 import math
 import numbers
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from surveys.errors import FieldError, make_field_error
+from surveys.applicability import hidden_items
+from surveys.errors import FieldError, field_message, make_field_error
 from surveys.model import CHOICE_TYPES, InstrumentDefinition, Item
+
+#: What :func:`answer_statuses` says of an item.
+STATUSES = ("answered", "missing", "missing_code", "not_applicable")
 
 Problem = tuple[str, str, dict[str, Any]]  # (code, wording detail, message parameters)
 
@@ -92,8 +103,22 @@ def _range_params(item: Item) -> dict[str, Any]:
     return {"min": f"{item.min:g}", "max": f"{item.max:g}"}
 
 
-def check_value(item: Item, value: Any) -> Problem | None:
-    """The problem with a given (non-missing) answer, or None when it is valid."""
+def is_missing_code(value: Any, codes: frozenset[int] | None) -> bool:
+    """Whether a given answer is one of the missing-data ``codes`` (None or empty: none)."""
+    if not codes:
+        return False
+    number = _whole_number(value)
+    return number is not None and number in codes
+
+
+def check_value(item: Item, value: Any, codes: frozenset[int] | None = None) -> Problem | None:
+    """The problem with a given (non-missing) answer, or None when it is valid.
+
+    ``codes`` are the item's missing-data code values (see
+    :meth:`~surveys.model.InstrumentDefinition.missing_values`): always valid answers.
+    """
+    if codes and is_missing_code(value, codes):
+        return None
     kind = item.type
     if kind in CHOICE_TYPES:
         number = _whole_number(value)
@@ -118,6 +143,8 @@ def check_value(item: Item, value: Any) -> Problem | None:
             return ("wrong_type", "number", {})
         if not math.isfinite(float(value)):
             return ("wrong_type", "number", {})
+        if item.integer and _whole_number(value) is None:
+            return ("wrong_type", "integer", {})
         if not item.min <= float(value) <= item.max:  # type: ignore[operator]
             return ("out_of_range", "", _range_params(item))
         return None
@@ -139,7 +166,11 @@ def check_value(item: Item, value: Any) -> Problem | None:
 
 
 def validate_answers(
-    instrument: InstrumentDefinition, answers: Mapping[str, Any]
+    instrument: InstrumentDefinition,
+    answers: Mapping[str, Any],
+    blanks_allowed: bool = False,
+    hidden: frozenset[str] | None = None,
+    context: Mapping[str, Any] | None = None,
 ) -> list[FieldError]:
     """All field errors of one response, in a stable order.
 
@@ -151,6 +182,15 @@ def validate_answers(
     instrument : InstrumentDefinition
     answers : mapping
         Item id to value; see the module docstring for the accepted value types.
+    blanks_allowed : bool
+        True where the participant already answered elsewhere (paper entry, an import): a
+        required item left empty is then not answered instead of an error.
+    hidden : frozenset of str, optional
+        The items that do not apply; worked out from ``answers`` when not given (a
+        questionnaire gives them, over all its blocks).
+    context : mapping, optional
+        The answers a constraint may read besides this block's (a questionnaire's, without
+        the hidden items' answers).
 
     Returns
     -------
@@ -158,32 +198,103 @@ def validate_answers(
     """
     if not isinstance(answers, Mapping):
         raise TypeError(f"answers must be a mapping of item id to value, not {type(answers)}")
+    if hidden is None:
+        hidden = hidden_items((instrument,), answers) if instrument.has_conditions else frozenset()
     errors = [
         make_field_error(str(key), "unknown_item", value)
         for key, value in answers.items()
         if not instrument.has_item(key) and not is_missing(value)
     ]
+    all_codes = instrument.missing_values
     for item in instrument.items:
         value = answers.get(item.id)
+        if item.id in hidden:
+            if not is_missing(value):
+                errors.append(make_field_error(item.id, "not_applicable", value))
+            continue
         if is_missing(value):
-            if item.required:
+            if item.required and not blanks_allowed:
                 errors.append(make_field_error(item.id, "required", None))
             continue
-        problem = check_value(item, value)
+        codes = all_codes.get(item.id)
+        problem = check_value(item, value, codes)
         if problem is not None:
             code, detail, params = problem
             errors.append(make_field_error(item.id, code, value, detail, **params))
+        elif item.constraint is not None and not is_missing_code(value, codes):
+            if context is None:
+                context = {k: v for k, v in answers.items() if k not in hidden}
+            if not item.constraint_condition.holds(context, this=value):  # type: ignore[union-attr]
+                errors.append(constraint_error(item, value))
     return errors
 
 
-def valid_answers(instrument: InstrumentDefinition, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """The answers to ``instrument``'s items that are given and valid (the rest left out)."""
+def constraint_error(item: Item, value: Any) -> FieldError:
+    """The ``constraint`` error of ``item``: its own message where it has one, else the default."""
+    own = item.constraint_message
+    return FieldError(
+        field=item.id,
+        code="constraint",
+        message=own.get("en") or field_message("constraint", "", "en"),
+        message_nl=own.get("nl") or field_message("constraint", "", "nl"),
+        value=value,
+    )
+
+
+def valid_answers(
+    instrument: InstrumentDefinition,
+    answers: Mapping[str, Any],
+    hidden: frozenset[str] | None = None,
+) -> dict[str, Any]:
+    """The answers that are given, valid, not a missing-data code, and to items that apply.
+
+    These are what scoring and the quality flags count as answered; the rest are left out.
+    ``hidden`` as for :func:`validate_answers`.
+    """
+    if hidden is None:
+        hidden = hidden_items((instrument,), answers) if instrument.has_conditions else frozenset()
+    all_codes = instrument.missing_values
     valid = {}
     for item in instrument.items:
         value = answers.get(item.id)
-        if not is_missing(value) and check_value(item, value) is None:
+        if is_missing(value) or item.id in hidden:
+            continue
+        codes = all_codes.get(item.id)
+        if is_missing_code(value, codes):
+            continue
+        if check_value(item, value) is None:
             valid[item.id] = value
     return valid
+
+
+def answer_statuses(
+    blocks: Iterable[InstrumentDefinition],
+    answers: Mapping[str, Any],
+    hidden: frozenset[str] | None = None,
+) -> dict[str, str]:
+    """Each item's status for one response, over ``blocks`` in form order.
+
+    One of :data:`STATUSES`: ``answered``, ``missing`` (not given), ``missing_code`` (a
+    declared missing-data code) or ``not_applicable`` (its condition does not hold). An
+    invalid answer is ``answered``: validation says what is wrong with it.
+    """
+    blocks = tuple(blocks)
+    if hidden is None:
+        hidden = hidden_items(blocks, answers)
+    out = {}
+    for block in blocks:
+        all_codes = block.missing_values
+        for item in block.items:
+            value = answers.get(item.id)
+            if item.id in hidden:
+                out[item.id] = "not_applicable"
+            elif is_missing(value):
+                out[item.id] = "missing"
+            elif is_missing_code(value, all_codes.get(item.id)):
+                out[item.id] = "missing_code"
+            else:
+                out[item.id] = "answered"
+    return out
 
 
 def coerce_value(item: Item, cell: Any) -> tuple[Any, FieldError | None]:
@@ -251,10 +362,13 @@ def coerce_answers(
 
 
 __all__ = [
+    "STATUSES",
+    "answer_statuses",
     "coerce_answers",
     "coerce_value",
     "check_value",
     "has_control_characters",
     "is_missing",
+    "is_missing_code",
     "validate_answers",
 ]

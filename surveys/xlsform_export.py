@@ -1,7 +1,15 @@
-"""Writing a questionnaire as an XLSForm workbook, with openpyxl (the mapping: surveys.xlsform)."""
+"""Writing a questionnaire as an XLSForm workbook, with openpyxl (the mapping: surveys.xlsform).
+
+The survey and choices rows are those of :mod:`surveys.xlsform_rows` (conditions, groups,
+constraints, missing codes and choice names included); the ``evalsys`` sheet keeps what
+XLSForm has no column for (scales, licence, citation, reverse keying, the languages'
+statuses), so that :func:`surveys.import_xlsform` reads the file back as the same
+instruments (equal fingerprints). pyxform ignores that sheet and the ``evalsys_*`` columns.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
@@ -9,7 +17,12 @@ from typing import IO, Any
 from openpyxl import Workbook
 
 from surveys.questionnaire import Questionnaire
+from surveys.xlsform import EXTRA_SHEET
+from surveys.xlsform_rows import exact_texts, questionnaire_rows
 from surveys.xlsform_sheets import language_header, language_label
+
+#: The instrument keys the survey and choices sheets do not hold.
+_SHEET_KEYS = ("id", "items", "groups", "relevant", "missing_codes")
 
 
 def export_xlsform(
@@ -18,10 +31,21 @@ def export_xlsform(
     languages: Iterable[str] | None = None,
     default_language: str = "nl",
 ) -> None:
-    """Write a questionnaire as an XLSForm workbook (survey, choices, settings sheets).
+    """Write a questionnaire as an XLSForm workbook (survey, choices, settings, evalsys).
 
-    Scales, reverse keying and citations are not part of XLSForm and are not written; the
-    ``evalsys_type`` column keeps likert, yes/no and year items recognisable on import.
+    Parameters
+    ----------
+    questionnaire : Questionnaire
+    target : path or binary file
+    languages : iterable of str, optional
+        The languages to write (default: every language of the instruments).
+    default_language : str
+        The language of the settings' ``default_language``, written first.
+
+    Raises
+    ------
+    ValueError
+        When a group's items are not together (XLSForm writes a group once).
     """
     blocks = questionnaire.blocks
     langs = (
@@ -32,91 +56,94 @@ def export_xlsform(
     if default_language in langs:
         langs.remove(default_language)
         langs.insert(0, default_language)
-    book = Workbook()
-    survey = book.active
-    survey.title = "survey"
-    survey.append(
-        [
-            "type",
-            "name",
-            *[language_header("label", lang) for lang in langs],
-            *[language_header("hint", lang) for lang in langs],
-            "required",
-            "constraint",
-            "appearance",
-            "evalsys_type",
-        ]
-    )
-    choices = book.create_sheet("choices")
-    choices.append(["list_name", "name", *[language_header("label", lang) for lang in langs]])
-
-    def texts(mapping: dict[str, str]) -> list[str]:
-        return [mapping.get(lang, "") for lang in langs]
-
+    survey, choices = questionnaire_rows(questionnaire, langs, odk=False)
     if questionnaire.consent:
-        survey.append(
-            ["note", "consent", *texts(questionnaire.consent), *[""] * len(langs), "", "", "", ""]
+        survey.insert(
+            0, {"type": "note", "name": "consent", **exact_texts(questionnaire.consent, langs)}
         )
-    for block in blocks:
-        survey.append(
-            [
-                "begin_group",
-                block.id,
-                *texts(block.title),
-                *[""] * len(langs),
-                "",
-                "",
-                "field-list",
-                "",
-            ]
-        )
-        for item in block.items:
-            survey.append(_export_item(item, texts, choices))
-        survey.append(["end_group", block.id, *[""] * (2 * len(langs)), "", "", "", ""])
-    settings = book.create_sheet("settings")
-    settings.append(["form_title", "form_id", "version", "default_language"])
+    book = Workbook()
+    fixed = [
+        "type",
+        "name",
+        *[language_header("label", lang) for lang in langs],
+        *[language_header("hint", lang) for lang in langs],
+        "required",
+        "relevant",
+        "constraint",
+        *[language_header("constraint_message", lang) for lang in langs],
+        "appearance",
+        "evalsys_type",
+        "evalsys_missing",
+    ]
+    _sheet(book.active, "survey", fixed, survey)
+    _sheet(
+        book.create_sheet(),
+        "choices",
+        ["list_name", "name", *[language_header("label", lang) for lang in langs], "evalsys_value"],
+        choices,
+    )
     title = questionnaire.title.get(default_language) or next(
         iter(questionnaire.title.values()), questionnaire.id
     )
-    settings.append(
+    _sheet(
+        book.create_sheet(),
+        "settings",
+        ["form_title", "form_id", "version", "default_language"],
         [
-            title,
-            questionnaire.id,
-            questionnaire.version,
-            language_label(default_language),
-        ]
+            {
+                "form_title": title,
+                "form_id": questionnaire.id,
+                "version": questionnaire.version,
+                "default_language": language_label(default_language),
+            }
+        ],
     )
+    _sheet(book.create_sheet(), EXTRA_SHEET, ["block", "key", "value"], _extra_rows(questionnaire))
     book.save(target)
 
 
-def _export_item(item, texts, choices) -> list[Any]:
-    constraint, appearance, evalsys_type = "", "", ""
-    if item.options:
-        list_name = f"{item.id}_options"
-        for option in item.options:
-            choices.append([list_name, option.value, *texts(option.labels)])
-        kind = ("select_multiple " if item.type == "multiple_choice" else "select_one ") + list_name
-        if item.type == "likert":
-            appearance, evalsys_type = "likert", "likert"
-        elif item.type == "yes_no":
-            evalsys_type = "yes_no"
-    elif item.type in ("number", "year"):
-        kind = "integer" if item.type == "year" else "decimal"
-        constraint = f". >= {item.min:g} and . <= {item.max:g}"
-        evalsys_type = "year" if item.type == "year" else ""
-    else:
-        kind = "text"
-        constraint = f"string-length(.) <= {item.max_length}"
-    return [
-        kind,
-        item.id,
-        *texts(item.text),
-        *texts(item.hint),
-        "yes" if item.required else "no",
-        constraint,
-        appearance,
-        evalsys_type,
+def _sheet(ws, title: str, fixed: list[str], rows: list[dict[str, Any]]) -> None:
+    """Rows under the fixed columns, plus any column a row has beyond them; empty columns
+    other than the first two are left out."""
+    columns = list(dict.fromkeys([*fixed, *(k for row in rows for k in row)]))
+    used = {k for row in rows for k, v in row.items() if v not in (None, "")}
+    columns = [c for c in columns if c in used or c in fixed[:2]]
+    ws.title = title
+    ws.append(columns)
+    for row in rows:
+        ws.append([row.get(c) for c in columns])
+
+
+def _extra_rows(questionnaire: Questionnaire) -> list[dict[str, Any]]:
+    """The ``evalsys`` sheet: per block what the other sheets cannot say, as JSON."""
+
+    def row(block: str, key: str, value: Any) -> dict[str, Any]:
+        return {"block": block, "key": key, "value": json.dumps(value, ensure_ascii=False)}
+
+    rows = [
+        row("", "id", questionnaire.id),
+        row("", "version", questionnaire.version),
+        row("", "title", dict(questionnaire.title)),
     ]
+    for block in questionnaire.blocks:
+        data = block.to_dict()
+        for key, value in data.items():
+            if key not in _SHEET_KEYS:
+                rows.append(row(block.id, key, value))
+        items = {}
+        for item in block.items:
+            extra: dict[str, Any] = {}
+            if item.reverse:
+                extra["reverse"] = True
+            if item.scores is not None:
+                extra["scores"] = {str(k): v for k, v in item.scores.items()}
+            if item.constraint is not None and not item.constraint_message:
+                extra["constraint"] = item.constraint  # a plain range reads back as min/max
+            if extra:
+                items[item.id] = extra
+        if items:
+            rows.append(row(block.id, "items", items))
+    return rows
 
 
 __all__ = ["export_xlsform"]

@@ -1,134 +1,176 @@
-"""One XLSForm survey row as an evalsys item: question types, choices, ranges and lengths.
+"""One XLSForm survey row as an evalsys item: question types, choices, ranges, missing codes.
 
-The mapping is tabled in :mod:`surveys.xlsform`.
+The mapping is tabled in :mod:`surveys.xlsform`; conditions are read in
+:mod:`surveys.xlsform_reader`, which calls :func:`item_from_row` for each question row.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
-from surveys.xlsform_sheets import texts
+from surveys.errors import catalogue_message
+from surveys.xlsform_choices import ChoiceList, option_of
+from surveys.xlsform_expressions import ConstraintSubsetError, Range, read_ranges
+from surveys.xlsform_problems import DOMAIN, Problems
+from surveys.xlsform_sheets import Sheet, cell_text, texts
 
-_DEFAULT_TEXT_LENGTH = 1000
-_LOWER = re.compile(r"\.\s*>=\s*(-?\d+(?:\.\d+)?)")
-_UPPER = re.compile(r"\.\s*<=\s*(-?\d+(?:\.\d+)?)")
-_LENGTH = re.compile(r"string-length\(\s*\.\s*\)\s*<=\s*(\d+)")
+DEFAULT_TEXT_LENGTH = 1000
+_LENGTH = re.compile(r"^\s*string-length\(\s*\.\s*\)\s*<=\s*(\d+)\s*$")
+_TRUE = ("yes", "true", "true()", "1")
+_FALSE = ("", "no", "false", "false()", "0")
 
 
-def _required(value: Any) -> bool | None:
-    text = str(value).strip().lower() if value is not None else ""
-    if text in ("", "no", "false", "false()", "0"):
-        return False
-    if text in ("yes", "true", "true()", "1"):
+@dataclass
+class RowContext:
+    """What a row is read against: its sheet, number, the form's languages and choice lists."""
+
+    sheet: Sheet
+    number: int
+    languages: list[str]
+    lists: dict[str, ChoiceList]
+    problems: Problems
+
+    def column(self, key: str) -> str:
+        """The column as the sheet writes it (``label::Dutch (nl)``), for problem places."""
+        return self.sheet.headers.get(key, key)
+
+    def fail(self, key: str, problem: str, **params: Any) -> None:
+        self.problems.add(self.sheet.name, self.number, self.column(key), problem, **params)
+
+
+def required_of(record: dict[str, Any], ctx: RowContext) -> bool:
+    """``required`` as yes / no (``true()``, 1 ...); an expression is refused."""
+    text = cell_text(record.get("required")).lower()
+    if text in _TRUE:
         return True
-    return None
+    if text not in _FALSE:
+        ctx.fail("required", "required_not_yes_no", value=cell_text(record.get("required")))
+    return False
 
 
-def _choice_value(name: Any) -> int | None:
-    if isinstance(name, bool):
-        return None
-    if isinstance(name, int):
-        return name
-    if isinstance(name, float) and name.is_integer():
-        return int(name)
-    text = str(name).strip()
-    return int(text) if re.fullmatch(r"-?\d+", text) else None
+def item_from_row(
+    record: dict[str, Any], base: str, list_name: str, or_other: bool, ctx: RowContext
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The item (as in an instrument file) of one question row, and its "other, namely" item.
 
-
-def item_from_row(record, kind, row_name, columns, choices, where, problems) -> dict | None:
-    """The item definition (as in an instrument file) of one survey row, or None.
-
-    ``kind`` is the row's type (``select_one agree5``), ``columns`` the language columns and
-    ``choices`` the choice lists; a row that cannot be mapped adds ``(where, problem)`` to
-    ``problems``.
+    ``base`` is ``select_one``, ``select_multiple``, ``integer``, ``decimal`` or ``text``;
+    conditions (``relevant``) are added by the caller. A row that cannot be mapped adds its
+    problems to ``ctx.problems`` and gives ``(None, None)``.
     """
-    required = _required(record.get("required"))
-    if required is None:
-        problems.append((where, f"required must be yes or no, got {record.get('required')!r}"))
-        return None
-    item: dict[str, Any] = {
-        "id": row_name,
-        "text": texts(record, "label", columns),
-        "required": required,
-    }
-    hint = texts(record, "hint", columns)
+    name = cell_text(record.get("name"))
+    item: dict[str, Any] = {"id": name, "text": texts(record, "label")}
+    item["required"] = required_of(record, ctx)
+    hint = texts(record, "hint")
     if hint:
         item["hint"] = hint
-    parts = kind.split()
-    base = parts[0] if parts else ""
-    override = str(record.get("evalsys_type") or "").strip()
-    constraint = str(record.get("constraint") or "")
+    override = cell_text(record.get("evalsys_type")).lower()
     if base in ("select_one", "select_multiple"):
-        if len(parts) != 2 or parts[1] not in choices:
-            problems.append((where, f"{kind!r}: choice list not found on the choices sheet"))
-            return None
-        typed = _choice_item(record, base, override, choices[parts[1]], problems)
+        typed = _choice_part(record, base, list_name, override, ctx)
     elif base in ("integer", "decimal"):
-        typed = _number_item(base, row_name, override, constraint, where, problems)
-    elif base == "text":
-        length = _LENGTH.search(constraint)
-        typed = {
-            "type": "text",
-            "max_length": int(length.group(1)) if length else _DEFAULT_TEXT_LENGTH,
-        }
+        typed = _number_part(record, base, override, ctx)
     else:
-        problems.append(
-            (
-                where,
-                f"question type {kind!r} cannot be mapped to an evalsys item "
-                "(supported: select_one, select_multiple, integer, decimal, text)",
-            )
-        )
+        typed = _text_part(record, ctx)
+    if typed is None:
+        return None, None
+    item |= typed
+    other = _other_item(item, ctx) if or_other and "options" in item else None
+    return item, other
+
+
+def _choice_part(record, base, list_name, override, ctx) -> dict[str, Any] | None:
+    listed = ctx.lists.get(list_name)
+    if listed is None or not listed.choices:
+        ctx.fail("type", "list_not_found", list=list_name)
         return None
-    return None if typed is None else {**item, **typed}
-
-
-def _choice_item(record, base: str, override: str, listed: list[dict], problems) -> dict | None:
-    """Type and options of a select row; a plain yes/no list is stored as 1/0."""
-    names = [str(c["name"]).strip().lower() for c in listed]
-    yes_no = base == "select_one" and sorted(names) == ["no", "yes"]
-    options = []
-    for choice, name in zip(listed, names, strict=True):
-        value = {"yes": 1, "no": 0}[name] if yes_no else _choice_value(choice["name"])
-        if value is None:
-            problems.append(
-                (
-                    f"choices row {choice['row']}",
-                    f"choice name {choice['name']!r} is not a whole number; evalsys stores "
-                    "answers as numbers (use 1, 2, 3 ...)",
-                )
-            )
-            return None
-        options.append({"value": value, "label": choice["label"]})
+    if cell_text(record.get("constraint")):
+        ctx.fail("constraint", "constraint_on_choice")
+    options = [option_of(c) for c in listed.choices]
     if base == "select_multiple":
         kind = "multiple_choice"
-    elif override in ("likert", "yes_no"):
+    elif override in ("likert", "yes_no", "single_choice"):
         kind = override
-    elif yes_no:
+    elif listed.yes_no:
         kind = "yes_no"
-    elif "likert" in str(record.get("appearance") or ""):
+    elif "likert" in cell_text(record.get("appearance")).lower():
         kind = "likert"
     else:
         kind = "single_choice"
     return {"type": kind, "options": options}
 
 
-def _number_item(base, row_name, override, constraint, where, problems) -> dict | None:
-    """Type and range of an integer or decimal row, the range from ``. >= a and . <= b``."""
-    lower, upper = _LOWER.search(constraint), _UPPER.search(constraint)
-    if override != "year" and not (lower and upper):
-        problems.append(
-            (
-                where,
-                f"{base} question {row_name!r} needs a range: add a "
-                "constraint like '. >= 0 and . <= 10'",
-            )
-        )
+def _other_item(item: dict[str, Any], ctx: RowContext) -> dict[str, Any]:
+    """``select_one L or_other``: an option "other" and the "other, namely" text item."""
+    value = max(o["value"] for o in item["options"]) + 1
+    item["options"].append(
+        {"value": value, "name": "other", "label": _in_languages("or_other.option", ctx)}
+    )
+    return {
+        "id": f"{item['id']}_other",
+        "type": "text",
+        "text": _in_languages("or_other.question", ctx),
+        "required": False,
+        "max_length": DEFAULT_TEXT_LENGTH,
+        "relevant": f"selected(${{{item['id']}}}, {value})",
+    }
+
+
+def _in_languages(key: str, ctx: RowContext) -> dict[str, str]:
+    """A text of the xlsform catalogue in each of the form's languages (English for others)."""
+    return {lang: catalogue_message(DOMAIN, key, lang) for lang in ctx.languages}
+
+
+def _number_part(record, base, override, ctx) -> dict[str, Any] | None:
+    """Type, range, missing codes and constraint of an integer or decimal row."""
+    kind = "year" if override == "year" else "number"
+    item: dict[str, Any] = {"type": kind}
+    if base == "integer" and kind == "number":
+        item["integer"] = True
+    text = cell_text(record.get("constraint"))
+    if not text:
+        if kind == "number":
+            ctx.fail("constraint", "number_needs_range", name=cell_text(record.get("name")))
+            return None
+        return item
+    try:
+        alternatives = read_ranges(text)
+    except ConstraintSubsetError:
+        ctx.fail("constraint", "constraint_unsupported", constraint=text)
         return None
-    item: dict[str, Any] = {"type": "year" if override == "year" else "number"}
-    if lower:
-        item["min"] = float(lower.group(1))
-    if upper:
-        item["max"] = float(upper.group(1))
+    ranges = [r for r in alternatives if r.point is None]
+    points = [r.point for r in alternatives if r.point is not None]
+    if not ranges or any(r.lo is None or r.hi is None for r in ranges):
+        ctx.fail("constraint", "number_needs_range", name=cell_text(record.get("name")))
+        return None
+    lo = min(r.lo.value for r in ranges)  # type: ignore[union-attr]
+    hi = max(r.hi.value for r in ranges)  # type: ignore[union-attr]
+    item["min"], item["max"] = float(lo), float(hi)
+    inside = [p for p in points if lo <= p <= hi]
+    outside = [p for p in points if not lo <= p <= hi]
+    if any(not float(p).is_integer() for p in outside):
+        ctx.fail("constraint", "missing_code_not_whole", constraint=text)
+        return None
+    item["missing_values"] = [int(p) for p in outside]
+    message = texts(record, "constraint_message")
+    simple = len(ranges) == 1 and not inside and ranges[0].lo.inclusive and ranges[0].hi.inclusive
+    if not simple or message:
+        kept = [*ranges, *(Range(r.lo, r.hi) for r in alternatives if r.point in inside)]
+        item["constraint"] = " or ".join(r.to_text() for r in kept)
+    if message:
+        item["constraint_message"] = message
     return item
+
+
+def _text_part(record, ctx) -> dict[str, Any] | None:
+    text = cell_text(record.get("constraint"))
+    if not text:
+        return {"type": "text", "max_length": DEFAULT_TEXT_LENGTH}
+    length = _LENGTH.match(text)
+    if length is None:
+        ctx.fail("constraint", "constraint_on_text", constraint=text)
+        return None
+    return {"type": "text", "max_length": int(length.group(1))}
+
+
+__all__ = ["DEFAULT_TEXT_LENGTH", "RowContext", "item_from_row", "required_of"]

@@ -112,6 +112,100 @@ def toolkit() -> surveys.Instrument:
     return surveys.parse_instrument(copy.deepcopy(TOOLKIT), source="toolkit.yaml")
 
 
+def _five(nl: str = "optie") -> list[dict]:
+    return [{"value": v, "label": {"en": f"option {v}", "nl": f"{nl} {v}"}} for v in range(1, 6)]
+
+
+# An instrument with a group condition, a chain of item conditions, missing-data codes (shared
+# and of an item's own), a whole-number item and a constraint.
+CONDITIONAL = {
+    "id": "lifestyle",
+    "version": "1",
+    "title": {"en": "Lifestyle", "nl": "Leefstijl"},
+    "languages": {"en": "original", "nl": "working"},
+    "missing_codes": [
+        {"value": 99, "label": {"en": "Rather not say", "nl": "Zeg ik liever niet"}},
+    ],
+    "groups": [
+        {"id": "smoking", "title": {"en": "Smoking", "nl": "Roken"}, "relevant": "${smokes} = 1"},
+    ],
+    "items": [
+        {"id": "smokes", "type": "yes_no", "text": {"en": "Do you smoke?", "nl": "Rook je?"}},
+        {
+            "id": "per_day",
+            "type": "number",
+            "min": 0,
+            "max": 80,
+            "integer": True,
+            "group": "smoking",
+            "missing": [{"value": -1, "label": {"en": "Don't know", "nl": "Weet ik niet"}}],
+            "text": {"en": "How many a day?", "nl": "Hoeveel per dag?"},
+        },
+        {
+            "id": "quit",
+            "type": "likert",
+            "options": _five(),
+            "group": "smoking",
+            "relevant": "${per_day} > 10",
+            "text": {"en": "Want to quit?", "nl": "Wil je stoppen?"},
+        },
+        {"id": "m1", "type": "likert", "options": _five(), "text": {"en": "M1", "nl": "M1"}},
+        {
+            "id": "m2",
+            "type": "likert",
+            "options": _five(),
+            "reverse": True,
+            "text": {"en": "M2", "nl": "M2"},
+        },
+        {"id": "m3", "type": "likert", "options": _five(), "text": {"en": "M3", "nl": "M3"}},
+        {
+            "id": "m4",
+            "type": "likert",
+            "options": _five(),
+            "relevant": "${m3} != ''",
+            "text": {"en": "M4", "nl": "M4"},
+        },
+        {
+            "id": "sleep",
+            "type": "number",
+            "min": 0,
+            "max": 24,
+            "required": False,
+            "constraint": ". <= 8 or . >= 12",
+            "constraint_message": {"en": "Not 9 to 11 hours", "nl": "Niet 9 tot 11 uur"},
+            "text": {"en": "Hours of sleep", "nl": "Uren slaap"},
+        },
+    ],
+    "scales": [
+        {
+            "id": "mood",
+            "items": ["m1", "m2", "m3", "m4"],
+            "method": "sum",
+            "min_items": 2,
+            "range": [4, 20],
+        },
+        {
+            "id": "habit",
+            "items": ["per_day", "quit"],
+            "method": "mean",
+            "min_items": 1,
+            "range": [0.5, 42.5],
+        },
+    ],
+}
+
+
+@pytest.fixture
+def conditional_dict() -> dict:
+    """A fresh, mutable copy of the instrument with conditions and missing-data codes."""
+    return copy.deepcopy(CONDITIONAL)
+
+
+@pytest.fixture
+def conditional() -> surveys.Instrument:
+    return surveys.parse_instrument(copy.deepcopy(CONDITIONAL), source="lifestyle.yaml")
+
+
 # Comparing vectorised results with per-response results (used through the `compare` fixture).
 
 

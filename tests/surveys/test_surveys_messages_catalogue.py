@@ -14,8 +14,9 @@ from surveys.errors import FIELD_ERROR_CODES, field_message, make_field_error
 from surveys.model import CHOICE_TYPES, ITEM_TYPES
 
 #: What a wrong_type message's wording depends on: one wording for every choice type, else
-#: the item type (surveys.validation.check_value and surveys.frame pick it so).
-WRONG_TYPE_DETAILS = {"choice"} | set(ITEM_TYPES) - set(CHOICE_TYPES)
+#: the item type, and "integer" for a whole-number item (surveys.validation.check_value and
+#: surveys.frame pick it so).
+WRONG_TYPE_DETAILS = {"choice", "integer"} | set(ITEM_TYPES) - set(CHOICE_TYPES)
 SHIPPED = ("en", "nl")
 
 

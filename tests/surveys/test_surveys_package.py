@@ -55,7 +55,8 @@ def test_the_worked_examples_in_the_docs_are_valid():
 
     docs = Path(__file__).resolve().parents[2] / "docs" / "instruments.md"
     blocks = re.findall(r"```yaml\n(.*?)```", docs.read_text(encoding="utf-8"), re.S)
-    example, matrix = (surveys.parse_instrument(b, source="docs") for b in blocks)
+    conditional = [b for b in blocks if "missing_codes:" in b]
+    example, matrix = (surveys.parse_instrument(b, source="docs") for b in blocks[:2])
     result = example.score({"bb_1": 4, "bb_2": 2, "bb_3": 5})["binding"]
     assert result.value == pytest.approx(13 / 3) and result.band == "high"
     codes = [
@@ -70,6 +71,15 @@ def test_the_worked_examples_in_the_docs_are_valid():
     flags = example.quality_flags({"bb_1": 5, "bb_2": 5, "bb_3": 5, "bb_4": 5}, 4)
     assert flags == ["reverse_inconsistent", "too_fast"]
     assert matrix.kind == "matrix"
+    # "Conditions and missing-data codes": the group hides per_day when smokes is 0; a -1
+    # for per_day is a code, so sleep (per_day > 10 or smokes = 0) is hidden and refused.
+    (lifestyle,) = (surveys.parse_instrument(b, source="docs") for b in conditional)
+    assert lifestyle.not_applicable({"smokes": 0}) == {"per_day"}
+    answers = {"smokes": 1, "per_day": -1, "sleep": 10}
+    assert lifestyle.statuses(answers)["per_day"] == "missing_code"
+    assert [(e.field, e.code) for e in lifestyle.validate(answers)] == [("sleep", "not_applicable")]
+    (error,) = lifestyle.validate({"smokes": 1, "per_day": 20, "sleep": 10})
+    assert (error.code, error.message) == ("constraint", "Not 9 to 11 hours")
 
 
 def import_graph(package: Path) -> dict[str, set[str]]:

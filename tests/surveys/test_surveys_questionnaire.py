@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook, load_workbook
 
 import surveys
 
@@ -148,130 +147,8 @@ def test_frames_for_the_whole_questionnaire(questionnaire):
     assert bool(flags.loc[1, "djg6.too_many_missing"]) and not flags.loc[0, "brs.straight_lining"]
 
 
-def test_xlsform_export_then_import_keeps_items_options_and_consent(questionnaire, tmp_path):
-    path = tmp_path / "buurtkracht.xlsx"
-    surveys.export_xlsform(questionnaire, path)
-    book = load_workbook(path)
-    assert book.sheetnames == ["survey", "choices", "settings"]
-    header = [c.value for c in book["survey"][1]]
-    assert "label::Dutch (nl)" in header and "label::English (en)" in header
-
-    imported = surveys.import_xlsform(path)
-    assert imported.consent == questionnaire.consent
-    assert imported.demographics is not None
-    for original, back in zip(questionnaire.blocks, imported.blocks, strict=True):
-        assert back.id == original.id
-        for a, b in zip(original.items, back.items, strict=True):
-            assert (b.id, b.type, b.text, b.options, b.required) == (
-                a.id,
-                a.type,
-                a.text,
-                a.options,
-                a.required,
-            )
-            assert (b.min, b.max, b.max_length) == (a.min, a.max, a.max_length)
-    assert imported.instruments[0].scales == ()  # scales are not part of XLSForm
-    assert imported.instruments[0].languages == {"nl": "original", "en": "working"}
-
-
-def write_form(path, survey_rows, choices_rows=(), settings=None):
-    book = Workbook()
-    survey = book.active
-    survey.title = "survey"
-    for row in survey_rows:
-        survey.append(row)
-    choices = book.create_sheet("choices")
-    choices.append(["list_name", "name", "label::Dutch (nl)", "label::English (en)"])
-    for row in choices_rows:
-        choices.append(row)
-    if settings:
-        sheet = book.create_sheet("settings")
-        sheet.append(list(settings))
-        sheet.append(list(settings.values()))
-    book.save(path)
-
-
-HEADER = [
-    "type",
-    "name",
-    "label::Dutch (nl)",
-    "label::English (en)",
-    "required",
-    "constraint",
-    "appearance",
-]
-
-
-def test_import_a_kobo_style_form(tmp_path):
-    path = tmp_path / "kobo.xlsx"
-    write_form(
-        path,
-        [
-            HEADER,
-            ["start", "start", None, None, None, None, None],
-            ["begin_group", "mood", "Stemming", "Mood", None, None, None],
-            ["select_one agree", "m1", "Ik voel me goed", "I feel good", "yes", None, "likert"],
-            ["select_one yn", "m2", "Werk je?", "Do you work?", "no", None, None],
-            ["select_multiple agree", "m3", "Kies", "Choose", "no", None, None],
-            ["integer", "m4", "Uren", "Hours", "no", ". >= 0 and . <= 24", None],
-            ["text", "m5", "Opmerking", "Remark", "no", "string-length(.) <= 200", None],
-            ["note", "info", "Dank je", "Thanks", None, None, None],
-            ["end_group", None, None, None, None, None, None],
-        ],
-        [
-            ["agree", 1, "oneens", "disagree"],
-            ["agree", 2, "eens", "agree"],
-            ["yn", "yes", "ja", "yes"],
-            ["yn", "no", "nee", "no"],
-        ],
-        settings={
-            "form_title": "Stemming",
-            "form_id": "mood_form",
-            "version": "2024-1",
-            "default_language": "Dutch (nl)",
-        },
-    )
-    form = surveys.import_xlsform(path)
-    (mood,) = form.instruments
-    assert (form.id, mood.id, mood.version) == ("mood_form", "mood", "2024-1")
-    assert [i.type for i in mood.items] == ["likert", "yes_no", "multiple_choice", "number", "text"]
-    assert mood.item("m2").option_values == (1, 0)
-    assert (mood.item("m4").min, mood.item("m4").max) == (0, 24)
-    assert mood.item("m5").max_length == 200
-    assert mood.validate({"m1": 2, "m2": 1, "m3": [1, 2], "m4": 8, "m5": "ok"}) == []
-
-
-def test_import_reports_every_row_that_cannot_be_mapped(tmp_path):
-    path = tmp_path / "broken.xlsx"
-    write_form(
-        path,
-        [
-            HEADER,
-            ["select_one colours", "c1", "Kleur", "Colour", "yes", None, None],
-            ["geopoint", "where", "Waar", "Where", "no", None, None],
-            ["integer", "age", "Leeftijd", "Age", "no", None, None],
-            ["select_one missing_list", "x", "X", "X", "no", None, None],
-            ["text", "t", "T", "T", "perhaps", None, None],
-        ],
-        [["colours", "red", "rood", "red"], ["colours", "blue", "blauw", "blue"]],
-    )
-    with pytest.raises(surveys.XLSFormError) as caught:
-        surveys.import_xlsform(path)
-    problems = caught.value.problems
-    places = [p for p, _ in problems]
-    assert places == [
-        "choices row 2",
-        "survey row 3",
-        "survey row 4",
-        "survey row 5",
-        "survey row 6",
-    ]
-    text = str(caught.value)
-    assert "'red' is not a whole number" in text
-    assert "'geopoint' cannot be mapped" in text
-    assert "needs a range" in text
-    assert "choice list not found" in text
-    assert "required must be yes or no" in text
+# The XLSForm import and export are tested in tests/surveys/test_xlsform.py and
+# test_xlsform_real_forms.py.
 
 
 def test_the_time_it_takes_grows_with_the_questions(questionnaire):

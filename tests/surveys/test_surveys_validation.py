@@ -117,6 +117,8 @@ def test_every_code_is_documented():
         "too_long",
         "invalid_option",
         "invalid_characters",
+        "not_applicable",
+        "constraint",
     }
 
 
