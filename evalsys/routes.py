@@ -11,6 +11,8 @@ def includeme(config) -> None:
     api_intervention = "evalsys.api.contexts.ApiIntervention"
     config.add_route("api.openapi", "/api/v1/openapi.json")
     config.add_route("api.instruments", "/api/v1/instruments", factory=api_root)
+    config.add_route("api.instrument_import", "/api/v1/instruments/import", factory=api_root)
+    config.add_route("api.instrument_export", "/api/v1/instruments/{id}/export", factory=api_root)
     config.add_route("api.responses", "/api/v1/responses", factory=api_root)
     config.add_route("api.response", "/api/v1/responses/{id}", factory=api_root)
     config.add_route("api.response_history", "/api/v1/responses/{id}/history", factory=api_root)
@@ -187,7 +189,7 @@ def includeme(config) -> None:
     )
     config.add_route(
         "intervention.export",
-        "/i/{slug}/export.{format:csv_long|csv_wide|xlsx|sav}",
+        "/i/{slug}/export.{format:csv_long|csv_wide|xlsx|sav|sav_wide|dta|dta_wide|r|r_wide}",
         factory=intervention,
     )
     config.add_route("intervention.export_job", "/i/{slug}/export-job", factory=intervention)

@@ -41,6 +41,8 @@ def _response(request, purpose: str) -> Response:
         return response
     if purpose == "submit" and request.access.allows("read", **where):
         raise ApiError(ErrorCode.forbidden, "this token or account may not change responses")
+    if purpose == "read" and request.access.allows("submit", **where):
+        raise ApiError(ErrorCode.forbidden, "a submit token may not read responses")
     raise ApiError(ErrorCode.not_found, "no such response")  # outside: as if not there
 
 

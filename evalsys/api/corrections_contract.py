@@ -118,7 +118,7 @@ CORRECTION_OPERATIONS: dict[str, tuple[str, dict]] = {
                 "parameters": [path_param("id", "any version's id", {"type": "integer"})],
                 "responses": {
                     **ok(200, "ResponseHistory", "versions, oldest first, and changes"),
-                    **errors(404),
+                    **errors(403, 404),
                 },
             }
         },

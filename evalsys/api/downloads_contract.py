@@ -215,7 +215,7 @@ DOWNLOAD_OPERATIONS: dict[str, tuple[str, dict]] = {
             ],
             "get": {
                 "operationId": "getExport",
-                "summary": "The intervention's responses as CSV (long, wide), XLSX or SPSS .sav",
+                "summary": "The intervention's responses as CSV, XLSX, SPSS .sav, Stata .dta or R",
                 "description": "Participant-level data: a `read` token for the whole "
                 "intervention (or an evaluator's session); never a site token or the ministry. "
                 "Each download is audited (`export`). Free-text answers only with `text=1`; "

@@ -58,9 +58,9 @@ DUE_OPERATIONS: dict[str, tuple[str, dict]] = {
                 "description": "Each participant's next wave after the last one answered, its "
                 "personal window and status (docs/follow-up.md). Without `status`: the ones that "
                 "ask for action (overdue, open, due_soon, missed). Audited as a read of "
-                "participant-level data.",
+                "participant-level data. A read token (a submit token gets 403).",
                 "parameters": [query("status", "only this status", _STATUS)],
-                "responses": {**ok(200, "DueList", "the due list"), **errors(404, 422)},
+                "responses": {**ok(200, "DueList", "the due list"), **errors(403, 404, 422)},
             },
         },
     ),

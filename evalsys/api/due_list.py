@@ -16,6 +16,10 @@ def _day(value):
 
 @view_config(route_name="api.site_due", request_method="GET", renderer="json", permission="read")
 def site_due(context, request):
+    grant = request.access.grant
+    if grant is not None and grant.permission != "read":
+        # participant codes: as the due list files, a read token only (docs/api.md)
+        raise ApiError(ErrorCode.forbidden, "the due list needs a read token")
     status = request.params.get("status") or None
     if status is not None and status not in STATUSES:
         raise ApiError(

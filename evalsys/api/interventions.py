@@ -5,11 +5,7 @@ from __future__ import annotations
 from pyramid.view import view_config
 
 from evalsys import setup
-from evalsys.api.representations import (
-    intervention_detail,
-    intervention_summary,
-    library_instrument,
-)
+from evalsys.api.representations import intervention_detail, intervention_summary
 from evalsys.api.requests import json_body
 from evalsys.programme.models import Intervention
 
@@ -17,11 +13,6 @@ from evalsys.programme.models import Intervention
 def visible_sites(request, intervention: Intervention) -> list:
     scope = request.access.scope("structure")
     return [s for s in intervention.sites if scope.covers(intervention.id, s.id)]
-
-
-@view_config(route_name="api.instruments", request_method="GET", renderer="json", permission="api")
-def list_instruments(request):
-    return {"items": [library_instrument(i) for i in setup.library(request.dbsession)]}
 
 
 @view_config(

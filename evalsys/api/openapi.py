@@ -8,6 +8,7 @@ from functools import cache
 from evalsys.api.corrections_contract import CORRECTION_OPERATIONS, CORRECTION_SCHEMAS
 from evalsys.api.downloads_contract import DOWNLOAD_OPERATIONS, DOWNLOAD_SCHEMAS
 from evalsys.api.due_contract import DUE_OPERATIONS, DUE_SCHEMAS
+from evalsys.api.instruments_contract import INSTRUMENT_OPERATIONS, INSTRUMENT_SCHEMAS
 from evalsys.api.openapi_parts import (
     ERROR,
     ERROR_TEXT,
@@ -46,19 +47,6 @@ OPERATIONS: dict[str, tuple[str, dict]] = {
             }
         },
     ),
-    "api.instruments": (
-        "/instruments",
-        {
-            "get": {
-                "operationId": "listInstruments",
-                "summary": "The instrument library to build questionnaires from",
-                "responses": {
-                    **ok(200, "InstrumentList", "bundled instruments"),
-                    **errors(403),
-                },
-            }
-        },
-    ),
     "api.responses": (
         "/responses",
         {
@@ -84,7 +72,8 @@ OPERATIONS: dict[str, tuple[str, dict]] = {
                 "operationId": "listResponses",
                 "summary": "Responses within the token's scope, oldest first",
                 "description": "A token with permission `read` (or a session of an evaluator "
-                "or coordinator). Only current responses; corrected ones are left out.",
+                "or coordinator); a `submit` token gets 403. Only current responses; corrected "
+                "ones are left out.",
                 "parameters": [
                     query("intervention", "an intervention's slug"),
                     query("site", "a site's slug"),
@@ -105,7 +94,8 @@ OPERATIONS: dict[str, tuple[str, dict]] = {
         {
             "get": {
                 "operationId": "getResponse",
-                "summary": "One response (404 when outside the token's scope)",
+                "summary": "One response (404 when outside the token's scope; 403 for a "
+                "submit token)",
                 "parameters": [path_param("id", "the response id", {"type": "integer"})],
                 "responses": {**ok(200, "StoredResponse", "the response"), **errors(403, 404)},
             }
@@ -258,6 +248,7 @@ OPERATIONS: dict[str, tuple[str, dict]] = {
 
 
 ALL_OPERATIONS = {
+    **INSTRUMENT_OPERATIONS,
     **OPERATIONS,
     **CORRECTION_OPERATIONS,
     **DUE_OPERATIONS,
@@ -285,6 +276,7 @@ def _document() -> dict:
             "schemas": {
                 **SCHEMAS,
                 **STRUCTURE_SCHEMAS,
+                **INSTRUMENT_SCHEMAS,
                 **CORRECTION_SCHEMAS,
                 **DUE_SCHEMAS,
                 **WEBHOOK_SCHEMAS,

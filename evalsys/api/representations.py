@@ -119,10 +119,15 @@ def wave_body(wave: Wave) -> dict:
 def questionnaire_body(
     row: QuestionnaireRow, questionnaire: surveys.Questionnaire, has_responses: bool
 ) -> dict:
+    """Everything a client needs to show the questionnaire itself (a tablet app): every text in
+    every language, the conditions, groups and missing-data codes."""
+    languages = sorted({lang for block in questionnaire.blocks for lang in block.languages})
     return {
         "version": row.version,
         "created_at": row.created_at.isoformat(),
         "has_responses": has_responses,
+        "languages": languages,
+        "consent": dict(questionnaire.consent or {}),
         "instruments": [_instrument(block) for block in questionnaire.blocks],
     }
 
@@ -133,20 +138,47 @@ def _instrument(instrument: surveys.Instrument) -> dict:
         "version": instrument.version,
         "kind": instrument.kind,
         "title": dict(instrument.title),
-        "scales": [scale.id for scale in instrument.scales],
-        "items": [
+        "section_title": dict(instrument.section_title),
+        "instructions": dict(instrument.instructions),
+        "languages": dict(instrument.languages),
+        "relevant": instrument.relevant,
+        "groups": [
             {
-                "id": item.id,
-                "type": item.type,
-                "required": item.required,
-                "options": [option.value for option in item.options],
-                "min": item.min,
-                "max": item.max,
-                "max_length": item.max_length,
+                "id": group.id,
+                "title": dict(group.title),
+                "relevant": group.relevant,
+                "parent": group.parent,
             }
-            for item in instrument.items
+            for group in instrument.groups
         ],
+        "scales": [scale.id for scale in instrument.scales],
+        "items": [_item(instrument, item) for item in instrument.items],
     }
+
+
+def _item(instrument: surveys.Instrument, item) -> dict:
+    return {
+        "id": item.id,
+        "type": item.type,
+        "required": item.required,
+        "text": dict(item.text),
+        "hint": dict(item.hint),
+        "options": [option.value for option in item.options],
+        "choices": [_choice(option) for option in item.options],
+        "missing": [_choice(option) for option in instrument.missing_for(item)],
+        "min": item.min,
+        "max": item.max,
+        "integer": item.integer,
+        "max_length": item.max_length,
+        "relevant": item.relevant,
+        "group": item.group,
+        "constraint": item.constraint,
+        "constraint_message": dict(item.constraint_message),
+    }
+
+
+def _choice(option) -> dict:
+    return {"value": option.value, "label": dict(option.labels), "name": option.name}
 
 
 def library_instrument(instrument: surveys.Instrument) -> dict:

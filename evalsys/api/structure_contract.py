@@ -163,44 +163,7 @@ STRUCTURE_SCHEMAS: dict[str, dict] = {
         },
         minProperties=1,
     ),
-    "QuestionnaireItem": object_schema(
-        {
-            "id": {"type": "string"},
-            "type": {"type": "string"},
-            "required": {"type": "boolean"},
-            "options": {"type": "array", "items": {"type": "integer"}},
-            "min": {"type": ["number", "null"]},
-            "max": {"type": ["number", "null"]},
-            "max_length": {"type": ["integer", "null"]},
-        },
-        ("id", "type", "required", "options", "min", "max", "max_length"),
-    ),
-    "QuestionnaireInstrument": object_schema(
-        {
-            "id": {"type": "string"},
-            "version": {"type": "string"},
-            "kind": {"type": "string"},
-            "title": {"type": "object", "additionalProperties": {"type": "string"}},
-            "scales": {"type": "array", "items": {"type": "string"}},
-            "items": {
-                "type": "array",
-                "items": {"$ref": "#/components/schemas/QuestionnaireItem"},
-            },
-        },
-        ("id", "version", "kind", "title", "scales", "items"),
-    ),
-    "Questionnaire": object_schema(
-        {
-            "version": {"type": "integer"},
-            "created_at": {"type": "string", "format": "date-time"},
-            "has_responses": {"type": "boolean"},
-            "instruments": {
-                "type": "array",
-                "items": {"$ref": "#/components/schemas/QuestionnaireInstrument"},
-            },
-        },
-        ("version", "created_at", "has_responses", "instruments"),
-    ),
+    # Questionnaire, QuestionnaireInstrument, QuestionnaireItem: api/instruments_contract.py
     "QuestionnaireChange": object_schema(
         {
             "instruments": {
@@ -220,8 +183,11 @@ STRUCTURE_SCHEMAS: dict[str, dict] = {
                 ),
             },
             "demographics": {
-                "type": "boolean",
-                "description": "end with the standard demographics block (default true)",
+                "type": ["boolean", "string"],
+                "maxLength": 120,
+                "description": "true (default): start with the standard block of questions about "
+                "the participant; false: none; or the id (`id@version`) of another such block, "
+                "e.g. one imported with a form (kind `demographics` in GET /instruments)",
             },
         },
         ("instruments",),

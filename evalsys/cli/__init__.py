@@ -22,6 +22,7 @@ COMMANDS = {
     "worker": "run the queued jobs (imports, exports, reports, retention) on PostgreSQL",
     "due": "list who is due for their next round at a site (codes only), or write it to a file",
     "digests": "queue today's follow-up digests for coordinators and deliver the outbox now",
+    "instrument": "import a form (XLSForm, REDCap data dictionary) as instruments, or export one",
 }
 
 

@@ -1,4 +1,5 @@
-"""evalsys export CONFIG --intervention SLUG --format FORMAT --out FILE: participant-level data."""
+"""evalsys export CONFIG --intervention SLUG --format FORMAT --out FILE: participant-level data
+(CSV long or wide, XLSX, SPSS .sav, Stata .dta, R: a zip with the CSV and a script)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,8 @@ from evalsys.cli.common import intervention_by_slug
 from evalsys.cli.progress_bar import ProgressBar
 from evalsys.results import export_files, exports
 
-# "csv" is the long CSV; the web's names work too.
-FORMAT_NAMES = {"csv": "csv_long", "csv_long": "csv_long", "csv_wide": "csv_wide"} | {
-    f: f for f in ("xlsx", "sav")
-}
+# "csv" is the long CSV; the web's names (exports.FORMATS) work too.
+FORMAT_NAMES = {"csv": "csv_long"} | {f: f for f in exports.FORMATS}
 
 
 def add_arguments(parser) -> None:

@@ -39,11 +39,13 @@ def coerce_cell(item: surveys.Item, cell: Any) -> tuple[Any, surveys.FieldError 
 
 
 def answers_from_cells(
-    questionnaire: surveys.Questionnaire, cells: dict[str, Any]
+    questionnaire: surveys.Questionnaire, cells: dict[str, Any], *, blanks_allowed: bool = False
 ) -> tuple[dict[str, Any], list[surveys.FieldError]]:
     """Answers (missing ones left out) and every problem: unconvertible cells, then validation.
 
     A cell that cannot be converted is reported once (``wrong_type``), not again as missing.
+    With ``blanks_allowed`` (a paper form: the participant answered on paper already) a
+    required question left empty is stored as not answered, not a problem.
     """
     items = items_of(questionnaire)
     answers: dict[str, Any] = {}
@@ -60,7 +62,19 @@ def answers_from_cells(
         elif not is_missing(value):
             answers[item_id] = value
     unconvertible = {p.field for p in problems}
-    problems += [e for e in questionnaire.validate(answers) if e.field not in unconvertible]
+    checked = questionnaire.validate(answers, blanks_allowed=blanks_allowed)
+    problems += [e for e in checked if e.field not in unconvertible]
     order = {item_id: n for n, item_id in enumerate(items)}
     problems.sort(key=lambda e: order.get(e.field, -1))
     return answers, problems
+
+
+def left_blank(questionnaire: surveys.Questionnaire, answers: dict[str, Any]) -> list[str]:
+    """The required questions that apply to a form but have no answer, in form order (an
+    optional question left blank is nothing to mention)."""
+    statuses = questionnaire.statuses(answers)
+    return [
+        item_id
+        for item_id, item in items_of(questionnaire).items()
+        if item.required and statuses.get(item_id) == "missing"
+    ]

@@ -21,7 +21,12 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 
 import surveys
 from analysis.report.fonts import register_fonts
-from evalsys.collection.paper_form import in_language, questions_of
+from evalsys.collection.paper_form import (
+    condition_in_words,
+    conditions_of,
+    in_language,
+    questions_of,
+)
 from evalsys.i18n import _
 from surveys.model import CHOICE_TYPES
 
@@ -103,7 +108,15 @@ def paper_questionnaire_pdf(
             story.append(Paragraph(escape(instructions), styles["text"]))
         for item in block.items:
             number = questions[item.id].number
-            story.append(KeepTogether(_question(number, item, language, t, styles)))
+            # "Only if you answered 'Yes' to question 3.": the participant skips it otherwise.
+            only_if = " ".join(
+                condition_in_words(c, questionnaire, questions, language, t)
+                for c in conditions_of(questionnaire, item.id)
+            )
+            missing = block.missing_for(item)
+            story.append(
+                KeepTogether(_question(number, item, language, t, styles, only_if, missing))
+            )
 
     buffer = io.BytesIO()
     footer = f"{intervention} · {site} · {round_text}"
@@ -131,9 +144,13 @@ def paper_questionnaire_pdf(
     return buffer.getvalue()
 
 
-def _question(number: int, item: surveys.Item, language: str, t, styles) -> list:
+def _question(
+    number: int, item: surveys.Item, language: str, t, styles, only_if="", missing=()
+) -> list:
     text = escape(in_language(item.text, language))
     parts = [Paragraph(f"<b>{number}.</b> {text}", styles["question"])]
+    if only_if:
+        parts.append(Paragraph(f"<i>{escape(only_if)}</i>", styles["small"]))
     hint = in_language(item.hint, language) if item.hint else ""
     if item.type == "multiple_choice":
         hint = " ".join(filter(None, [hint, t(_("You may tick more than one box."))]))
@@ -148,23 +165,26 @@ def _question(number: int, item: surveys.Item, language: str, t, styles) -> list
     if hint:
         parts.append(Paragraph(escape(hint), styles["small"]))
     if item.type in (*CHOICE_TYPES, "multiple_choice"):
-        parts.append(_options(item, language, styles))
+        parts.append(_options(item.options, language, styles))
     elif item.type in ("number", "year"):
         parts.append(_write_in(None, 30 * mm, 8 * mm))
     else:
         parts.append(_write_in(None, WIDTH, 16 * mm))
+    if missing:  # "Rather not say" and the like: boxes of their own, below the answers
+        parts.append(Spacer(1, 1 * mm))
+        parts.append(_options(missing, language, styles))
     parts.append(Spacer(1, 3 * mm))
     return parts
 
 
-def _options(item: surveys.Item, language: str, styles) -> Table:
+def _options(options, language: str, styles) -> Table:
     cells = [
         Paragraph(
             f"{BOX} {escape(in_language(o.labels, language))} "
             f'<font size="7" color="#555555">({o.value})</font>',
             styles["option"],
         )
-        for o in item.options
+        for o in options
     ]
     if len(cells) <= ACROSS:
         rows, widths = [cells], [WIDTH / len(cells)] * len(cells)

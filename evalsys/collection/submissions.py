@@ -44,6 +44,9 @@ from evalsys.programme import questionnaires
 from evalsys.programme.models import Intervention, Site, Wave
 from evalsys.webhooks import events as webhooks
 
+#: The ways in whose answers were given elsewhere (on paper), where a blank is an answer.
+BLANKS_ALLOWED_MODES = ("paper", "import")
+
 
 @dataclass
 class Submission:
@@ -172,7 +175,13 @@ def _store(db, submission: Submission) -> Stored:
     if current is None:
         raise SubmissionError("this intervention has no questionnaire yet; ask the evaluator")
     questionnaire = current.questionnaire
-    assessment = questionnaire.assess(submission.answers, submission.duration_seconds)
+    # Paper and import bring what a participant answered elsewhere: a required question left
+    # empty there is stored as not answered. The survey, the API and ODK ask again instead.
+    assessment = questionnaire.assess(
+        submission.answers,
+        submission.duration_seconds,
+        blanks_allowed=submission.mode in BLANKS_ALLOWED_MODES,
+    )
     if assessment.errors:
         raise InvalidAnswers(assessment.errors, submission.language)
     code = _clean_code(submission)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+import surveys
 from evalsys.accounts.models import User
 from evalsys.accounts.users import create_user, grant
 from evalsys.collection import links
@@ -18,6 +20,7 @@ from evalsys.collection.submissions import Submission, stored_response, submit
 from evalsys.demo import answers as demo_data
 from evalsys.programme import questionnaires
 from evalsys.programme.models import Intervention, Site, Wave
+from evalsys.setup import instruments as stored_instruments
 
 DEMO_SLUG = "veerkracht-demo"
 SECOND_SLUG = "samen-sterk-demo"
@@ -58,6 +61,9 @@ DEMO_WAVES = [
     ("T2", {"nl": "Follow-up (6 maanden)", "en": "Follow-up (6 months)"}, 2, (98, 182)),
 ]
 DEMO_MAIL = "demo-coordinator@example.org"  # a reserved domain: nothing leaves the machine
+# The first intervention's questions about the participant: the library's block with one
+# conditional question and one missing-data code (docs/collecting.md shows both).
+ABOUT_YOU = Path(__file__).with_name("about_you.yaml")
 
 INTERVENTIONS = [
     {
@@ -71,6 +77,7 @@ INTERVENTIONS = [
         "protective_factors": ["veerkracht", "zelfredzaamheid"],
         "design": "pre_post_comparison",
         "instruments": [("brs", None), ("gse", None)],
+        "demographics": ABOUT_YOU,
         "sites": DEMO_SITES,
     },
     {
@@ -201,11 +208,23 @@ def _intervention(dbsession, spec: dict, today: dt.date) -> Intervention:
             )
         )
     dbsession.flush()
+    demographics = "demographics"
+    if spec.get("demographics"):
+        demographics = stored_block(dbsession, spec["demographics"])
     questionnaires.save_version(
-        dbsession, intervention, questionnaires.build(intervention, spec["instruments"])
+        dbsession,
+        intervention,
+        questionnaires.build(intervention, spec["instruments"], demographics=demographics),
     )
     links.ensure_links(dbsession, intervention)
     return intervention
+
+
+def stored_block(dbsession, path: Path) -> str:
+    """A YAML instrument of the demo stored beside the library's; its ``id@version``."""
+    instrument = surveys.parse_instrument(path.read_text(encoding="utf-8"), source=str(path))
+    stored_instruments.store(dbsession, instrument)
+    return f"{instrument.id}@{instrument.version}"
 
 
 def _answers(

@@ -77,9 +77,17 @@ def answers_for(
 ) -> dict:
     answers: dict = {}
     if questionnaire.demographics is not None:
-        for item in questionnaire.demographics.items:
+        block = questionnaire.demographics
+        for item in block.items:
             if item.type in ("single_choice", "yes_no", "likert") and rng.random() > 0.12:
                 answers[item.id] = int(rng.choice(item.option_values[:4]))
+                codes = block.missing_for(item)
+                if codes and rng.random() < 0.1:  # "Rather not say", where the item offers it
+                    answers[item.id] = codes[0].value
+        # A question asked only under a condition is left alone otherwise (demo: "Other,
+        # namely" only after "Other"): the demo's answers respect every condition.
+        hidden = questionnaire.not_applicable(answers)
+        answers = {k: v for k, v in answers.items() if k not in hidden}
     for instrument in questionnaire.instruments:
         direction = _direction(instrument)
         fixed = None

@@ -18,6 +18,7 @@ import surveys
 from evalsys.collection import issued_codes
 from evalsys.collection.cells import cell_text
 from evalsys.collection.models import IssuedCode, Participant, Response
+from evalsys.collection.paper_form import conditions_of
 from evalsys.collection.participant_codes import CodeError, clean_code
 from evalsys.collection.submission_errors import SubmissionError
 from evalsys.collection.submissions import normalise_submission_id
@@ -174,9 +175,13 @@ class RowChecker:
         problems += self._check_against_database(chunk)
         frame = chunk.frame(self.items)
         found = self.questionnaire.validate_frame(frame)
-        for row, item_id, value, en, nl in zip(
+        # Blanks allowed: a row holds what the participant answered elsewhere (on paper, in
+        # another tool), so a required question left empty is stored as not answered.
+        found = found[found["code"] != "required"]
+        for row, item_id, code, value, en, nl in zip(
             found["row"],
             found["field"],
+            found["code"],
             found["value"],
             found["message"],
             found["message_nl"],
@@ -184,12 +189,24 @@ class RowChecker:
         ):
             if (row, item_id) in chunk.unconvertible:
                 continue  # already reported as a cell that cannot be read
-            problems.append(RowError(int(row), item_id, shown(value), {"en": en, "nl": nl}))
+            problem = {"en": en, "nl": nl}
+            if code == "not_applicable" and conditions_of(self.questionnaire, item_id):
+                problem = self._not_applicable(item_id)
+            problems.append(RowError(int(row), item_id, shown(value), problem))
         # A row already stored is not stored again, so its answers need no second check.
         problems = [p for p in problems if p.row not in self.already or p.column in META_COLUMNS]
         order = {name: n for n, name in enumerate((*META_COLUMNS, *OPTIONAL_COLUMNS, *self.items))}
         problems.sort(key=lambda p: (p.row, order.get(p.column, -1)))
         return problems
+
+    def _not_applicable(self, item_id: str):
+        """Why a cell must stay empty: the conditions of its question, over the file's columns."""
+        conditions = conditions_of(self.questionnaire, item_id)
+        return _(
+            "This question does not apply to this row, because of an earlier answer: it is "
+            "asked only when ${condition}. Leave the cell empty, or check the earlier answer.",
+            mapping={"condition": " and ".join(f"({c})" if " or " in c else c for c in conditions)},
+        )
 
     def _check_against_database(self, chunk: Chunk) -> list[RowError]:
         metas = [m for m in chunk.metas if m is not None]

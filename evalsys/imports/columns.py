@@ -16,6 +16,9 @@ from evalsys.imports.problems import FileProblem, RowError, field_problem, shown
 from evalsys.imports.spreadsheets import Table
 
 META_COLUMNS = ("participant_code", "wave", "group", "language", "submission_id")
+# Columns of an evalsys export (evalsys.results.export_layout) that an import sets itself or
+# works out again (scores, named score_...): read past, so an export re-imports.
+EXPORT_ONLY_COLUMNS = frozenset({"submitted_on", "mode", "duration_seconds", "quality_flags"})
 # The group as a spreadsheet may write it: the stored value or the words the interface shows,
 # in either language (Dutch users type what their pages say).
 GROUP_WORDS = {
@@ -102,7 +105,7 @@ def check_header(header: list[str], items: dict[str, surveys.Item]) -> None:
                 mapping={"columns": ", ".join(missing)},
             )
         )
-    known = set(META_COLUMNS) | set(OPTIONAL_COLUMNS) | set(items)
+    known = set(META_COLUMNS) | set(OPTIONAL_COLUMNS) | set(items) | export_only(header, items)
     unknown = [c for c in header if c not in known]
     if unknown:
         raise FileProblem(
@@ -169,3 +172,13 @@ def _convert(item, numbers: list[int], cells: list[Any], chunk: Chunk) -> list[A
             value = None
         out.append(value)
     return out
+
+
+def export_only(header: list[str], items) -> set[str]:
+    """The columns of an evalsys export in ``header`` that an import of these ``items`` reads
+    past: the ones it sets itself, and the score columns (scores are worked out again)."""
+    return {
+        name
+        for name in header
+        if name not in items and (name in EXPORT_ONLY_COLUMNS or name.startswith("score_"))
+    }

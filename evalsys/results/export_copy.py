@@ -9,8 +9,10 @@ rows on (one block per row, its line ending made ``\\r\\n`` as the csv module wr
 counts them for the progress bar. On 1,000,000 responses this is several times faster than
 building each row in Python (bench/README).
 
-Where the two could print a value differently (a score of 10^15 or more, an answer smaller
-than 10^-4 written in exponent form), the instruments do not produce such values.
+An item a response was not asked (its condition did not hold) has no stored answer, so its
+cell is empty here as in the Python writer. Where the two could print a value differently (a
+score of 10^15 or more, an answer smaller than 10^-4 written in exponent form), the instruments
+do not produce such values.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from collections.abc import Callable, Iterator
 
 from psycopg import sql
 
-from evalsys.results.exports import CHUNK, CSV_STYLES, Column, Layout, wide_columns
+from evalsys.results.exports import CHUNK, CSV_STYLES, WIDE_FORMATS, Column, Layout, wide_columns
 from evalsys.spreadsheet_cells import FORMULA_STARTS
 
 BLOCK_BYTES = 1 << 16  # bytes handed on at a time
@@ -59,7 +61,7 @@ def cell_expressions(plan: Layout, decimal: str = ".") -> dict[str, sql.Composab
     """Column name -> the SQL of its cell, as text, for one row of ``_FROM``; numbers with
     ``decimal`` as their decimal sign."""
     cells: dict[str, sql.Composable] = {
-        "participant": _text(sql.SQL("p.code")),
+        "participant_code": _text(sql.SQL("p.code")),
         "site": _text(sql.SQL("s.slug")),
         "group": _text(sql.SQL("p.group_name")),
         "wave": _text(sql.SQL("w.label")),
@@ -74,17 +76,17 @@ def cell_expressions(plan: Layout, decimal: str = ".") -> dict[str, sql.Composab
             )
         ),
     }
-    for name in plan.items:
+    for name, item in plan.items.items():
         answer = sql.SQL(
             "CASE WHEN jsonb_typeof({a}) = 'number' THEN r.answers ->> {key} END"
-        ).format(a=_answer(name), key=sql.Literal(name))
+        ).format(a=_answer(item.id), key=sql.Literal(item.id))
         cells[name] = _decimal(answer, decimal)
     for name, (item_id, value) in plan.multiple.items():
         cells[name] = sql.SQL(
             "CASE WHEN jsonb_typeof({a}) = 'array' THEN ({a} @> to_jsonb({v}::int))::int::text END"
         ).format(a=_answer(item_id), v=sql.Literal(int(value)))
-    for item_id in plan.texts:
-        cells[item_id] = _text(sql.SQL("r.answers ->> {key}").format(key=sql.Literal(item_id)))
+    for name, item_id in plan.texts.items():
+        cells[name] = _text(sql.SQL("r.answers ->> {key}").format(key=sql.Literal(item_id)))
     for number, name in enumerate(plan.scores):
         cells[name] = _float(sql.Identifier("sc", f"s{number}"), decimal)
     return cells
@@ -162,7 +164,7 @@ def csv_chunks(
     ``style`` (one of CSV_STYLES); ``progress`` is told the rows written so far, every
     ``every`` rows."""
     chosen = CSV_STYLES[style]
-    if fmt == "csv_wide":
+    if fmt in WIDE_FORMATS:
         waves = [w.label for w in intervention.waves]
         query = wide_query(plan, intervention.id, waves, chosen.decimal)
         columns = wide_columns(plan, waves)

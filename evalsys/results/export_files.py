@@ -1,9 +1,9 @@
 """Writing an export: a file of any format (the direct download, the job, the command), or a
 CSV as a stream of byte chunks, each by the writer that fits the database.
 
-CSV on PostgreSQL: evalsys.results.export_copy (COPY, the same bytes); elsewhere, and for
-XLSX and .sav: evalsys.results.exports (rows built in Python), written by
-evalsys.results.export_sheets.
+CSV (also the one in the R zip) on PostgreSQL: evalsys.results.export_copy (COPY, the same
+bytes); elsewhere, and for XLSX, .sav and .dta: evalsys.results.exports (rows built in
+Python), written by evalsys.results.export_sheets, export_stata and export_r.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from collections.abc import Callable, Iterator
 
 from evalsys.programme.models import Intervention
 from evalsys.results import export_copy
+from evalsys.results.export_r import write_r
 from evalsys.results.export_sheets import write_sav, write_xlsx
+from evalsys.results.export_stata import write_dta
 from evalsys.results.exports import (
     CSV_STYLES,
     FORMATS,
@@ -53,6 +55,12 @@ def write_file(
             for chunk in chunks:
                 out.write(chunk)
         return
+    if fmt in ("r", "r_wide"):
+        csv_fmt = "csv_wide" if fmt == "r_wide" else "csv_long"
+        columns = rows_for(dbsession, intervention, fmt, plan)[1]  # rows read on demand only
+        chunks = csv_bytes(dbsession, intervention, csv_fmt, plan, progress=progress)
+        write_r(chunks, columns, path, f"{intervention.slug}-{csv_fmt.replace('_', '-')}")
+        return
     rows, columns = rows_for(dbsession, intervention, fmt, plan)
     rows = counted(rows, progress)
     if fmt == "xlsx":
@@ -60,6 +68,8 @@ def write_file(
 
         changes = changes_of(dbsession, intervention) if change_log else None
         write_xlsx(rows, columns, path, language=language, changes=changes)
+    elif fmt in ("dta", "dta_wide"):
+        write_dta(rows, columns, path, title=intervention.name)
     else:
         write_sav(rows, columns, path)
 

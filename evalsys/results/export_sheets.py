@@ -6,10 +6,18 @@ The rows and columns are evalsys.results.exports'; only the writing is here.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 
 from evalsys.i18n import _
-from evalsys.results.exports import CHUNK, Column, translator
+from evalsys.results.export_names import (
+    SPSS_VALUE_LABEL_BYTES,
+    SPSS_VARIABLE_LABEL_BYTES,
+    cut_bytes,
+    renamed_label,
+    spss_names,
+)
+from evalsys.results.exports import CHUNK, NOT_APPLICABLE, Column, translator
 from evalsys.spreadsheet_cells import xlsx_cell
 
 KIND_WORDS = {"string": _("text"), "number": _("number"), "date": _("date")}
@@ -34,6 +42,11 @@ def codebook_rows(
         yield column.name, column.label, words(KIND_WORDS[column.kind]), labels, missing
 
 
+def _present(value):
+    """A not-applicable cell is an empty cell in a workbook, as a missing answer is."""
+    return None if value is NOT_APPLICABLE else value
+
+
 def write_xlsx(
     rows: Iterable[dict],
     columns: tuple[Column, ...],
@@ -54,7 +67,7 @@ def write_xlsx(
     data.append(names)
     count = 0
     for count, row in enumerate(rows, 1):
-        data.append([xlsx_cell(data, row.get(name)) for name in names])
+        data.append([xlsx_cell(data, _present(row.get(name))) for name in names])
         if progress is not None and count % CHUNK == 0:
             progress(count)
     codebook = book.create_sheet("codebook")
@@ -77,32 +90,98 @@ def write_sav(rows: Iterable[dict], columns: tuple[Column, ...], path: str) -> i
     """An SPSS file with variable and value labels, measurement levels, user-missing codes,
     dates as SPSS dates and whole-number answers without decimals (pyreadstat).
 
+    Names follow SPSS's rules (export_names.spss_names: a shortened or changed name has the
+    full one at the start of its label); labels are cut to SPSS's byte limits (256 bytes for a
+    variable label, 120 for a value label) between characters, so accents never break one. The
+    declared missing codes are user-missing; an item a response was not asked has
+    :func:`not_applicable_code` (-9, or -99, ... where -9 is an answer), user-missing too.
+
     pyreadstat writes from a pandas DataFrame, so the whole export is held in memory once: about
     8 bytes per numeric cell, e.g. 1,000,000 responses x 40 variables is roughly 320 MB.
     """
-    import pandas as pd
     import pyreadstat
+
+    short = spss_names(c.name for c in columns)
+    codes = {c.name: not_applicable_code(c) for c in columns if c.conditional}
+    frame = data_frame(rows, columns, codes)
+    frame.columns = [short[c.name] for c in columns]
+    value_labels, missing = {}, {}
+    for c in columns:
+        labels = {float(v): t for v, t in c.value_labels.items()}
+        codes_here = [float(v) for v in c.missing]
+        if c.name in codes:
+            labels[float(codes[c.name])] = c.not_applicable_label
+            codes_here.append(float(codes[c.name]))
+        if labels:
+            value_labels[short[c.name]] = {
+                v: cut_bytes(t, SPSS_VALUE_LABEL_BYTES) for v, t in labels.items()
+            }
+        if codes_here:
+            missing[short[c.name]] = spss_missing(codes_here)
+    pyreadstat.write_sav(
+        frame,
+        path,
+        column_labels={
+            short[c.name]: cut_bytes(
+                renamed_label(c.name, short[c.name], c.label), SPSS_VARIABLE_LABEL_BYTES
+            )
+            for c in columns
+        },
+        variable_value_labels=value_labels,
+        variable_measure={short[c.name]: c.measure for c in columns},
+        missing_ranges=missing,
+        variable_format={short[c.name]: c.spss_format for c in columns if c.spss_format},
+    )
+    return len(frame)
+
+
+NOT_APPLICABLE_CODES = (-9, -99, -999, -9999, -99999)
+
+
+def not_applicable_code(column: Column) -> int:
+    """The number that stands for "not asked" in a numeric .sav column: the first of -9,
+    -99, ... that is no answer of the column (an option, a missing code, within its range)."""
+    lo, hi = column.bounds or (None, None)
+    for code in NOT_APPLICABLE_CODES:
+        inside = lo is not None and lo <= code <= hi
+        if code not in column.value_labels and code not in column.missing and not inside:
+            return code
+    return NOT_APPLICABLE_CODES[-1] * 10 - 9
+
+
+def spss_missing(codes: list[float]) -> list:
+    """SPSS holds up to three discrete user-missing values, or a range and one value."""
+    codes = sorted(set(codes))
+    if len(codes) <= 3:
+        return codes
+    return [{"lo": codes[0], "hi": codes[-2]}, codes[-1]]
+
+
+def data_frame(rows: Iterable[dict], columns: tuple[Column, ...], not_applicable: dict):
+    """The rows as a DataFrame of the columns' kinds: numbers as floats, dates as dates
+    (datetime.date: pyreadstat writes pandas 3's datetime64[s] as 1970-01-01), text as text
+    (empty where missing); a not-applicable cell gets ``not_applicable[column]``, or stays
+    empty where that has none."""
+    import pandas as pd
 
     names = [c.name for c in columns]
     frame = pd.DataFrame.from_records(list(rows), columns=names)
     for column in columns:
+        values = frame[column.name]
+        hidden = values.map(lambda v: v is NOT_APPLICABLE)
         if column.kind == "number":
-            frame[column.name] = pd.to_numeric(frame[column.name], errors="coerce").astype(float)
+            numbers = pd.to_numeric(values.where(~hidden), errors="coerce").astype(float)
+            if column.name in not_applicable:
+                numbers = numbers.mask(hidden, float(not_applicable[column.name]))
+            frame[column.name] = numbers
         elif column.kind == "date":
-            frame[column.name] = pd.to_datetime(frame[column.name])  # SPSS: seconds since 1582
+            frame[column.name] = values.map(_date).astype(object)
         else:
-            frame[column.name] = frame[column.name].fillna("").astype(str)
-    pyreadstat.write_sav(
-        frame,
-        path,
-        column_labels={c.name: c.label[:256] for c in columns},
-        variable_value_labels={
-            c.name: {float(v): t for v, t in c.value_labels.items()}
-            for c in columns
-            if c.value_labels
-        },
-        variable_measure={c.name: c.measure for c in columns},
-        missing_ranges={c.name: [float(v) for v in c.missing] for c in columns if c.missing},
-        variable_format={c.name: c.spss_format for c in columns if c.spss_format},
-    )
-    return len(frame)
+            frame[column.name] = values.where(~hidden).fillna("").astype(str)
+    return frame
+
+
+def _date(value):
+    if value is None or value is NOT_APPLICABLE or value != value:  # None, NaN or NaT
+        return None
+    return value.date() if isinstance(value, dt.datetime) else value

@@ -1,12 +1,17 @@
-"""Instruments evaluators add themselves (an XLSForm, or a YAML definition) beside the library.
+"""Instruments evaluators add themselves (an XLSForm, a REDCap data dictionary) beside the library.
 
 They are stored in the database (instrument_definitions) so every app process knows them: each
 process registers the stored ones with ``surveys`` before it lists or uses instruments.
+
+Stored ids never clash across teams: an imported form's id is prefixed with its owner, the
+intervention it was imported for (web, API) or the team named on the command line
+(:func:`owned_id`). The form's own id stays in the definition's notes and title.
 """
 
 from __future__ import annotations
 
-import io
+import hashlib
+import re
 import threading
 
 import surveys
@@ -17,14 +22,60 @@ from evalsys.programme.models import InstrumentDefinition
 
 _registered: set[int] = set()
 _lock = threading.Lock()
+# surveys' rule for ids (letters, digits, underscores; not starting with a digit), and the
+# longest stored id this module makes: exports name columns after it (SPSS allows 64 bytes).
+_NOT_IN_ID = re.compile(r"[^a-z0-9_]+")
+MAX_ID_LENGTH = 48
 
 
 class InstrumentImportError(ValueError):
     """The file cannot become an instrument; ``problems`` lists what to fix, row by row."""
 
-    def __init__(self, message, problems: list[str] | None = None):
+    def __init__(self, message, problems: list[str] | None = None, code: str = "invalid"):
         super().__init__(message)
         self.problems = problems or []
+        self.code = code
+
+
+def owner_prefix(owner: str) -> str:
+    """The id prefix of an owner (an intervention's slug, a team's name): ``samen-sterk`` ->
+    ``samen_sterk``."""
+    prefix = _NOT_IN_ID.sub("_", owner.strip().lower()).strip("_")
+    if not prefix:
+        raise InstrumentImportError(
+            _("Name the team or intervention the instrument belongs to."), code="owner"
+        )
+    return prefix if prefix[0].isalpha() else f"t{prefix}"
+
+
+def owned_id(owner: str, form_id: str) -> str:
+    """The stored id of a form's instrument: ``<owner>_<form id>``, at most 48 characters.
+
+    A form id that carries the prefix already (a form exported from evalsys and imported again
+    by the same team) keeps it; a long one is cut and given a short hash of the whole, so two
+    long ids never become one.
+    """
+    prefix = owner_prefix(owner)
+    name = _NOT_IN_ID.sub("_", form_id.lower()).strip("_") or "form"
+    full = name if name == prefix or name.startswith(prefix + "_") else f"{prefix}_{name}"
+    if len(full) <= MAX_ID_LENGTH:
+        return full
+    digest = hashlib.sha256(full.encode()).hexdigest()[:6]
+    return f"{full[: MAX_ID_LENGTH - 7].rstrip('_')}_{digest}"
+
+
+def owned(instrument: surveys.Instrument, owner: str, origin: str) -> surveys.Instrument:
+    """The instrument under its owned id, the form's own id kept in the notes.
+
+    ``origin`` names the format ("XLSForm", "REDCap"), not the file: the same form uploaded
+    under another file name is the same instrument.
+    """
+    data = instrument.to_dict()
+    data["id"] = owned_id(owner, instrument.id)
+    data["notes"] = f"Imported from {origin} for {owner}; the form's id is {instrument.id!r}."
+    if not data.get("title"):
+        data["title"] = {lang: instrument.id for lang in data.get("languages") or {"nl": ""}}
+    return surveys.parse_instrument(data, source=f"{origin} {instrument.id}")
 
 
 def register_stored(dbsession) -> None:
@@ -51,6 +102,19 @@ def available(dbsession) -> list[surveys.Instrument]:
     ]
 
 
+def demographics_blocks(dbsession) -> list[surveys.Instrument]:
+    """Every block of questions about the participant: the library's and imported ones."""
+    register_stored(dbsession)
+    found = surveys.Registry.all(surveys.registry.default_registry)
+    return sorted((i for i in found if i.kind == "demographics"), key=lambda i: (i.id, i.version))
+
+
+def find(dbsession, instrument_id: str, version: str | None = None) -> surveys.Instrument:
+    """A library or stored instrument; raises ``surveys.UnknownInstrumentError``."""
+    register_stored(dbsession)
+    return surveys.load_instrument(instrument_id, version)
+
+
 def store(dbsession, instrument: surveys.Instrument, actor: User | None = None) -> bool:
     """Store an instrument; False when this exact definition is stored already.
 
@@ -70,7 +134,8 @@ def store(dbsession, instrument: surveys.Instrument, actor: User | None = None) 
                 "An instrument ${id} version ${version} exists already with other questions. Give "
                 "the changed form a new version (the version column of the settings sheet).",
                 mapping={"id": instrument.id, "version": instrument.version},
-            )
+            ),
+            code="version_taken",
         )
     row = InstrumentDefinition(
         instrument_key=instrument.id,
@@ -92,32 +157,3 @@ def store(dbsession, instrument: surveys.Instrument, actor: User | None = None) 
             target_id=f"{instrument.id}@{instrument.version}",
         )
     return True
-
-
-def import_xlsform(
-    dbsession, data: bytes, filename: str, actor: User | None = None
-) -> list[surveys.Instrument]:
-    """Read an XLSForm (KoboToolbox, ODK) and store its instruments; all of them or none."""
-    try:
-        questionnaire = surveys.import_xlsform(io.BytesIO(data), name=filename)
-    except surveys.XLSFormError as error:
-        raise InstrumentImportError(
-            _("The XLSForm cannot be used. Fix these rows and upload it again."),
-            [f"{path}: {problem}" if path else problem for path, problem in error.problems],
-        ) from None
-    except Exception:  # openpyxl raises many kinds for a file that is no workbook
-        raise InstrumentImportError(
-            _(
-                "This file is not an XLSForm workbook (.xlsx). Save the form as .xlsx and upload "
-                "it again."
-            )
-        ) from None
-    savepoint = dbsession.begin_nested()
-    try:
-        for instrument in questionnaire.instruments:
-            store(dbsession, instrument, actor)
-    except InstrumentImportError:
-        savepoint.rollback()
-        raise
-    savepoint.commit()
-    return list(questionnaire.instruments)

@@ -26,10 +26,13 @@ def set_questionnaire(
     intervention: Intervention,
     instruments: list[tuple[str, str | None]],
     *,
-    demographics: bool = True,
+    demographics: bool | str = True,
     actor: User | None = None,
 ) -> tuple[Questionnaire, bool]:
     """Choose and order the instruments; returns (current version, whether it is new).
+
+    ``demographics``: True for the library's block of questions about the participant, False
+    for none, or the ``id`` (``id@version``) of another such block, e.g. an imported one.
 
     Versions are never changed in place (responses keep the version they were given with), so
     a change always makes a new version through :func:`questionnaires.save_version`; the same
@@ -59,13 +62,12 @@ def set_questionnaire(
             message = _("This instrument is chosen twice.")
             raise SetupError(f"instruments[{index}].id", "duplicate", message)
         refs.append((instrument.id, instrument.version))
+    demographics_ref = _demographics(demographics)
     current = intervention.questionnaire
-    if current is not None and _same_choice(current, refs, demographics):
+    if current is not None and _same_choice(current, refs, demographics, demographics_ref):
         return current, False
     try:
-        built = questionnaires.build(
-            intervention, refs, demographics="demographics" if demographics else None
-        )
+        built = questionnaires.build(intervention, refs, demographics=demographics_ref)
     except surveys.InstrumentError as error:
         # e.g. two instruments that share an item id cannot be in one questionnaire
         message = _(
@@ -92,8 +94,29 @@ def has_responses(dbsession, questionnaire: Questionnaire) -> bool:
     )
 
 
-def _same_choice(current: Questionnaire, refs: list, demographics: bool) -> bool:
+def _demographics(choice: bool | str) -> str | None:
+    """The demographics block chosen, as ``id@version`` (None: no such block)."""
+    if choice is False or choice is None or choice == "":
+        return None
+    instrument_id, _at, version = ("demographics" if choice is True else choice).partition("@")
+    try:
+        block = surveys.load_instrument(instrument_id, version or None)
+    except surveys.UnknownInstrumentError:
+        message = _("This block of questions about the participant is not in the library.")
+        raise SetupError("demographics", "unknown_instrument", message) from None
+    if block.kind != "demographics":
+        message = _("This is an instrument, not a block of questions about the participant.")
+        raise SetupError("demographics", "not_allowed", message)
+    return f"{block.id}@{block.version}"
+
+
+def _same_choice(current: Questionnaire, refs: list, choice, demographics: str | None) -> bool:
     loaded = questionnaires.load(current)
-    return [(b.id, b.version) for b in loaded.instruments] == refs and (
-        loaded.demographics is not None
-    ) == demographics
+    block = loaded.demographics
+    if [(b.id, b.version) for b in loaded.instruments] != refs:
+        return False
+    if block is None or demographics is None:
+        return block is None and demographics is None
+    if choice is True:  # "the standard block": the one the version has, whatever its version
+        return block.id == "demographics"
+    return f"{block.id}@{block.version}" == demographics

@@ -16,6 +16,7 @@ from evalsys.accounts.models import User
 from evalsys.i18n import _
 from evalsys.setup import SetupError, instruments
 from evalsys.setup.fields import checked_text
+from evalsys.setup.instrument_import import import_form
 
 MAX_INSTRUMENTS = 6
 
@@ -72,12 +73,25 @@ def setup_page(context, request, error: SetupError | None = None, section: str =
         "intervention": intervention,
         "library": [i for i in setup.library(request.dbsession) if i.kind != "demographics"],
         "chosen": chosen + [""] * (MAX_INSTRUMENTS - len(chosen)),
-        "has_demographics": current is None or current.definition.get("demographics"),
+        "demographics_blocks": instruments.demographics_blocks(request.dbsession),
+        "demographics_choice": demographics_choice(current),
         "coordinators": coordinators,
         "error": error,
         "section": section,
         "values": values,
     }
+
+
+def demographics_choice(current) -> str:
+    """The form value of the demographics block chosen now (``id@version``; "" for none)."""
+    if current is None:
+        return "standard"
+    block = current.definition.get("demographics")
+    if not block:
+        return ""
+    if isinstance(block, dict):
+        return f"{block.get('id')}@{block.get('version')}"
+    return str(block)
 
 
 def site_memberships(request, site_id: int):
@@ -153,9 +167,16 @@ def save_questionnaire(context, request):
         request.dbsession,
         context.intervention,
         refs,
-        demographics=request.POST.get("demographics") == "yes",
+        demographics=demographics_field(request.POST.get("demographics", "")),
         actor=request.identity,
     )
+
+
+def demographics_field(value: str) -> bool | str:
+    """The demographics select: "" none, "standard" (or "yes") the library's, else id@version."""
+    if value in ("standard", "yes"):
+        return True
+    return value or False
 
 
 def add_wave(context, request):
@@ -282,27 +303,66 @@ def new_intervention(context, request):
     renderer="setup.jinja2",
 )
 def import_instrument(context, request):
-    """Upload an XLSForm: its questions become instruments the evaluator can choose."""
-    upload = request.POST.get("xlsform")
+    """Upload an XLSForm or a REDCap data dictionary: its blocks become instruments to choose."""
+    upload = request.POST.get("form_file")
     if upload is None or not hasattr(upload, "file"):
-        error = SetupError("xlsform", "required", _("Choose an XLSForm file (.xlsx) to upload."))
+        error = SetupError(
+            "form_file",
+            "required",
+            _(
+                "Choose a file to upload: an XLSForm (.xlsx, .xls) or a REDCap data "
+                "dictionary (.csv)."
+            ),
+        )
         return setup_page(context, request, error, section="import")
+    intervention = context.intervention
     try:
-        imported = instruments.import_xlsform(
-            request.dbsession, upload.file.read(), upload.filename, actor=request.identity
+        result = import_form(
+            request.dbsession,
+            upload.file.read(),
+            upload.filename,
+            owner=intervention.slug,
+            fmt=request.POST.get("format") or None,
+            intervention=intervention,
+            actor=request.identity,
+            language=request.locale_name,
         )
     except instruments.InstrumentImportError as problem:
-        page = setup_page(
-            context, request, SetupError("xlsform", "invalid", problem.args[0]), section="import"
-        )
+        error = SetupError("form_file", problem.code, problem.args[0])
+        page = setup_page(context, request, error, section="import")
         page["import_problems"] = problem.problems
         return page
-    names = ", ".join(f"{i.id} {i.version}" for i in imported)
-    request.session.flash(
-        request.translate(_("Imported: ${names}. Choose them below.", mapping={"names": names}))
-    )
+    for message in import_messages(result):
+        request.session.flash(request.translate(message))
     return HTTPSeeOther(
         location=request.route_url(
-            "intervention.setup", slug=context.intervention.slug, _anchor="questionnaire"
+            "intervention.setup", slug=intervention.slug, _anchor="questionnaire"
         )
     )
+
+
+def import_messages(result) -> list:
+    """What the evaluator is told after an import: what was stored, and where the rest went."""
+    names = ", ".join(f"{i.id} {i.version}" for i in result.instruments)
+    messages = []
+    if names:
+        messages.append(_("Imported: ${names}. Choose them below.", mapping={"names": names}))
+    if result.demographics is not None:
+        block = result.demographics
+        messages.append(
+            _(
+                "The questions about the participant are the block ${name}: choose it below "
+                "under Questions about the participant.",
+                mapping={"name": f"{block.id} {block.version}"},
+            )
+        )
+    consent = {
+        "set": _("The form's consent text is now this intervention's consent text."),
+        "kept": _(
+            "The form has a consent text of its own; this intervention keeps the one it has. "
+            "Change it under Description if the form's text is the right one."
+        ),
+    }.get(result.consent)
+    if consent is not None:
+        messages.append(consent)
+    return messages

@@ -127,6 +127,10 @@ RULES: dict[str, dict] = {
     # JSON API v1 (issue 4 part 5): 401 is "L"; a denied GET is 404 ("N"), never 403
     "api.openapi": PUBLIC,
     "api.instruments": LOGGED_IN,
+    # issue 23: a session's form post is 415 (the view ran; with a session only a raw body is
+    # taken); who may import for which intervention: tests/evalsys/api/test_api_instruments.py
+    "api.instrument_import": LOGGED_IN,
+    "api.instrument_export": rule("L", "AN", "AN", "AN", "AN"),  # own: brs; other: no such id
     "api.responses": LOGGED_IN,  # a list within the scope (empty for the ministry)
     "api.response": rule("L", "N", "N", "N", "N"),  # no response has this id
     "api.response_history": rule("L", "N", "N", "N", "N"),
@@ -210,6 +214,7 @@ CSRF_EXEMPT: dict[str, str] = {
     "api.webhooks": API_CSRF,
     "api.intervention_jobs": API_CSRF,
     "api.job_cancel": API_CSRF,
+    "api.instrument_import": API_CSRF + " (a form body is 415 with a session)",
 }
 
 
@@ -297,6 +302,9 @@ ROUTE_PLACEHOLDERS = {
         "action": lambda world, role, target: "ping",
     },
     "api.wave": {"label": lambda world, role, target: "T0"},
+    "api.instrument_export": {
+        "id": lambda world, role, target: "brs" if target == "own" else "no_such_instrument"
+    },
     "site.import_report": {"report": lambda world, role, target: "no-such-report-0000000000"},
     "site.paper_held": {"entry": lambda world, role, target: 987654321},
     "questionnaire.template": {"ext": lambda world, role, target: "csv"},

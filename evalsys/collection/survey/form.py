@@ -13,13 +13,16 @@ import surveys
 from surveys.validation import is_missing
 
 ANSWER_PREFIX = "a."
+#: The field of a number's missing-data codes ("Don't know") beside its box, on its page.
+MISSING_PREFIX = "m."
 
 
 def read_answers(params, blocks: Iterable[surveys.Instrument], prefix: str = "") -> dict:
     """Answers for the items of ``blocks`` from form fields named ``prefix + item id``.
 
     Values are converted with surveys.coerce_value; a value that cannot be converted is kept
-    as text so that validation reports it (never silently dropped).
+    as text so that validation reports it (never silently dropped). A missing-data code
+    ("Rather not say") is an answer like any other.
     """
     answers: dict = {}
     for block in blocks:
@@ -32,6 +35,11 @@ def read_answers(params, blocks: Iterable[surveys.Instrument], prefix: str = "")
                 cell = ";".join(raw)
             else:
                 cell = params.get(name, "").strip()
+                if cell == "" and item.type in ("number", "year"):
+                    # Its missing-data codes are options of their own (MISSING_PREFIX): a
+                    # number typed in wins over a code ticked (without script a radio
+                    # cannot be unticked).
+                    cell = params.get(MISSING_PREFIX + name, "").strip()
                 if cell == "":
                     continue
             value, error = surveys.coerce_value(item, cell)

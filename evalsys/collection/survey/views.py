@@ -1,4 +1,5 @@
-"""The participant survey: welcome, consent, participant code, one instrument per page, thanks."""
+"""The participant survey: welcome, consent, participant code, one instrument per page (the
+thank-you page is survey/thanks.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from pyramid.csrf import check_csrf_token
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config, view_defaults
 
-from evalsys.accounts.users import is_address
 from evalsys.collection import issued_codes, ratelimit
 from evalsys.collection.models import Participant, Response
 from evalsys.collection.participant_codes import CodeError, clean_code, self_generated_code
@@ -19,12 +19,20 @@ from evalsys.collection.submission_errors import (
     SubmissionIdReused,
     WrongSite,
 )
-from evalsys.collection.submissions import Submission, stored_response, submit
+from evalsys.collection.submissions import Submission, submit
+from evalsys.collection.survey.applicable import next_page as next_applicable
+from evalsys.collection.survey.applicable import (
+    page_parts,
+    pages_that_apply,
+    pages_to_count,
+    previous_page,
+    without_hidden,
+)
 from evalsys.collection.survey.context import LinkClosed, LinkNotFound
 from evalsys.collection.survey.form import read_answers
 from evalsys.collection.survey.state import SurveyState
 from evalsys.collection.survey.text import in_language, survey_languages
-from evalsys.i18n import _
+from evalsys.collection.survey.thanks import follow_up_wave
 from evalsys.mail import contacts
 from evalsys.programme import questionnaires
 
@@ -80,7 +88,6 @@ class SurveyViews:
             lang=state.language,
             text=lambda texts: in_language(texts, state.language),
             languages=[(code, language_name(code)) for code in self.languages],
-            page_count=len(self.blocks),
             minutes=self.questionnaire.minutes,
             survey_url=self.survey_url,
             preview=self.preview,
@@ -94,10 +101,27 @@ class SurveyViews:
             response=self.request.response,
         )
 
-    def page(self, state: SurveyState, errors=None):
+    def page(self, state: SurveyState, errors=None, notice: str | None = None):
+        """The page of ``state.page``: the questions that apply given the other pages'
+        answers, and "part n of N" over the pages that apply or may still apply."""
         block = self.blocks[state.page]
+        counted = pages_to_count(self.questionnaire, state.answers, state.page)
+        parts = page_parts(
+            self.questionnaire, block, state.answers, state.language, self.request.translate
+        )
         return self.render(
-            "page", state, block=block, errors=errors or [], hidden=state.hidden(skip_block=block)
+            "page",
+            state,
+            block=block,
+            parts=parts,
+            errors=errors or [],
+            notice=notice,
+            hidden=state.hidden(skip_block=block),
+            page_number=counted.index(state.page) + 1,
+            page_count=len(counted),
+            # "Send my answers" only where no later page can still apply.
+            last_page=next_applicable(counted, state.page) is None,
+            conditional=_has_live_parts(parts),
         )
 
     # -- the steps -------------------------------------------------------------------------------
@@ -151,14 +175,7 @@ class SurveyViews:
             for item in block.items:
                 state.answers.pop(item.id, None)
             state.answers.update(read_answers(post, [block]))
-            return self.render(
-                "page",
-                state,
-                block=block,
-                errors=[],
-                notice=notice,
-                hidden=state.hidden(skip_block=block),
-            )
+            return self.page(state, notice=notice)
         if step == "code_confirm" and state.code and notice is None:
             return self.render("code_confirm", state)
         if step in ("code", "code_confirm"):
@@ -238,7 +255,10 @@ class SurveyViews:
     def begin(self, state: SurveyState):
         if self.already_answered(state.code):
             return self.render("already", state)
-        state.page = 0
+        pages = pages_that_apply(self.questionnaire, state.answers)
+        if not pages:
+            return self.finish(state)
+        state.page = pages[0]
         return self.page(state)
 
     def code_again(self, state: SurveyState, values, message: str):
@@ -293,17 +313,23 @@ class SurveyViews:
         for item in block.items:
             state.answers.pop(item.id, None)
         state.answers.update(read_answers(self.request.POST, [block]))
+        # Answers to questions that no longer apply go (applicable.without_hidden says why).
+        state.answers, _dropped = without_hidden(self.questionnaire, state.answers)
+        pages = pages_that_apply(self.questionnaire, state.answers)
         if "_back" in self.request.POST:
-            if state.page == 0:
+            before = previous_page(pages, state.page)
+            if before is None:
                 return self.render("code", state, errors={})
-            state.page -= 1
+            state.page = before
             return self.page(state)
-        errors = block.validate({k: v for k, v in state.answers.items() if block.has_item(k)})
+        # Checked with the whole questionnaire's answers: a condition may name earlier pages.
+        errors = [e for e in self.questionnaire.validate(state.answers) if block.has_item(e.field)]
         if errors:
             self.request.response.status_int = 400
             return self.page(state, errors)
-        if state.page + 1 < len(self.blocks):
-            state.page += 1
+        after = next_applicable(pages, state.page)
+        if after is not None:
+            state.page = after
             return self.page(state)
         return self.finish(state)
 
@@ -368,54 +394,9 @@ class SurveyViews:
         )
 
 
-@view_config(
-    route_name="survey.thanks",
-    permission="public",
-    renderer="survey/thanks.jinja2",
-    context="..survey.context.SurveyLinkContext",
-)
-def thanks(context, request):
-    language = request.params.get("lang", request.locale_name)
-    page = {"context": context, "lang": language, "ask": False, "saved": False, "error": None}
-    response = _signed_response(context, request)
-    if response is None:
-        return page
-    page.update(ask=True, r=request.params["r"], k=request.params["k"])
-    if request.method == "POST":
-        email = request.POST.get("email", "").strip()
-        if not is_address(email):
-            request.response.status_int = 400
-            page["error"] = request.translate(
-                _("This is not an e-mail address. Write it like name@example.nl.")
-            )
-            page["email"] = email
-            return page
-        contacts.leave_address(
-            request.dbsession, context.intervention.id, response.participant_id, email, language
-        )
-        page.update(ask=False, saved=True)
-    return page
-
-
-def follow_up_wave(context):
-    """The round after this link's one, when the intervention invites participants by mail."""
-    if not context.intervention.invitations:
-        return None
-    later = [w for w in context.intervention.waves if w.position > context.wave.position]
-    return min(later, key=lambda w: w.position) if later else None
-
-
-def _signed_response(context, request):
-    """The response the thanks page was sent to, when its signature holds."""
-    submission_id, key = request.params.get("r", ""), request.params.get("k", "")
-    if follow_up_wave(context) is None or not submission_id or len(submission_id) > 36:
-        return None
-    if not contacts.signed(request.registry.settings, submission_id, key):
-        return None
-    found = stored_response(request.dbsession, submission_id)
-    if found is None or found.intervention_id != context.intervention.id:
-        return None
-    return found
+def _has_live_parts(parts) -> bool:
+    """Whether a part of the page waits for an answer on it (the page then loads its script)."""
+    return any(p.relevant is not None or _has_live_parts(p.children) for p in parts)
 
 
 @view_config(context=LinkNotFound, renderer="survey/unavailable.jinja2")

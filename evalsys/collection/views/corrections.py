@@ -19,6 +19,7 @@ from evalsys.collection.corrections import (
 )
 from evalsys.collection.progress import signal_kinds
 from evalsys.collection.submission_errors import InvalidAnswers
+from evalsys.collection.submissions import BLANKS_ALLOWED_MODES
 from evalsys.i18n import _
 from evalsys.programme import questionnaires
 from evalsys.programme.models import Questionnaire
@@ -185,7 +186,8 @@ def correct(context, request):
         "reason": form.get("reason", ""),
         "reason_text": form.get("reason_text", ""),
     }
-    answers, problems = answers_from_cells(questionnaire, cells)
+    blanks = response.mode in BLANKS_ALLOWED_MODES
+    answers, problems = answers_from_cells(questionnaire, cells, blanks_allowed=blanks)
     language = request.locale_name
     errors = [(p.field, p.text(language)) for p in problems]
     try:

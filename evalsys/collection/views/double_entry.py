@@ -8,8 +8,8 @@ from pyramid.view import view_config
 from evalsys import audit
 from evalsys.collection import double_entry
 from evalsys.collection.models import HeldPaperEntry
-from evalsys.collection.paper_form import Problem, in_language, questions_of
-from evalsys.collection.submission_errors import SubmissionError
+from evalsys.collection.paper_form import Problem, in_language, questions_of, staff_problem
+from evalsys.collection.submission_errors import InvalidAnswers, SubmissionError
 from evalsys.collection.submissions import Submission
 from evalsys.collection.views.paper import _submission_problem
 from evalsys.i18n import LANGUAGES, _
@@ -95,6 +95,13 @@ def held_form(context, request):
         stored = double_entry.resolve(request.dbsession, held, submission, chosen, request=request)
     except KeyError as missing:
         errors = [row["problem"] for row in rows if row["field"] in missing.args]
+    except InvalidAnswers as invalid:
+        # The values chosen do not fit together: an answer to a question that does not apply
+        # once the other entry's answer to an earlier question is taken.
+        answers = submission.answers
+        errors = [
+            staff_problem(request, e, questions, questionnaire, answers) for e in invalid.errors
+        ]
     except SubmissionError as error:
         values = {"participant_code": held.participant_code}
         text = _submission_problem(request, error, values, held.wave)
@@ -164,8 +171,7 @@ def _shown(request, question, value) -> str:
     if value is None:
         return request.translate(_("(empty)"))
     item = question.item if question else None
-    labels = (
-        {o.value: in_language(o.labels, request.locale_name) for o in item.options} if item else {}
-    )
+    options = (*item.options, *item.missing) if item else ()  # missing-data codes too
+    labels = {o.value: in_language(o.labels, request.locale_name) for o in options}
     values = value if isinstance(value, list) else [value]
     return "; ".join(f"{v} = {labels[v]}" if v in labels else str(v) for v in values)

@@ -13,9 +13,9 @@ from pyramid.view import view_config
 
 from evalsys import audit
 from evalsys.collection import double_entry, issued_codes
-from evalsys.collection.cells import answers_from_cells, items_of
+from evalsys.collection.cells import answers_from_cells, items_of, left_blank
 from evalsys.collection.models import GROUPS
-from evalsys.collection.paper_form import Problem, questions_of, staff_problem
+from evalsys.collection.paper_form import Problem, form_notes, questions_of, staff_problem
 from evalsys.collection.paper_pdf import paper_questionnaire_pdf
 from evalsys.collection.submission_errors import (
     AlreadyAnswered,
@@ -47,11 +47,13 @@ def paper_entry(request):
     questionnaire = questionnaires.load(intervention.questionnaire)
     labels = {w.label: w for w in intervention.waves}
     wave = labels.get(request.params.get("wave", ""))
+    questions = questions_of(questionnaire)
     page.update(
         questionnaire=questionnaire,
         wave=wave,
         languages=form_languages(questionnaire),
-        questions=questions_of(questionnaire),
+        questions=questions,
+        notes=form_notes(questionnaire, questions, request.locale_name, request.translate),
         groups=GROUPS,
         language_names=LANGUAGES,
         values={"group": "intervention", "language": "nl"},
@@ -67,9 +69,10 @@ def paper_entry(request):
     form = request.POST
     values = {name: form.get(name, "").strip() for name in (*META_FIELDS, *items_of(questionnaire))}
     cells = {item_id: values[item_id] for item_id in items_of(questionnaire)}
-    answers, problems = answers_from_cells(questionnaire, cells)
+    # A question left blank on paper was left blank by the participant: stored as not answered.
+    answers, problems = answers_from_cells(questionnaire, cells, blanks_allowed=True)
     questions = page["questions"]
-    errors = [staff_problem(request, p, questions) for p in problems]
+    errors = [staff_problem(request, p, questions, questionnaire, answers) for p in problems]
     if not values["participant_code"]:
         errors.insert(0, _code_problem(request.translate(_("Fill in the participant code."))))
     group = values["group"] if values["group"] in GROUPS else "intervention"
@@ -96,7 +99,9 @@ def paper_entry(request):
                     "stored", stored=submit(request.dbsession, submission)
                 )
         except InvalidAnswers as error:
-            errors = [staff_problem(request, e, questions) for e in error.errors]
+            errors = [
+                staff_problem(request, e, questions, questionnaire, answers) for e in error.errors
+            ]
         except SubmissionError as error:
             errors = [_code_problem(_submission_problem(request, error, values, wave))]
         else:
@@ -119,6 +124,11 @@ def paper_entry(request):
                     "code": stored.response.participant_code,
                     "created": stored.created,
                 }
+            # Said once the form is stored, with the numbers to check on the paper: a blank
+            # is an answer of the participant's, and a mistyped one is corrected under
+            # Stored responses (or caught by the second typing).
+            blank = left_blank(questionnaire, answers)
+            page["saved"]["blank"] = [questions[item_id].number for item_id in blank]
             page["values"] = {"group": group, "language": values["language"]}
             return page
     request.response.status_int = 400

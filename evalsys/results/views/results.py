@@ -47,7 +47,7 @@ def results(context, request):
         "intervention": intervention,
         "can_manage": request.has_permission("manage", context),
         "can_export": request.has_permission("export", context),
-        "exports": ("csv_long", "csv_wide", "xlsx", "sav"),
+        "exports": exports.FORMATS,
         "csv_style": exports.default_csv_style(_page_language(request)),
     }
     settings = request.registry.settings

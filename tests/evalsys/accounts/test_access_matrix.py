@@ -70,8 +70,8 @@ def outcome(response) -> str:
     if status == 404:
         return "N"
     # the view ran: a bad form (400), data not ready for it (409: an API report without
-    # results yet), or too many requests (429)
-    if status < 300 or status in (400, 409, 429):
+    # results yet), a form body where the API takes a file (415), or too many requests (429)
+    if status < 300 or status in (400, 409, 415, 429):
         return "A"
     return f"?{status}"
 

@@ -95,7 +95,7 @@ def test_an_export_job_writes_the_chosen_csv_style(testapp, jobs):
     job = start(testapp, jobs.evaluator, jobs.slug, body).json
     assert poll(testapp, jobs.evaluator, job["id"])["state"] == "done"
     result = fetch(testapp, f"/jobs/{job['id']}/result", jobs.evaluator)
-    assert result.body.decode("utf-8-sig").startswith("participant,site,group,")
+    assert result.body.decode("utf-8-sig").startswith("participant_code,site,group,")
     assert dated(file_name(result), jobs.slug, "csv-wide.csv")
     assert len(csv_rows(result, ",")) == RESPONSES // 2
 
@@ -215,4 +215,4 @@ def test_in_the_worker_thread_a_job_is_polled_from_queued_to_its_result(thread_a
     done = poll(served, token, job["id"])
     assert (done["state"], done["done"]) == ("done", 3)
     rows = csv_rows(fetch(served, f"/jobs/{job['id']}/result", token))
-    assert sorted(r["participant"] for r in rows) == ["TH0", "TH1", "TH2"]
+    assert sorted(r["participant_code"] for r in rows) == ["TH0", "TH1", "TH2"]

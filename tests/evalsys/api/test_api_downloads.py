@@ -104,17 +104,17 @@ def test_the_sav_file_reads_with_pyreadstat_with_its_labels(testapp, tokens, tmp
 @pytest.mark.parametrize(
     ("params", "header"),
     [
-        ({}, "participant;site;"),  # the account's language, Dutch: the Dutch Excel style
-        ({"lang": "en"}, "participant,site,"),
-        ({"csv_style": "international"}, "participant,site,"),
-        ({"lang": "en", "csv_style": "excel_nl"}, "participant;site;"),
+        ({}, "participant_code;site;"),  # the account's language, Dutch: the Dutch Excel style
+        ({"lang": "en"}, "participant_code,site,"),
+        ({"csv_style": "international"}, "participant_code,site,"),
+        ({"lang": "en", "csv_style": "excel_nl"}, "participant_code;site;"),
     ],
 )
 def test_the_csv_style_is_chosen_or_follows_the_language(testapp, tokens, params, header):
     url = f"/interventions/{tokens.slug}/exports/csv_long"
     response = fetch(testapp, url, tokens.evaluator, params=params)
     assert response.body.decode("utf-8-sig").startswith(header)
-    rows = csv_rows(response, header[len("participant")])
+    rows = csv_rows(response, header[len("participant_code")])
     assert len(rows) == RESPONSES
     score = rows[0]["score_brs"]
     assert ("," in score) == header.endswith(";")  # the decimal comma goes with ";"

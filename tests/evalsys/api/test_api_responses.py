@@ -372,8 +372,9 @@ def test_a_response_outside_the_scope_is_404_like_a_missing_one(testapp, world):
 def test_a_submit_token_cannot_read_responses(testapp, world):
     ids_a, _ = submit_some(testapp, world, n_a=1, n_b=0)
     api = ApiClient(testapp, world.submit_a)
-    api.get(f"/responses/{ids_a[0]}", status=404)
-    assert api.get("/responses").json["items"] == []
+    # docs/api.md: reading needs a read token; a submit token is told so (403), not given []
+    assert api.get(f"/responses/{ids_a[0]}", status=403).json["error"] == "forbidden"
+    assert api.get("/responses", status=403).json["error"] == "forbidden"
 
 
 def test_reading_responses_is_audited(testapp, world, dbsession):

@@ -269,12 +269,12 @@ def test_the_openapi_document_is_public_and_lists_every_api_route(testapp, app):
 
 
 def test_an_unexpected_error_is_a_500_in_the_error_shape(testapp, evaluator, monkeypatch):
-    from evalsys.api import interventions
+    from evalsys.api import instruments
 
-    def broken():
+    def broken(dbsession):
         raise RuntimeError("the library is on fire")
 
-    monkeypatch.setattr(interventions.setup, "library", broken)
+    monkeypatch.setattr(instruments.stored, "available", broken)
     error = ApiClient(testapp).get("/instruments", status=500).json
     assert error["error"] == "internal_error"
     assert "fire" not in error["message"]

@@ -100,11 +100,11 @@ def test_export_writes_each_format(demo_config, slug, tmp_path, capsys, fmt, mon
     if fmt == "csv":  # --lang nl by default: the Dutch Excel style
         text = out.read_text(encoding="utf-8-sig")
         rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
-        assert len(rows) == total and "participant" in rows[0]
+        assert len(rows) == total and "participant_code" in rows[0]
     elif fmt == "sav":
         frame, meta = pyreadstat.read_sav(str(out))
-        assert len(frame) == total and meta.column_names[0] == "participant"
-        assert meta.variable_measure["participant"] == "nominal"
+        assert len(frame) == total and meta.column_names[0] == "participant_code"
+        assert meta.variable_measure["participant_code"] == "nominal"
     else:
         assert out.stat().st_size > 0
 
@@ -115,7 +115,7 @@ def test_export_in_english_in_the_international_csv_style(demo_config, slug, tmp
     args = ["export", demo_config, "--intervention", slug, "--format", "csv_wide", "--out"]
     assert main([*args, str(out), "--csv-style", "international"]) == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
-    assert rows and "participant" in rows[0]
+    assert rows and "participant_code" in rows[0]
     sav = tmp_path / "data.sav"
     english = ["export", demo_config, "--intervention", slug, "--format", "sav", "--lang", "en"]
     assert main([*english, "--out", str(sav)]) == 0

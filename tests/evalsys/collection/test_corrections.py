@@ -272,7 +272,7 @@ def test_analyses_and_exports_use_the_current_version_only(dbsession):
     assert list(brs_ab12) == [pytest.approx(21 / 6)]
     rows = list(exports.records(dbsession, iv, exports.layout(iv)))
     assert len(rows) == 2 and exports.count_responses(dbsession, iv) == 2
-    row = next(r for r in rows if r["participant"] == "AB12")
+    row = next(r for r in rows if r["participant_code"] == "AB12")
     assert row["brs_1"] == 1
     log = list(change_log.change_log(dbsession, iv))
     assert [(r["action"], r["participant_code"], r["item"], r["old"], r["new"]) for r in log] == [

@@ -344,7 +344,6 @@ ROW_ERRORS = [
     (row("A B!"), "participant_code", "A B!", "A participant code has 2 to 63 letters"),
     (row("E1", submission_id="123"), "submission_id", "123", "must be a UUID"),
     (row("E1", brs_1="veel"), "brs_1", "veel", "Please choose one of the answers."),
-    (row("E1", brs_1=""), "brs_1", "", "Please answer this question."),
     (row("E1", gse_3=7), "gse_3", "7", "not one of the answers you can choose"),
     (row("E1", age_band=2.5), "age_band", "2.5", "Please choose one of the answers."),
 ]

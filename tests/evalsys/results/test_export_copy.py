@@ -16,6 +16,7 @@ from evalsys.collection.models import Response, Score
 from evalsys.results import export_copy, exports
 
 from .. import results_data
+from . import export_world
 
 AWKWARD_TEXTS = ['a, b "c"', "line one\nline two", "-1 minus", "", "@home", "gewoon; 2.5"]
 
@@ -53,7 +54,7 @@ def world(dbsession, tm):
 
 def plan_with_a_multiple_choice(intervention) -> exports.Layout:
     plan = exports.layout(intervention, free_text=True)
-    dummies = {f"hobbies_{v}": ("hobbies", v) for v in (1, 2, 3)}
+    dummies = {f"hobbies__{v}": ("hobbies", v) for v in (1, 2, 3)}
     columns = plan.columns + tuple(
         exports.Column(name, name, "number", {0: "no", 1: "yes"}) for name in dummies
     )
@@ -105,3 +106,18 @@ def test_a_cancel_half_way_ends_the_copy_and_the_connection_goes_on(dbsession, w
     with pytest.raises(Stop):
         b"".join(chunks)
     assert exports.count_responses(dbsession, world.intervention) == 2 * 47 - 1
+
+
+@pytest.mark.parametrize("fmt", ["csv_long", "csv_wide"])
+def test_copy_names_colliding_items_as_python_does(dbsession, tm, fmt):
+    """Items named like the fixed columns, a dummy or a score: the same columns, the same
+    bytes (evalsys.results.export_names' rule on both paths)."""
+    if dbsession.get_bind().dialect.name != "postgresql":
+        pytest.skip("COPY is PostgreSQL's; on SQLite the Python writer is the only one")
+    clash = export_world.build(dbsession, tm).intervention
+    plan = exports.layout(clash)
+    rows, columns = exports.rows_for(dbsession, clash, fmt, plan)
+    by_python = b"".join(exports.csv_chunks(rows, columns))
+    by_copy = b"".join(export_copy.csv_chunks(dbsession, clash, fmt, plan))
+    assert b"item_site_2" in by_copy.split(b"\r\n")[0] and b"act__1_2" in by_copy
+    assert by_copy == by_python

@@ -50,10 +50,10 @@ def test_the_excel_nl_style_separates_with_semicolons_and_writes_a_decimal_comma
     path = export(dbsession, world, "csv_long", tmp_path, csv_style="excel_nl")
     body = path.read_bytes()
     assert body.startswith("\ufeff".encode())  # UTF-8 with a BOM: Excel reads the accents
-    assert body[3:].split(b"\r\n")[0].startswith(b"participant;site;group;wave;submitted_on;")
+    assert body[3:].split(b"\r\n")[0].startswith(b"participant_code;site;group;wave;submitted_on;")
     rows = read_csv(path, ";")
     assert len(rows) == 2 * sum(results_data.SITES.values())
-    row = next(r for r in rows if r["participant"] == "ZU003" and r["wave"] == "T1")
+    row = next(r for r in rows if r["participant_code"] == "ZU003" and r["wave"] == "T1")
     expected = results_data.brs_score(world.answers[("zuid", "ZU003", "T1")])
     assert "," in row["score_brs"] and "." not in row["score_brs"]
     assert float(row["score_brs"].replace(",", ".")) == pytest.approx(expected)
@@ -66,7 +66,7 @@ def test_the_international_style_separates_with_commas_and_writes_a_decimal_poin
     path = export(dbsession, world, "csv_wide", tmp_path, csv_style="international")
     rows = read_csv(path, ",")
     assert len(rows) == sum(results_data.SITES.values())
-    row = next(r for r in rows if r["participant"] == "WE002")
+    row = next(r for r in rows if r["participant_code"] == "WE002")
     expected = results_data.brs_score(world.answers[("west", "WE002", "T1")])
     assert float(row["score_brs_T1"]) == pytest.approx(expected)
     assert ";" not in path.read_text(encoding="utf-8-sig").splitlines()[0]
@@ -78,7 +78,7 @@ def test_the_csv_style_follows_the_language_unless_chosen(
 ):
     path = export(dbsession, world, "csv_long", tmp_path, language=language)
     assert path.read_text(encoding="utf-8-sig").splitlines()[0].split(delimiter)[0] == (
-        "participant"
+        "participant_code"
     )
 
 
@@ -105,7 +105,7 @@ def test_sav_has_measurement_levels_formats_dates_and_user_missing_codes(
     path = str(export(dbsession, world, "sav", tmp_path))
     frame, meta = pyreadstat.read_sav(path, user_missing=True)
     measures = meta.variable_measure
-    assert (measures["participant"], measures["site"], measures["wave"]) == ("nominal",) * 3
+    assert (measures["participant_code"], measures["site"], measures["wave"]) == ("nominal",) * 3
     assert measures["brs_1"] == "ordinal"  # a Likert item
     assert measures["gender"] == "nominal"  # a choice outside every scale
     assert measures["score_brs"] == measures["duration_seconds"] == "scale"
@@ -156,7 +156,7 @@ def test_the_fixed_columns_are_labelled_in_dutch(dbsession, world, tmp_path):
     """Needs the Dutch catalogue (evalsys/locale) to hold this part's texts."""
     plan = exports.layout(world.intervention, language="nl")
     labels = {c.name: c.label for c in plan.columns}
-    assert labels["participant"] == "Deelnemerscode (pseudoniem)"
+    assert labels["participant_code"] == "Deelnemerscode (pseudoniem)"
     assert labels["wave"] == "Meetronde"
     book = load_workbook(export(dbsession, world, "xlsx", tmp_path, language="nl"))
     codebook = {row[0]: row for row in book["codebook"].values}

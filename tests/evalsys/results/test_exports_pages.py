@@ -71,15 +71,15 @@ def test_the_csv_style_follows_the_interface_language_or_the_choice(testapp, wor
     sign_in(testapp, world.users["evaluator"])
     url = f"/i/{world.intervention.slug}/export.csv_long"
     dutch = testapp.get(url).body.decode("utf-8-sig")
-    assert dutch.startswith("participant;site;group;wave;")
+    assert dutch.startswith("participant_code;site;group;wave;")
     chosen = testapp.get(url, {"csv_style": "international"}).body
     english = testapp.get(url, {"lang": "en"}).body
-    assert chosen.decode("utf-8-sig").startswith("participant,site,group,wave,")
+    assert chosen.decode("utf-8-sig").startswith("participant_code,site,group,wave,")
     assert english == chosen
     rows = csv_rows(chosen, ",")
     assert len(rows) == len(csv_rows(dutch.encode())) == 2 * sum(results_data.SITES.values())
     comma = testapp.get(url, {"lang": "en", "csv_style": "excel_nl"}).body.decode("utf-8-sig")
-    assert comma.startswith("participant;")
+    assert comma.startswith("participant_code;")
 
 
 def test_an_unknown_csv_style_is_a_clear_400(testapp, world):

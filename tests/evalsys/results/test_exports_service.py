@@ -37,7 +37,7 @@ def read_csv(path, delimiter: str = ";") -> list[dict]:
 def test_long_csv_has_a_row_per_response_with_answers_and_scores(dbsession, world, tmp_path):
     rows = read_csv(export(dbsession, world, "csv_long", tmp_path))
     assert len(rows) == 2 * sum(results_data.SITES.values())
-    row = next(r for r in rows if r["participant"] == "ZU003" and r["wave"] == "T1")
+    row = next(r for r in rows if r["participant_code"] == "ZU003" and r["wave"] == "T1")
     answers = world.answers[("zuid", "ZU003", "T1")]
     assert {k: int(row[k]) for k in results_data.ITEMS} == answers
     score = float(row["score_brs"].replace(",", "."))  # a decimal comma in the excel_nl style
@@ -98,7 +98,7 @@ def test_xlsx_has_a_codebook_with_value_labels(dbsession, world, tmp_path):
 def test_wide_csv_has_a_row_per_participant_and_a_column_per_wave(dbsession, world, tmp_path):
     rows = read_csv(export(dbsession, world, "csv_wide", tmp_path, language="en"), ",")
     assert len(rows) == sum(results_data.SITES.values())
-    row = next(r for r in rows if r["participant"] == "WE002")
+    row = next(r for r in rows if r["participant_code"] == "WE002")
     assert int(row["brs_1_T0"]) == world.answers[("west", "WE002", "T0")]["brs_1"]
     assert int(row["brs_1_T1"]) == world.answers[("west", "WE002", "T1")]["brs_1"]
     assert "wave" not in row and "score_brs_T1" in row
@@ -111,12 +111,12 @@ def test_sav_keeps_variable_and_value_labels(dbsession, world, tmp_path):
     assert labels["brs_1"] == "Ik herstel meestal snel na moeilijke tijden."
     value_labels = meta.variable_value_labels["brs_1"]
     assert value_labels[1.0] == "Helemaal mee oneens" and value_labels[5.0] == "Helemaal mee eens"
-    row = frame[(frame["participant"] == "KL001") & (frame["wave"] == "T0")].iloc[0]
+    row = frame[(frame["participant_code"] == "KL001") & (frame["wave"] == "T0")].iloc[0]
     assert row["brs_3"] == world.answers[("klein", "KL001", "T0")]["brs_3"]
 
 
 def test_an_english_export_labels_in_english(dbsession, world, tmp_path):
     frame, meta = pyreadstat.read_sav(str(export(dbsession, world, "sav", tmp_path, language="en")))
     assert meta.variable_value_labels["brs_1"][1.0] == "Strongly disagree"
-    assert meta.column_names_to_labels["participant"] == "Participant code (pseudonym)"
+    assert meta.column_names_to_labels["participant_code"] == "Participant code (pseudonym)"
     assert meta.column_names_to_labels["wave"] == "Measurement round"

@@ -21,10 +21,6 @@ def evaluator(dbsession, tm):
     return user, coordinator
 
 
-def xlsform_upload_form(page):
-    return page.forms[[k for k, f in page.forms.items() if "xlsform" in f.fields][0]]
-
-
 def form_with_action(page, action: str):
     for form in page.forms.values():
         if "action" in form.fields and form["action"].value == action:
@@ -127,75 +123,3 @@ def test_coordinators_cannot_set_up(testapp, dbsession, tm, evaluator):
     testapp.get(f"/i/{slug}/setup", status=403)
     testapp.get("/interventions/new", status=403)
     assert testapp.get(f"/i/{slug}").status_int == 200
-
-
-def xlsform_bytes(version: str = "1") -> bytes:
-    """A small KoboToolbox-style XLSForm: two Likert-type questions, Dutch and English labels."""
-    import io
-
-    from openpyxl import Workbook
-
-    book = Workbook()
-    survey = book.active
-    survey.title = "survey"
-    survey.append(["type", "name", "label::Dutch (nl)", "label::English (en)", "required"])
-    survey.append(
-        [
-            "select_one agree",
-            "buurt_1",
-            "Ik voel me thuis in de buurt.",
-            "I feel at home in the neighbourhood.",
-            "yes",
-        ]
-    )
-    survey.append(
-        [
-            "select_one agree",
-            "buurt_2",
-            "Ik ken mensen in de buurt.",
-            "I know people in the neighbourhood.",
-            "yes",
-        ]
-    )
-    choices = book.create_sheet("choices")
-    choices.append(["list_name", "name", "label::Dutch (nl)", "label::English (en)"])
-    for value, nl, en in (
-        (1, "Oneens", "Disagree"),
-        (2, "Neutraal", "Neutral"),
-        (3, "Eens", "Agree"),
-    ):
-        choices.append(["agree", value, nl, en])
-    settings = book.create_sheet("settings")
-    settings.append(["form_id", "version", "form_title"])
-    settings.append(["buurtgevoel", version, "Buurtgevoel"])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def test_an_xlsform_becomes_an_instrument_to_choose(testapp, dbsession, tm, evaluator):
-    user, _ = evaluator
-    slug = signed_in_evaluator_of_an_intervention(testapp, dbsession, tm, user)
-    setup = testapp.get(f"/i/{slug}/setup")
-    form = xlsform_upload_form(setup)
-    form["xlsform"] = ("buurt.xlsx", xlsform_bytes())
-    page = form.submit().follow()
-    assert "buurtgevoel" in page.text
-    form = form_with_action(page, "questionnaire")
-    form["instrument_1"] = "buurtgevoel@1"
-    form.submit().follow()
-    iv = dbsession.query(Intervention).filter_by(slug=slug).one()
-    assert [r["id"] for r in iv.questionnaire.definition["instruments"]] == ["brs", "buurtgevoel"]
-
-
-def test_a_broken_xlsform_is_explained_and_stores_nothing(testapp, dbsession, tm, evaluator):
-    from evalsys.programme.models import InstrumentDefinition
-
-    user, _ = evaluator
-    slug = signed_in_evaluator_of_an_intervention(testapp, dbsession, tm, user)
-    setup = testapp.get(f"/i/{slug}/setup")
-    form = xlsform_upload_form(setup)
-    form["xlsform"] = ("notes.xlsx", b"this is not a workbook")
-    answer = form.submit(status=400)
-    assert "XLSForm" in answer.text and "error-summary" in answer.text
-    assert dbsession.query(InstrumentDefinition).count() == 0
