@@ -13,7 +13,8 @@ Instruments
     already exists raises ``InstrumentError``; the same definition again is a no-op.
 ``parse_instrument(yaml_text_or_dict, source="<name>") -> Instrument``
     Check and build; raises ``InstrumentError`` whose message has one line per problem:
-    ``source: items[3].options: problem`` (``.problems`` holds ``(path, problem)`` pairs).
+    ``source: items[3].options: problem`` (``.problems`` holds ``(path, problem)`` pairs);
+    ``.lines(lang)`` gives the same lines in ``en`` or ``nl`` (the ``schema`` catalogue).
 ``parse_instrument_file(path)``, ``bundled_instruments() -> list[Instrument]``.
 
 ``Instrument`` (frozen): ``id``, ``version``, ``fingerprint`` (sha256 of the canonical JSON),
@@ -36,8 +37,9 @@ both raise ``ConditionError``. ``instrument.not_applicable(answers)`` and
 ``not_applicable``); the same on a ``Questionnaire`` over all its blocks.
 
 Item types: ``likert``, ``single_choice``, ``yes_no`` (answer: an option value, int),
-``multiple_choice`` (a list of option values), ``number`` (int/float within min..max), ``year``
-(whole number, default 1900..2100), ``text`` (str up to ``max_length``).
+``multiple_choice`` (a list of option values), ``number`` (int/float within min..max; either
+bound may be absent, unless a scale scores it), ``year`` (whole number, default 1900..2100),
+``text`` (str up to ``max_length``).
 
 Answers, validation, scoring
 ----------------------------
@@ -85,8 +87,11 @@ kinds); ``applicability``, ``validation``, ``scoring``, ``quality``, ``frame_row
 ``frame`` (functions of an instrument definition); ``schema_reader``, ``schema_conditions``,
 ``schema_scales`` and ``schema`` (reading a definition file); ``instrument`` (``Instrument``,
 the definition with the methods above, and ``parse_instrument``); ``registry``, ``questionnaire``;
-``xlsform_sheets``, ``xlsform_items``, ``xlsform`` and ``xlsform_export``; ``redcap_dictionary``,
-``redcap_fields``, ``redcap`` and ``redcap_export``.
+``xlsform_problems``, ``xlsform_sheets``, ``xlsform_expressions``, ``xlsform_choices``,
+``xlsform_items``, ``xlsform_reader``, ``xlsform``, ``xlsform_rows``, ``xform`` and
+``xlsform_export`` (XLSForm read, and written as rows, a workbook or an XForm);
+``redcap_dictionary``, ``redcap_fields``, ``redcap`` and ``redcap_export`` (REDCap data
+dictionaries read and written).
 
 Example
 -------

@@ -14,20 +14,32 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from surveys.errors import Wording, worded
+
 COMPARISONS = ("=", "!=", "<", "<=", ">", ">=")
 _NEGATED = {"=": "!=", "!=": "=", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 NUMBER = re.compile(r"^\s*-?(\d+(\.\d*)?|\.\d+)\s*$")
 
 
 class ConditionError(ValueError):
-    """A condition that cannot be read: ``problem`` says why, ``position`` where (0-based)."""
+    """A condition that cannot be read: ``problem`` says why, ``position`` where (0-based).
 
-    def __init__(self, text: str, problem: str, position: int | None = None):
+    ``problem`` and ``str()`` are English; ``wording`` (the problem and where, from the
+    ``schema`` catalogue) and ``reason`` (the problem alone) give them in another language.
+    """
+
+    def __init__(self, text: str, problem: str | Wording, position: int | None = None):
         self.text = text
-        self.problem = problem
+        self.reason = problem
+        self.problem = str(problem)
         self.position = position
-        where = f" at character {position + 1}" if position is not None else ""
-        super().__init__(f"{problem}{where} in {text!r}")
+        if position is None:
+            self.wording = worded("schema", "condition.in", problem=problem, text=text)
+        else:
+            self.wording = worded(
+                "schema", "condition.at", problem=problem, position=position + 1, text=text
+            )
+        super().__init__(str(self.wording))
 
 
 # --- the tree ---------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ from surveys.condition_tree import (
     uses_this,
 )
 from surveys.conditions_redcap import parse_redcap, redcap_text
+from surveys.errors import Wording, worded
 
 __all__ = [
     "COMPARISONS",
@@ -134,6 +135,16 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _WORDS = {"and", "or", "not", "selected", "count-selected"}
 
 
+def _say(key: str, **params: Any) -> Wording:
+    """A condition problem of the ``schema`` catalogue (``condition.<key>``)."""
+    return worded("schema", f"condition.{key}", **params)
+
+
+def _found(token: _Token) -> Wording | str:
+    """What was found where something else was expected: the token, or the end."""
+    return _say("the_end") if token.kind == "end" else repr(token.text)
+
+
 @dataclass(frozen=True)
 class _Token:
     kind: str  # ref, number, this, string, op, punct, word, end
@@ -147,39 +158,39 @@ def _tokens(text: str) -> list[_Token]:
         match = _TOKEN.match(text, position)
         if match is None:
             if text[position] in "'\"":
-                raise ConditionError(text, "a quoted text is not closed", position)
+                raise ConditionError(text, _say("quote_open"), position)
             if text[position] == "[":
-                hint = "; an item's answer is written ${name} (REDCap's [name] is not XLSForm)"
-                raise ConditionError(text, f"unexpected character '['{hint}", position)
-            raise ConditionError(text, f"unexpected character {text[position]!r}", position)
+                raise ConditionError(text, _say("bracket"), position)
+            raise ConditionError(text, _say("unexpected", char=text[position]), position)
         kind = match.lastgroup
         if kind == "refname":
             kind = "ref"
         if kind == "ref":
             name = match.group("refname")
             if not _NAME.match(name):
-                raise ConditionError(text, f"${{{name}}} does not name an item", position)
+                raise ConditionError(text, _say("bad_name", name=name), position)
             out.append(_Token("ref", name, position))
         elif kind == "string":
             out.append(_Token("string", match.group()[1:-1], position))
         elif kind == "word" and match.group() not in _WORDS:
             word = match.group()
             if text[match.end() :].lstrip().startswith("("):
-                problem = f"unknown function {word!r} (known: not, selected, count-selected)"
+                problem = _say("unknown_function", word=word)
+            elif _NAME.match(word):
+                problem = _say("unknown_word_ref", word=word)
             else:
-                hint = f"; an item's answer is written ${{{word}}}" if _NAME.match(word) else ""
-                problem = f"unknown word {word!r}{hint}"
+                problem = _say("unknown_word", word=word)
             raise ConditionError(text, problem, position)
         elif kind == "op" and match.group() in ("==", "<>"):
             wanted = "=" if match.group() == "==" else "!="
             raise ConditionError(
-                text, f"{match.group()!r} is not XLSForm; write {wanted!r}", position
+                text, _say("not_xlsform", op=match.group(), wanted=wanted), position
             )
         elif kind != "space":
             out.append(_Token(kind, match.group(), position))
         position = match.end()
     if not text.strip():
-        raise ConditionError(text, "the condition is empty")
+        raise ConditionError(text, _say("empty"))
     out.append(_Token("end", "", len(text)))
     return out
 
@@ -193,7 +204,7 @@ class _Parser:
         self.tokens = _tokens(text)
         self.at = 0
 
-    def fail(self, problem: str, token: _Token | None = None) -> ConditionError:
+    def fail(self, problem: Wording, token: _Token | None = None) -> ConditionError:
         token = token or self.peek()
         return ConditionError(self.text, problem, token.position)
 
@@ -205,11 +216,14 @@ class _Parser:
         self.at += 1
         return token
 
-    def expect(self, text: str, what: str) -> None:
+    def expect(self, text: str, after: str) -> None:
+        """The punctuation ``text``: ``(`` after the word ``after``, ``)`` closing the
+        opener ``after``, or the ``,`` of selected(...)."""
         token = self.peek()
         if token.text != text or token.kind in ("string", "ref"):
-            found = "the end" if token.kind == "end" else repr(token.text)
-            raise self.fail(f"expected {what}, found {found}")
+            key = {"(": "expected_open", ")": "expected_close"}.get(text, "expected_comma")
+            key = "expected_paren" if after == "(" else key
+            raise self.fail(_say(key, word=after, found=_found(token)))
         self.take()
 
     def condition(self) -> Node:
@@ -231,39 +245,38 @@ class _Parser:
         if token.kind == "punct" and token.text == "(":
             self.take()
             inner = self.condition()
-            self.expect(")", "')' to close the '('")
+            self.expect(")", "(")
             return inner
         if token.kind == "word" and token.text == "not":
             self.take()
-            self.expect("(", "'(' after not")
+            self.expect("(", "not")
             inner = self.condition()
-            self.expect(")", "')' to close not(")
+            self.expect(")", "not(")
             return Not(inner)
         if token.kind == "word" and token.text == "selected":
             self.take()
-            self.expect("(", "'(' after selected")
+            self.expect("(", "selected")
             ref = self.ref("selected(")
-            self.expect(",", "',' between the item and the option in selected(...)")
+            self.expect(",", "selected(...)")
             value = self.operand()
             if not isinstance(value, Literal):
-                raise self.fail("selected(...) needs an option value, e.g. selected(${q}, 3)")
-            self.expect(")", "')' to close selected(")
+                raise self.fail(_say("selected_value"))
+            self.expect(")", "selected(")
             return Selected(ref, value)
         left = self.operand()
         op = self.peek()
         if op.kind != "op":
-            found = "the end" if op.kind == "end" else repr(op.text)
-            raise self.fail(f"expected a comparison (=, !=, <, <=, >, >=), found {found}")
+            raise self.fail(_say("expected_comparison", found=_found(op)))
         self.take()
         right = self.operand()
         if self.peek().kind == "op":
-            raise self.fail("two comparisons in a row; join them with and / or")
+            raise self.fail(_say("two_comparisons"))
         return Compare(op.text, left, right)
 
     def ref(self, within: str) -> Ref:
         token = self.take()
         if token.kind != "ref":
-            raise self.fail(f"{within} needs an item, written ${{name}}", token)
+            raise self.fail(_say("needs_item", within=within), token)
         return Ref(token.text)
 
     def operand(self) -> Operand:
@@ -272,7 +285,7 @@ class _Parser:
             return Ref(token.text)
         if token.kind == "this":
             if not self.allow_this:
-                raise self.fail("'.' (this item's answer) is only for a constraint", token)
+                raise self.fail(_say("this_outside_constraint"), token)
             return This()
         if token.kind == "number":
             return Literal(float(token.text))
@@ -281,14 +294,11 @@ class _Parser:
         if token.kind == "string":
             return Literal(token.text)
         if token.kind == "word" and token.text == "count-selected":
-            self.expect("(", "'(' after count-selected")
+            self.expect("(", "count-selected")
             ref = self.ref("count-selected(")
-            self.expect(")", "')' to close count-selected(")
+            self.expect(")", "count-selected(")
             return CountSelected(ref)
-        found = "the end" if token.kind == "end" else repr(token.text)
-        raise self.fail(
-            f"expected an answer (${{name}}), a number or a quoted text, found {found}", token
-        )
+        raise self.fail(_say("expected_operand", found=_found(token)), token)
 
 
 def parse_condition(text: str, allow_this: bool = False) -> Condition:
@@ -320,13 +330,13 @@ def parse_condition(text: str, allow_this: bool = False) -> Condition:
     (True, ['q1', 'q2', 'q3'])
     """
     if not isinstance(text, str):
-        raise ConditionError(str(text), "a condition must be text")
+        raise ConditionError(str(text), _say("not_text"))
     parser = _Parser(text, allow_this)
     root = parser.condition()
     if parser.peek().kind != "end":
         token = parser.peek()
         shown = f"${{{token.text}}}" if token.kind == "ref" else token.text
-        raise parser.fail(f"unexpected {shown!r}; join conditions with and / or")
+        raise parser.fail(_say("unexpected_after", shown=shown))
     return Condition(root)
 
 

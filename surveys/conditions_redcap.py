@@ -10,6 +10,7 @@ functions have no XLSForm counterpart and are refused with a message saying so.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from surveys.condition_tree import (
     NUMBER,
@@ -27,6 +28,7 @@ from surveys.condition_tree import (
     This,
     negated,
 )
+from surveys.errors import Wording, worded
 
 _TOKEN = re.compile(
     r"""
@@ -50,18 +52,16 @@ def _tokens(text: str) -> list[tuple[str, str, str | None, int]]:
         if match is None:
             char = text[position]
             if char in "'\"":
-                raise ConditionError(text, "a quoted text is not closed", position)
+                raise ConditionError(text, _say("quote_open"), position)
             if char == "[":
-                problem = "a field is written [name] or [name(code)]"
-                raise ConditionError(text, problem, position)
-            raise ConditionError(text, f"unexpected character {char!r}", position)
+                raise ConditionError(text, _say("redcap_field"), position)
+            raise ConditionError(text, _say("unexpected", char=char), position)
         kind = match.lastgroup
         if kind in ("name", "code"):
             kind = "field"
         if kind == "field":
             if out and out[-1][0] == "field" and text[match.start() - 1] == "]":
-                problem = "[event][field] references (longitudinal projects) are not supported"
-                raise ConditionError(text, problem, out[-1][3])
+                raise ConditionError(text, _say("redcap_event"), out[-1][3])
             out.append(("field", match.group("name"), match.group("code"), position))
         elif kind == "string":
             out.append(("string", match.group()[1:-1], None, position))
@@ -70,16 +70,26 @@ def _tokens(text: str) -> list[tuple[str, str, str | None, int]]:
             if word not in ("and", "or"):
                 following = text[match.end() :].lstrip()
                 what = "function" if following.startswith("(") else "word"
-                problem = f"REDCap {what} {match.group()!r} has no XLSForm counterpart"
+                problem = _say(f"redcap_{what}", word=match.group())
                 raise ConditionError(text, problem, position)
             out.append(("word", word, None, position))
         elif kind != "space":
             out.append((kind, match.group(), None, position))
         position = match.end()
     if not text.strip():
-        raise ConditionError(text, "the branching logic is empty")
+        raise ConditionError(text, _say("redcap_empty"))
     out.append(("end", "", None, len(text)))
     return out
+
+
+def _say(key: str, **params: Any) -> Wording:
+    """A condition problem of the ``schema`` catalogue (``condition.<key>``)."""
+    return worded("schema", f"condition.{key}", **params)
+
+
+def _found(token: tuple) -> Wording | str:
+    """What was found where something else was expected: the token, or the end."""
+    return _say("the_end") if token[0] == "end" else repr(token[1])
 
 
 class _Parser:
@@ -95,7 +105,7 @@ class _Parser:
         self.at += 1
         return self.tokens[self.at - 1]
 
-    def fail(self, problem: str, token=None) -> ConditionError:
+    def fail(self, problem: Wording, token=None) -> ConditionError:
         return ConditionError(self.text, problem, (token or self.peek())[3])
 
     def condition(self) -> Node:
@@ -118,7 +128,7 @@ class _Parser:
             self.take()
             inner = self.condition()
             if self.peek()[:2] != ("punct", ")"):
-                raise self.fail("expected ')' to close the '('")
+                raise self.fail(_say("expected_paren", found=_found(self.peek())))
             self.take()
             return inner
         if token[0] == "field" and token[2] is not None:
@@ -126,7 +136,7 @@ class _Parser:
         left = self.operand()
         op = self.take()
         if op[0] != "op":
-            raise self.fail("expected a comparison (=, <>, <, <=, >, >=)", op)
+            raise self.fail(_say("redcap_comparison"), op)
         right = self.operand()
         return Compare(_operator(op[1]), left, right)
 
@@ -137,7 +147,7 @@ class _Parser:
         value = self.take()
         state = value[1] if value[0] in ("string", "number") else None
         if op[0] != "op" or _operator(op[1]) not in ("=", "!=") or state not in ("0", "1"):
-            raise self.fail(f"a checkbox [{name}({code})] is compared with = '1' or = '0'", op)
+            raise self.fail(_say("redcap_checkbox", name=name, code=code), op)
         chosen = (state == "1") == (_operator(op[1]) == "=")
         option = Literal(float(code)) if NUMBER.match(code) else Literal(code)
         node = Selected(Ref(name), option)
@@ -152,10 +162,7 @@ class _Parser:
         if token[0] == "string":
             value = token[1]
             return Literal(float(value)) if NUMBER.match(value) else Literal(value)
-        found = "the end" if token[0] == "end" else repr(token[1])
-        raise self.fail(
-            f"expected a field ([name]), a number or a quoted text, found {found}", token
-        )
+        raise self.fail(_say("redcap_operand", found=_found(token)), token)
 
 
 def _operator(op: str) -> str:
@@ -177,11 +184,11 @@ def parse_redcap(text: str) -> Node:
 Not(inner=Selected(ref=Ref(name='q2'), value=Literal(value=3.0)))))
     """
     if not isinstance(text, str):
-        raise ConditionError(str(text), "branching logic must be text")
+        raise ConditionError(str(text), _say("redcap_not_text"))
     parser = _Parser(text)
     root = parser.condition()
     if parser.peek()[0] != "end":
-        raise parser.fail(f"unexpected {parser.peek()[1]!r}; join conditions with and / or")
+        raise parser.fail(_say("unexpected_after", shown=parser.peek()[1]))
     return root
 
 
@@ -228,11 +235,10 @@ def _checkbox(node: Selected, condition: str) -> str:
     value = node.value.value
     if isinstance(value, float):
         if not value.is_integer():
-            problem = f"a REDCap checkbox code is a whole number, not {value:g}"
-            raise ConditionError(condition, problem)
+            raise ConditionError(condition, _say("redcap_code_whole", value=value))
         return f"[{node.ref.name}({int(value)})]"
     if not re.match(r"^[A-Za-z0-9_]+$", value):
-        raise ConditionError(condition, f"{value!r} cannot be a REDCap checkbox code")
+        raise ConditionError(condition, _say("redcap_code", value=value))
     return f"[{node.ref.name}({value})]"
 
 
@@ -240,8 +246,8 @@ def _operand(node: Operand, quoted: bool, condition: str) -> str:
     if isinstance(node, Ref):
         return f"[{node.name}]"
     if isinstance(node, This | CountSelected):
-        what = "'.' (this item's answer)" if isinstance(node, This) else "count-selected(...)"
-        raise ConditionError(condition, f"REDCap branching logic has no {what}")
+        what = "redcap_no_this" if isinstance(node, This) else "redcap_no_count"
+        raise ConditionError(condition, _say(what))
     value = node.value
     if isinstance(value, float):
         text = str(int(value)) if value.is_integer() else repr(value)

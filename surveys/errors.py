@@ -41,7 +41,38 @@ def catalogue_message(domain: str, key: str, lang: str = "en", **params: Any) ->
     problems in catalogues of their own (``xlsform``, ``redcap``), keyed the same way.
     """
     messages = _messages(LOCALE, lang if lang in _languages(LOCALE) else "en", domain)
-    return messages[key].format(**params)
+    worded = {k: v.text(lang) if isinstance(v, Wording) else v for k, v in params.items()}
+    return messages[key].format(**worded)
+
+
+@dataclass(frozen=True)
+class Wording:
+    """A keyed message of a catalogue domain, worded in a language only when it is shown.
+
+    A parameter may itself be a Wording (a schema problem inside an import's problem): it is
+    worded in the same language. ``str()`` is the English text.
+    """
+
+    domain: str
+    key: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (English where the language has none)."""
+        return catalogue_message(self.domain, self.key, lang, **dict(self.params))
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
+def worded(domain: str, key: str, **params: Any) -> Wording:
+    """A :class:`Wording`; list and set parameters become text (``['en', 'nl']``) so it
+    stays hashable."""
+    flat = tuple(
+        (name, repr(sorted(v)) if isinstance(v, list | set | frozenset | tuple) else v)
+        for name, v in params.items()
+    )
+    return Wording(domain, key, flat)
 
 
 @functools.cache
@@ -123,17 +154,31 @@ class InstrumentError(ValueError):
     """An instrument or questionnaire definition is broken.
 
     The message names the source (file), the key path (``items[3].options``) and the problem,
-    one line per problem; ``problems`` holds ``(path, problem)`` pairs.
+    one line per problem; ``problems`` holds ``(path, problem)`` pairs in English. A problem
+    given as a :class:`Wording` (the ``schema`` catalogue) can be read in another language:
+    ``worded`` keeps the pairs as given, :meth:`lines` words them in ``en`` or ``nl``.
     """
 
-    def __init__(self, source: str, problems: list[tuple[str, str]]):
+    def __init__(self, source: str, problems: list[tuple[str, str | Wording]]):
         self.source = source
-        self.problems = list(problems)
-        lines = [
-            f"{source}: {path}: {problem}" if path else f"{source}: {problem}"
-            for path, problem in self.problems
+        self.worded = list(problems)
+        self.problems = [(path, str(problem)) for path, problem in self.worded]
+        # This class's English lines whatever a subclass's lines() give: str() stays as it was.
+        super().__init__("\n".join(InstrumentError.lines(self, "en")))
+
+    def texts(self, lang: str = "en") -> list[tuple[str, str]]:
+        """``(path, problem)`` pairs with each problem in ``lang``."""
+        return [
+            (path, problem.text(lang) if isinstance(problem, Wording) else problem)
+            for path, problem in self.worded
         ]
-        super().__init__("\n".join(lines))
+
+    def lines(self, lang: str = "en") -> list[str]:
+        """One line per problem in ``lang``: ``source: path: problem``."""
+        return [
+            f"{self.source}: {path}: {problem}" if path else f"{self.source}: {problem}"
+            for path, problem in self.texts(lang)
+        ]
 
 
 class UnknownInstrumentError(InstrumentError, LookupError):

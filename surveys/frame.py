@@ -28,7 +28,13 @@ from surveys.quality import (
     straight_line_items,
 )
 from surveys.scoring import score_answers
-from surveys.validation import check_value, is_missing, is_missing_code, validate_answers
+from surveys.validation import (
+    check_value,
+    is_missing,
+    is_missing_code,
+    range_wording,
+    validate_answers,
+)
 
 __all__ = ["ERROR_COLUMNS", "quality_frame", "score_frame", "validate_frame"]
 
@@ -104,11 +110,16 @@ def _analyse_numeric(item: Item, col: pd.Series, missing_codes: frozenset[int]) 
             codes[fraction] = "wrong_type"
             details[fraction] = "integer"
             finite = finite & whole
+        # A bound the item does not give is no bound (a number outside every scale may have
+        # none); reverse keying needs both, which a scored item has.
+        lo = -np.inf if item.min is None else item.min
+        hi = np.inf if item.max is None else item.max
         with np.errstate(invalid="ignore"):
-            outside = finite & ((values < item.min) | (values > item.max))
+            outside = finite & ((values < lo) | (values > hi))
         codes[outside] = "out_of_range"
+        details[outside] = range_wording(item)[0]
         ok = finite & ~outside
-        points[ok] = (item.min + item.max - values[ok]) if item.reverse else values[ok]
+        points[ok] = (lo + hi - values[ok]) if item.reverse else values[ok]
     else:  # multiple choice and text never take a bare number
         codes[present] = "wrong_type"
         details[present] = kind
@@ -266,7 +277,7 @@ def _messages(parts) -> tuple[np.ndarray, np.ndarray]:
         for code, detail in set(zip(codes, details, strict=True)):
             params = {}
             if code == "out_of_range":
-                params = {"min": f"{item.min:g}", "max": f"{item.max:g}"}
+                params = range_wording(item)[1]
             elif code == "too_long":
                 params = {"max_length": item.max_length}
             mask = (codes == code) & (details == detail)

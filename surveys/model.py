@@ -131,7 +131,8 @@ class Item:
         return tuple(o.value for o in self.options)
 
     def score_bounds(self) -> tuple[float, float]:
-        """Lowest and highest item score this item can contribute to a scale."""
+        """Lowest and highest item score this item can contribute to a scale (a number item
+        in a scale has both bounds: the schema refuses one without)."""
         return self._score_bounds
 
     @cached_property
@@ -151,6 +152,8 @@ class Item:
         """Points for a valid answer after recoding and reverse keying."""
         if self.type == "number":
             points = float(value)
+            if not self.reverse:  # a number outside every scale may have no bounds
+                return points
             lo, hi = float(self.min), float(self.max)  # type: ignore[arg-type]
         else:
             points = self.raw_points(int(value))

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from surveys.applicability import hidden_items
-from surveys.errors import FieldError, InstrumentError, make_field_error
+from surveys.errors import FieldError, InstrumentError, make_field_error, worded
 from surveys.frame import quality_frame, score_frame, validate_frame
 from surveys.frame_rows import errors_by_row, row_answers, scores_by_row
 from surveys.instrument import Instrument, parse_instrument
@@ -69,23 +69,19 @@ class Questionnaire:
         problems = []
         ids = [b.id for b in self.blocks]
         if len(set(ids)) != len(ids):
-            problems.append(("instruments", f"an instrument appears twice: {ids}"))
+            problems.append(("instruments", worded("schema", "instrument_twice", ids=str(ids))))
         for block in self.blocks:
             # A condition reads earlier answers only: of this block (checked when it was
             # read), or of the blocks before it.
             for name in sorted(block.outside_names):
                 if name not in seen:
-                    problems.append(
-                        (
-                            block.id,
-                            f"a condition names {name!r}, which is no item of this block "
-                            "before it or of an earlier block",
-                        )
-                    )
+                    problems.append((block.id, worded("schema", "names_outside", name=name)))
             for item in block.items:
                 if item.id in seen:
                     where = f"{block.id}.{item.id}"
-                    problems.append((where, f"item id also used in {seen[item.id]!r}"))
+                    problems.append(
+                        (where, worded("schema", "item_id_reused", block=seen[item.id]))
+                    )
                 seen[item.id] = block.id
         if problems:
             raise InstrumentError(f"<questionnaire {self.id}>", problems)
@@ -349,17 +345,15 @@ class Questionnaire:
                     raise InstrumentError(source, [(path, str(exc))]) from None
             wanted = ref.get("fingerprint")
             if wanted and wanted != inst.fingerprint:
-                raise InstrumentError(
-                    source,
-                    [
-                        (
-                            path,
-                            f"instrument {inst.id!r} version {inst.version!r} has fingerprint "
-                            f"{inst.fingerprint[:12]}, not the stored {wanted[:12]}: "
-                            "its definition changed without a new version",
-                        )
-                    ],
+                changed = worded(
+                    "schema",
+                    "fingerprint_changed",
+                    id=inst.id,
+                    version=inst.version,
+                    found=inst.fingerprint[:12],
+                    stored=wanted[:12],
                 )
+                raise InstrumentError(source, [(path, changed)])
             return inst
 
         demo = data.get("demographics")

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from surveys.conditions import ConditionError, parse_condition, parse_redcap_logic
-from surveys.errors import InstrumentError
+from surveys.errors import InstrumentError, worded
 from surveys.instrument import Instrument, parse_instrument
 from surveys.questionnaire import Questionnaire
 from surveys.redcap_dictionary import Problem, RedcapError, Row, problem, read_dictionary
@@ -303,7 +303,7 @@ class _Reader:
         try:
             condition = parse_redcap_logic(text)
         except ConditionError as exc:
-            reason = getattr(exc, "problem", str(exc)).rstrip(".")
+            reason = exc.reason  # keyed: worded in the language of the lines
             self.problems.append(problem("branching", row, "branching", reason=reason))
             return None
         for name in sorted(condition.names - set(self.items)):
@@ -337,8 +337,9 @@ class _Reader:
         try:
             return parse_instrument(data, source=f"{self.label} form {form.id}")
         except InstrumentError as exc:
-            for path, text in exc.problems:
-                detail = f"{path}: {text}" if path else text
+            # The schema's problem stays keyed, so it is worded in the language of the lines.
+            for path, text in exc.worded:
+                detail = worded("schema", "at_path", path=path, problem=text) if path else text
                 self.problems.append(
                     Problem(
                         "definition", form=form.id, params=(("form", form.id), ("problem", detail))
@@ -360,8 +361,14 @@ class _Reader:
             )
         except InstrumentError as exc:
             found = [
-                Problem("definition", params=(("form", self.label), ("problem", f"{p}: {t}")))
-                for p, t in exc.problems
+                Problem(
+                    "definition",
+                    params=(
+                        ("form", self.label),
+                        ("problem", worded("schema", "at_path", path=p, problem=t)),
+                    ),
+                )
+                for p, t in exc.worded
             ]
             raise RedcapError(self.label, found) from None
 

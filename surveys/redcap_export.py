@@ -216,7 +216,9 @@ class _Writer:
             row["choices"] = " | ".join(labels)
         elif kind in ("number", "year"):
             row["validation"] = "integer" if kind == "year" or full.get("integer") else "number"
-            row["min"], row["max"] = _number(full["min"]), _number(full["max"])
+            # A number without a bound leaves Text Validation Min or Max empty.
+            row["min"] = _number(full["min"]) if full.get("min") is not None else ""
+            row["max"] = _number(full["max"]) if full.get("max") is not None else ""
         elif kind == "text":
             if full.get("max_length", 0) > _SHORT_TEXT:
                 row["type"] = "notes"

@@ -237,14 +237,18 @@ def _validated_text(row: Row, problems: list) -> tuple[dict, dict[str, int]] | N
         problems.append(problem("validation_unknown", row, "validation", validation=validation))
         return None
     lo, hi = _bound(row, "min", problems), _bound(row, "max", problems)
-    if lo is None or hi is None:
-        if not (row["min"] and row["max"]) or lo is not None or hi is not None:
-            problems.append(problem("number_range", row, "min" if lo is None else "max"))
-        return None
-    if lo > hi:
+    if (row["min"] and lo is None) or (row["max"] and hi is None):
+        return None  # a bound that is no number (bad_number says so)
+    if lo is not None and hi is not None and lo > hi:
         problems.append(problem("range_order", row, "min", min=f"{lo:g}", max=f"{hi:g}"))
         return None
-    item: dict[str, Any] = {"type": "number", "min": lo, "max": hi}
+    # Text Validation Min and Max are each optional: a number without them has no bound there
+    # (a number a scale scores needs both; the instrument's schema says so, naming the scale).
+    item: dict[str, Any] = {"type": "number"}
+    if lo is not None:
+        item["min"] = lo
+    if hi is not None:
+        item["max"] = hi
     if validation in ("integer", "int"):
         item["integer"] = True
     return item, {}

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from surveys.errors import InstrumentError
+from surveys.errors import InstrumentError, worded
 from surveys.model import (
     CHOICE_TYPES,
     ITEM_TYPES,
@@ -87,7 +87,9 @@ def load_yaml_text(text: str, source: str) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise InstrumentError(source, [(where, f"not valid YAML: {problem}")]) from None
+        raise InstrumentError(
+            source, [(where, worded("schema", "not_yaml", problem=problem))]
+        ) from None
 
 
 def instrument_fields(data: str | Mapping[str, Any], source: str) -> dict[str, Any]:
@@ -103,7 +105,7 @@ def instrument_fields(data: str | Mapping[str, Any], source: str) -> dict[str, A
     if isinstance(data, str):
         data = load_yaml_text(data, source)
     if not isinstance(data, Mapping):
-        raise InstrumentError(source, [("", "the file must hold a mapping (id, version, ...)")])
+        raise InstrumentError(source, [("", worded("schema", "not_mapping"))])
     reader = SchemaReader(source)
     fields = _read_instrument(reader, data)
     if reader.problems:
@@ -115,11 +117,11 @@ def _read_instrument(r: SchemaReader, data: Mapping[str, Any]) -> dict[str, Any]
     r.unknown_keys(data, _TOP_KEYS, "")
     for key in ("id", "version", "title", "languages"):
         if key not in data:
-            r.fail(key, "is required")
+            r.fail(key, "required")
     inst_id = r.ident(data.get("id"), "id") if "id" in data else ""
     version = data.get("version")
     if isinstance(version, int | float) and not isinstance(version, bool):
-        r.fail("version", f'must be quoted text, e.g. "{version}", so 1.10 stays 1.10')
+        r.fail("version", "version_number", version=version)
     elif "version" in data:
         version = r.text(version, "version")
     kind = data.get("kind", "questionnaire")
@@ -139,9 +141,9 @@ def _read_instrument(r: SchemaReader, data: Mapping[str, Any]) -> dict[str, Any]
     if kind == "matrix" and raw_items is None:
         raw_items = _matrix_items(r, data)
     elif "domains" in data or "levels" in data:
-        r.fail("domains", "'domains' and 'levels' are only for kind: matrix without items")
+        r.fail("domains", "matrix_only")
     if not isinstance(raw_items, list) or not raw_items:
-        r.fail("items", "must be a non-empty list of items")
+        r.fail("items", "items_empty")
         raw_items = []
     items = _read_each(
         r, raw_items, "items", lambda raw, path: _read_item(r, raw, path, option_sets)
@@ -149,7 +151,7 @@ def _read_instrument(r: SchemaReader, data: Mapping[str, Any]) -> dict[str, Any]
 
     raw_scales = data.get("scales") or []
     if not isinstance(raw_scales, list):
-        r.fail("scales", "must be a list of scales")
+        r.fail("scales", "scales_not_list")
         raw_scales = []
     by_id = {item.id: item for item in items}
     scales = _read_each(r, raw_scales, "scales", lambda raw, path: read_scale(r, raw, path, by_id))
@@ -189,7 +191,7 @@ def _read_each(r: SchemaReader, entries: list, key: str, read: Callable) -> list
         if part is None:
             continue
         if part.id in seen:
-            r.fail(f"{key}[{i}].id", f"duplicate {key.removesuffix('s')} id {part.id!r}")
+            r.fail(f"{key}[{i}].id", f"duplicate_{key.removesuffix('s')}", id=part.id)
         seen.add(part.id)
         out.append(part)
     return out
@@ -199,7 +201,7 @@ def _read_languages(r: SchemaReader, value: Any) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, Mapping) or not value:
-        r.fail("languages", "must map language code to original, validated or working")
+        r.fail("languages", "languages_not_mapping")
         return {}
     out = {}
     for lang, status in value.items():
@@ -215,18 +217,22 @@ def _check_languages_used(r: SchemaReader, languages: dict, title: dict, items: 
         return
     declared = set(languages)
     if set(title) != declared:
-        r.fail("title", f"languages {sorted(title)} differ from declared {sorted(declared)}")
+        r.fail("title", "languages_differ", given=sorted(title), declared=sorted(declared))
     for i, item in enumerate(items):
         if set(item.text) != declared:
             r.fail(
                 f"items[{i}].text",
-                f"languages {sorted(item.text)} differ from declared {sorted(declared)}",
+                "languages_differ",
+                given=sorted(item.text),
+                declared=sorted(declared),
             )
         for j, option in enumerate(item.options):
             if set(option.labels) != declared:
                 r.fail(
                     f"items[{i}].options[{j}].label",
-                    f"languages {sorted(option.labels)} differ from declared {sorted(declared)}",
+                    "languages_differ",
+                    given=sorted(option.labels),
+                    declared=sorted(declared),
                 )
 
 
@@ -234,7 +240,7 @@ def _read_option_sets(r: SchemaReader, value: Any) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        r.fail("option_sets", "must map a name to a list of options")
+        r.fail("option_sets", "option_sets_not_mapping")
         return {}
     return dict(value)
 
@@ -242,18 +248,18 @@ def _read_option_sets(r: SchemaReader, value: Any) -> dict[str, Any]:
 def _read_options(r: SchemaReader, value: Any, path: str, option_sets: dict) -> tuple[Option, ...]:
     if isinstance(value, str):
         if value not in option_sets:
-            r.fail(path, f"names option set {value!r}, which option_sets does not define")
+            r.fail(path, "option_set_unknown", name=value)
             return ()
         path, value = f"option_sets.{value}", option_sets[value]
     if not isinstance(value, list) or not value:
-        r.fail(path, "must be a non-empty list of {value, label} options or an option set name")
+        r.fail(path, "options_not_list")
         return ()
     options = []
     values: set[int] = set()
     for j, raw in enumerate(value):
         where = f"{path}[{j}]"
         if not isinstance(raw, Mapping):
-            r.fail(where, "must be a mapping with value and label")
+            r.fail(where, "option_not_mapping")
             continue
         r.unknown_keys(raw, {"value", "label", "name"}, where)
         number = r.integer(raw.get("value"), f"{where}.value")
@@ -262,7 +268,7 @@ def _read_options(r: SchemaReader, value: Any, path: str, option_sets: dict) -> 
         if number is None:
             continue
         if number in values:
-            r.fail(f"{where}.value", f"duplicate option value {number}")
+            r.fail(f"{where}.value", "duplicate_option", value=number)
         values.add(number)
         options.append(Option(number, labels, name))
     return tuple(options)
@@ -270,7 +276,7 @@ def _read_options(r: SchemaReader, value: Any, path: str, option_sets: dict) -> 
 
 def _read_item(r: SchemaReader, raw: Any, path: str, option_sets: dict) -> Item | None:
     if not isinstance(raw, Mapping):
-        r.fail(path, "must be a mapping with id, type and text")
+        r.fail(path, "item_not_mapping")
         return None
     r.unknown_keys(raw, _ITEM_KEYS, path)
     item_id = r.ident(raw.get("id"), f"{path}.id")
@@ -286,30 +292,32 @@ def _read_item(r: SchemaReader, raw: Any, path: str, option_sets: dict) -> Item 
     if kind in (*CHOICE_TYPES, "multiple_choice"):
         options = _read_options(r, raw_options, f"{path}.options", option_sets)
     elif raw_options is not None:
-        r.fail(f"{path}.options", f"a {kind} item has no options")
+        r.fail(f"{path}.options", "no_options", type=kind)
     lo = r.number(raw.get("min"), f"{path}.min", allow_none=True)
     hi = r.number(raw.get("max"), f"{path}.max", allow_none=True)
     if kind == "year":
         lo = 1900.0 if lo is None else lo
         hi = 2100.0 if hi is None else hi
     if kind in ("number", "year"):
-        if kind == "number" and (lo is None or hi is None):
-            r.fail(path, "a number item needs min and max")
-        elif lo is not None and hi is not None and lo > hi:
-            r.fail(f"{path}.min", f"min {lo:g} is above max {hi:g}")
+        # A number may leave out min, max or both (validation checks the bounds given); a
+        # scale over it needs both, which read_scale checks.
+        if lo is not None and hi is not None and lo > hi:
+            r.fail(f"{path}.min", "min_above_max", min=lo, max=hi)
     elif lo is not None or hi is not None:
-        r.fail(f"{path}.min", f"a {kind} item has no min or max")
+        r.fail(f"{path}.min", "no_range", type=kind)
     max_length = None
     if kind == "text":
         max_length = r.integer(raw.get("max_length"), f"{path}.max_length")
         if max_length is not None and max_length < 1:
-            r.fail(f"{path}.max_length", "must be at least 1")
+            r.fail(f"{path}.max_length", "max_length_low")
     elif "max_length" in raw:
-        r.fail(f"{path}.max_length", f"a {kind} item has no max_length")
+        r.fail(f"{path}.max_length", "no_max_length", type=kind)
     scores = _read_scores(r, raw.get("scores"), f"{path}.scores", kind, options)
     reverse = r.flag(raw.get("reverse"), f"{path}.reverse", False)
     if reverse and kind not in SCORABLE_TYPES:
-        r.fail(f"{path}.reverse", f"a {kind} item cannot be reverse-keyed")
+        r.fail(f"{path}.reverse", "no_reverse", type=kind)
+    elif reverse and kind == "number" and (lo is None or hi is None):
+        r.fail(f"{path}.reverse", "reverse_needs_range")
     missing: tuple[Option, ...] = ()
     if raw.get("missing") is not None:
         missing = _read_options(r, raw["missing"], f"{path}.missing", option_sets)
@@ -343,24 +351,24 @@ def _read_scores(r: SchemaReader, value: Any, path: str, kind: str, options) -> 
     if value is None:
         return None
     if kind not in CHOICE_TYPES:
-        r.fail(path, f"a {kind} item has no option scores")
+        r.fail(path, "no_scores", type=kind)
         return None
     if not isinstance(value, Mapping):
-        r.fail(path, "must map each option value to its points, e.g. {1: 1, 2: 1, 3: 0}")
+        r.fail(path, "scores_not_mapping")
         return None
     out: dict[int, float] = {}
     for key, points in value.items():
         try:
             number = int(key)
         except (TypeError, ValueError):
-            r.fail(f"{path}.{key}", "is not an option value")
+            r.fail(f"{path}.{key}", "not_option_value")
             continue
         score = r.number(points, f"{path}.{key}")
         if score is not None:
             out[number] = score
     wanted = {o.value for o in options}
     if options and set(out) != wanted:
-        r.fail(path, f"must give points for exactly the option values {sorted(wanted)}")
+        r.fail(path, "scores_incomplete", values=sorted(wanted))
     return out
 
 
@@ -368,15 +376,15 @@ def _matrix_items(r: SchemaReader, data: Mapping[str, Any]) -> list[dict]:
     """Expand the matrix shorthand: every domain is an item rated on the shared levels."""
     domains, levels = data.get("domains"), data.get("levels")
     if not isinstance(domains, list) or not domains:
-        r.fail("domains", "a matrix needs a non-empty list of domains (or a list of items)")
+        r.fail("domains", "matrix_no_domains")
         return []
     if levels is None:
-        r.fail("levels", "a matrix needs levels: the options every domain is rated on")
+        r.fail("levels", "matrix_no_levels")
         return []
     items = []
     for i, domain in enumerate(domains):
         if not isinstance(domain, Mapping):
-            r.fail(f"domains[{i}]", "must be a mapping with id and text")
+            r.fail(f"domains[{i}]", "domain_not_mapping")
             continue
         r.unknown_keys(domain, {"id", "text", "required", "hint"}, f"domains[{i}]")
         items.append({**domain, "type": "likert", "options": levels})

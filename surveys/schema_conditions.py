@@ -23,12 +23,12 @@ def read_condition(r: SchemaReader, value: Any, path: str, constraint: bool = Fa
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
-        r.fail(path, f"must be a condition such as ${{q1}} = 1, got {value!r}")
+        r.fail(path, "condition_not_text", value=repr(value))
         return None
     try:
         return parse_condition(value, allow_this=constraint).to_xlsform()
     except ConditionError as exc:
-        r.fail(path, f"is not a valid condition: {exc}")
+        r.fail(path, "condition_invalid", reason=exc.wording)
         return None
 
 
@@ -37,22 +37,22 @@ def read_groups(r: SchemaReader, value: Any) -> tuple[Group, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        r.fail("groups", "must be a list of {id, title, relevant, parent}")
+        r.fail("groups", "groups_not_list")
         return ()
     groups: list[Group] = []
     for i, raw in enumerate(value):
         path = f"groups[{i}]"
         if not isinstance(raw, Mapping):
-            r.fail(path, "must be a mapping with id (and title, relevant, parent)")
+            r.fail(path, "group_not_mapping")
             continue
         r.unknown_keys(raw, _GROUP_KEYS, path)
         group_id = r.ident(raw.get("id"), f"{path}.id")
         known = [g.id for g in groups]
         if group_id in known:
-            r.fail(f"{path}.id", f"duplicate group id {group_id!r}")
+            r.fail(f"{path}.id", "duplicate_group", id=group_id)
         parent = raw.get("parent")
         if parent is not None and parent not in known:
-            r.fail(f"{path}.parent", f"{parent!r} is no group listed before group {group_id!r}")
+            r.fail(f"{path}.parent", "group_parent", parent=repr(parent), group=group_id)
             parent = None
         groups.append(
             Group(
@@ -68,27 +68,35 @@ def read_groups(r: SchemaReader, value: Any) -> tuple[Group, ...]:
 def check_item_parts(r: SchemaReader, raw: Mapping, path: str, item: Item) -> None:
     """The checks of one item's conditional keys that need only the item itself."""
     if item.missing and item.type not in MISSING_CODE_TYPES:
-        r.fail(f"{path}.missing", f"a {item.type} item has no missing-data codes")
+        r.fail(f"{path}.missing", "no_missing_codes", type=item.type)
     _check_codes(r, item, item.missing, f"{path}.missing")
     if "integer" in raw and item.type != "number":
-        r.fail(f"{path}.integer", f"only a number item can be integer, not a {item.type} item")
+        r.fail(f"{path}.integer", "integer_not_number", type=item.type)
     if item.constraint_message and item.constraint is None:
-        r.fail(f"{path}.constraint_message", "needs a constraint")
+        r.fail(f"{path}.constraint_message", "message_needs_constraint")
 
 
 def _check_codes(r: SchemaReader, item: Item, codes: tuple[Option, ...], path: str) -> None:
-    """A missing code must not be an answer the item can also mean as an answer."""
+    """A missing code must not be an answer the item can also mean as an answer.
+
+    On a number item that is: the code lies below its ``min`` or above its ``max``. A number
+    without the bound that would keep the code out (``min: 0`` and code 99, or no range at
+    all) is refused, since the code could be a real answer.
+    """
     values = set(item.option_values)
     for code in codes:
         if code.value in values:
-            r.fail(path, f"code {code.value} of item {item.id!r} is also one of its options")
+            r.fail(path, "code_is_option", code=code.value, item=item.id)
         elif item.type in ("number", "year") and item.min is not None and item.max is not None:
             if item.min <= code.value <= item.max:
                 r.fail(
-                    path,
-                    f"code {code.value} of item {item.id!r} lies within its range "
-                    f"{item.min:g}..{item.max:g}, so it could be a real answer",
+                    path, "code_in_range", code=code.value, item=item.id, min=item.min, max=item.max
                 )
+        elif item.type == "number":
+            below = item.min is not None and code.value < item.min
+            above = item.max is not None and code.value > item.max
+            if not (below or above):
+                r.fail(path, "code_needs_bound", code=code.value, item=item.id)
 
 
 def check_instrument_parts(
@@ -104,30 +112,21 @@ def check_instrument_parts(
     for k, item in enumerate(items):
         path = f"items[{k}]"
         if item.group is not None and item.group not in group_ids:
-            r.fail(f"{path}.group", f"item {item.id!r} names {item.group!r}, which groups lacks")
+            r.fail(f"{path}.group", "group_unknown", item=item.id, group=item.group)
         for key, text in (("relevant", item.relevant), ("constraint", item.constraint)):
             if text is None:
                 continue
             for name in sorted(parse_condition(text, key == "constraint").names):
                 if name == item.id:
-                    why = "in a constraint its own answer is '.'" if key == "constraint" else ""
-                    problem = f"item {item.id!r} names itself" + (f"; {why}" if why else "")
-                    r.fail(f"{path}.{key}", problem)
+                    itself = "names_itself_constraint" if key == "constraint" else "names_itself"
+                    r.fail(f"{path}.{key}", itself, item=item.id)
                 elif name in index and index[name] > k:
-                    r.fail(
-                        f"{path}.{key}",
-                        f"item {item.id!r} names {name!r}, which comes after it "
-                        "(a condition can only read earlier answers)",
-                    )
+                    r.fail(f"{path}.{key}", "names_later", item=item.id, name=name)
         if not item.missing and item.type in MISSING_CODE_TYPES:
             _check_codes(r, item, missing_codes, "missing_codes")
     if relevant is not None:
         for name in sorted(parse_condition(relevant).names & set(index)):
-            r.fail(
-                "relevant",
-                f"the block's condition names its own item {name!r} "
-                "(it may name items of earlier blocks only)",
-            )
+            r.fail("relevant", "block_names_own", name=name)
     _check_group_names(r, items, groups, index)
 
 
@@ -151,11 +150,7 @@ def _check_group_names(r: SchemaReader, items: list[Item], groups, index) -> Non
         start = first.get(group.id, len(items))
         for name in sorted(parse_condition(group.relevant).names):
             if name in index and index[name] >= start:
-                r.fail(
-                    f"groups[{i}].relevant",
-                    f"group {group.id!r} names {name!r}, which is in or after the group "
-                    "(a condition can only read earlier answers)",
-                )
+                r.fail(f"groups[{i}].relevant", "group_names_inside", group=group.id, name=name)
 
 
 def check_languages(r: SchemaReader, declared: set[str], items, groups, missing_codes) -> None:
@@ -163,7 +158,7 @@ def check_languages(r: SchemaReader, declared: set[str], items, groups, missing_
 
     def same(texts: dict, path: str) -> None:
         if texts and set(texts) != declared:
-            r.fail(path, f"languages {sorted(texts)} differ from declared {sorted(declared)}")
+            r.fail(path, "languages_differ", given=sorted(texts), declared=sorted(declared))
 
     for i, group in enumerate(groups):
         same(group.title, f"groups[{i}].title")

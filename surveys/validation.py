@@ -10,7 +10,7 @@ Typing is strict: answers are never silently coerced or dropped.
   ``invalid_option``.
 - Multiple choice takes a list (or tuple) of distinct option values; an empty list is missing.
 - Number takes an int or a finite float; year takes a whole number. Outside min..max is
-  ``out_of_range``.
+  ``out_of_range``; a number may give one bound or none, and only the bounds given are checked.
 - Text takes a ``str``; longer than ``max_length`` is ``too_long``; a control character other
   than tab, line feed and carriage return (NUL and the like) is ``invalid_characters``.
 - A number item with ``integer: true`` takes whole numbers only (``wrong_type``, ``integer``).
@@ -99,8 +99,26 @@ def _whole_number(value: Any) -> int | None:
     return None
 
 
-def _range_params(item: Item) -> dict[str, Any]:
-    return {"min": f"{item.min:g}", "max": f"{item.max:g}"}
+def range_problem(item: Item, number: float) -> Problem | None:
+    """``out_of_range`` when ``number`` lies outside the bounds the item gives (none, one or
+    both); the wording (detail ``min`` or ``max``) names only the bound a one-sided item has."""
+    lo, hi = item.min, item.max
+    if (lo is None or number >= lo) and (hi is None or number <= hi):
+        return None
+    detail, params = range_wording(item)
+    return ("out_of_range", detail, params)
+
+
+def range_wording(item: Item) -> tuple[str, dict[str, Any]]:
+    """The detail and parameters of an item's ``out_of_range`` message (none without bounds,
+    where nothing is out of range)."""
+    if item.min is None and item.max is None:
+        return "", {}
+    if item.max is None:
+        return "min", {"min": f"{item.min:g}"}
+    if item.min is None:
+        return "max", {"max": f"{item.max:g}"}
+    return "", {"min": f"{item.min:g}", "max": f"{item.max:g}"}
 
 
 def is_missing_code(value: Any, codes: frozenset[int] | None) -> bool:
@@ -145,16 +163,12 @@ def check_value(item: Item, value: Any, codes: frozenset[int] | None = None) -> 
             return ("wrong_type", "number", {})
         if item.integer and _whole_number(value) is None:
             return ("wrong_type", "integer", {})
-        if not item.min <= float(value) <= item.max:  # type: ignore[operator]
-            return ("out_of_range", "", _range_params(item))
-        return None
+        return range_problem(item, float(value))
     if kind == "year":
         number = _whole_number(value)
         if number is None:
             return ("wrong_type", "year", {})
-        if not item.min <= number <= item.max:  # type: ignore[operator]
-            return ("out_of_range", "", _range_params(item))
-        return None
+        return range_problem(item, number)
     # text
     if not isinstance(value, str):
         return ("wrong_type", "text", {})

@@ -11,7 +11,9 @@ XLSForm                          evalsys
 ``select_one L or_other``        an option ``other`` (the next value) and a text item
                                  ``<name>_other`` shown when ``other`` is chosen
 ``integer`` / ``decimal``        number (``integer: true`` for integer); the ``constraint``
-                                 gives the range (see below), a number needs one
+                                 gives the range (see below); without one, or with
+                                 one side only (``. >= 0``), the number has no or a
+                                 one-sided range (a number a scale scores needs both)
 ``text``                         text; ``string-length(.) <= n`` sets the maximum length
                                  (default 1000); any other text constraint is refused
 ``begin group`` ... ``end group`` a group of the instrument (nested groups keep their
@@ -192,7 +194,8 @@ def _import(sheets, label, version, language, problems: Problems) -> Questionnai
             consent=reader.consent,
         )
     except InstrumentError as error:
-        for path, problem in error.problems:
+        # The schema's problem stays keyed, so it is worded in the language of the lines.
+        for path, problem in error.worded:
             problems.add("survey", None, "", "definition", path=path, problem=problem)
         return None
 
@@ -244,7 +247,7 @@ def _instrument(data, block, survey, label, problems: Problems) -> Instrument | 
     try:
         return parse_instrument(data, source=f"{label} {block['id']!r}")
     except InstrumentError as error:
-        for path, problem in error.problems:
+        for path, problem in error.worded:
             problems.add(
                 *_place(path, data, block, survey), "definition", path=path, problem=problem
             )

@@ -128,10 +128,7 @@ def _number_part(record, base, override, ctx) -> dict[str, Any] | None:
     if base == "integer" and kind == "number":
         item["integer"] = True
     text = cell_text(record.get("constraint"))
-    if not text:
-        if kind == "number":
-            ctx.fail("constraint", "number_needs_range", name=cell_text(record.get("name")))
-            return None
+    if not text:  # a number without a range: validation checks only that it is a number
         return item
     try:
         alternatives = read_ranges(text)
@@ -140,20 +137,32 @@ def _number_part(record, base, override, ctx) -> dict[str, Any] | None:
         return None
     ranges = [r for r in alternatives if r.point is None]
     points = [r.point for r in alternatives if r.point is not None]
-    if not ranges or any(r.lo is None or r.hi is None for r in ranges):
-        ctx.fail("constraint", "number_needs_range", name=cell_text(record.get("name")))
+    if not ranges:  # only single values (. = 1 or . = 2): no range they lie outside of
+        ctx.fail("constraint", "number_only_values", name=cell_text(record.get("name")))
         return None
-    lo = min(r.lo.value for r in ranges)  # type: ignore[union-attr]
-    hi = max(r.hi.value for r in ranges)  # type: ignore[union-attr]
-    item["min"], item["max"] = float(lo), float(hi)
-    inside = [p for p in points if lo <= p <= hi]
-    outside = [p for p in points if not lo <= p <= hi]
+    # The outer bounds of the ranges; a range open on one side leaves that side open.
+    lows = [r.lo.value for r in ranges if r.lo is not None]
+    highs = [r.hi.value for r in ranges if r.hi is not None]
+    lo = min(lows) if len(lows) == len(ranges) else None
+    hi = max(highs) if len(highs) == len(ranges) else None
+    if lo is not None:
+        item["min"] = float(lo)
+    if hi is not None:
+        item["max"] = float(hi)
+    inside = [p for p in points if (lo is None or p >= lo) and (hi is None or p <= hi)]
+    outside = [p for p in points if p not in inside]
     if any(not float(p).is_integer() for p in outside):
         ctx.fail("constraint", "missing_code_not_whole", constraint=text)
         return None
     item["missing_values"] = [int(p) for p in outside]
     message = texts(record, "constraint_message")
-    simple = len(ranges) == 1 and not inside and ranges[0].lo.inclusive and ranges[0].hi.inclusive
+    only = ranges[0]
+    simple = (
+        len(ranges) == 1
+        and not inside
+        and (only.lo is None or only.lo.inclusive)
+        and (only.hi is None or only.hi.inclusive)
+    )
     if not simple or message:
         kept = [*ranges, *(Range(r.lo, r.hi) for r in alternatives if r.point in inside)]
         item["constraint"] = " or ".join(r.to_text() for r in kept)

@@ -361,7 +361,7 @@ def canonical_condition(text: str, ctx: RowContext, column: str = "relevant") ->
     try:
         return parse_condition(text).to_xlsform()
     except ConditionError as error:
-        ctx.fail(column, "condition_unsupported", condition=text, reason=str(error))
+        ctx.fail(column, "condition_unsupported", condition=text, reason=error.wording)
         return None
 
 

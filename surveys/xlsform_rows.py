@@ -154,7 +154,9 @@ class RowWriter:
         elif item.type in ("number", "year"):
             if item.type == "number" and item.integer:
                 kind = "integer"
-            row["constraint"] = _number_constraint(item, codes)
+            constraint = _number_constraint(item, codes)
+            if constraint:  # a number without a range has none
+                row["constraint"] = constraint
             if item.constraint_message:
                 row.update(self.texts(item.constraint_message, "constraint_message"))
         elif item.max_length:
@@ -180,8 +182,11 @@ def _chain(group_id: str | None, groups: dict[str, Group]) -> list[str]:
 def _number_constraint(item: Item, codes: Sequence[Option]) -> str:
     """The range (or the item's constraint) with ``or . = code`` for each missing code."""
     base = item.constraint
-    if base is None and item.min is not None and item.max is not None:
-        base = f". >= {item.min:g} and . <= {item.max:g}"
+    if base is None:
+        # One-sided where the item has one bound only, none where it has neither.
+        sides = [f". >= {item.min:g}"] if item.min is not None else []
+        sides += [f". <= {item.max:g}"] if item.max is not None else []
+        base = " and ".join(sides) or None
     alternatives = [base] if base else []
     alternatives += [f". = {code.value}" for code in codes]
     return " or ".join(alternatives)

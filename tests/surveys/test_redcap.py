@@ -144,7 +144,7 @@ def test_every_problem_at_once_with_line_field_and_column_in_both_languages():
         "name,intake,,text,Naam,,,,,,y,,,,,,,",
         "born,intake,,text,Geboortedatum,,,date_ymd,,,,,,,,,,",
         "score,intake,,calc,Score,[q1] + 1,,,,,,,,,,,,",
-        "count,intake,,text,Aantal,,,integer,,,,,,,,,,",
+        "count,intake,,text,Aantal,,,integer,veel,,,,,,,,,",
         "later,intake,,text,Later,,,,,,,[q9] = '1',,,,,,",
         "Bad-Name,intake,,text,Fout,,,,,,,,,,,,,",
         'q1,intake,,radio,Vraag,"1, Ja | 1, Nee",,,,,,,,,,,,',
@@ -161,10 +161,10 @@ def test_every_problem_at_once_with_line_field_and_column_in_both_languages():
     keys = [p.key for p in caught.value.found]
     assert sorted(keys) == [
         "bad_name",
+        "bad_number",
         "branching_name",
         "duplicate_choice",
         "identifier",
-        "number_range",
         "type_calc",
         "validation_date",
     ]

@@ -33,16 +33,15 @@ IMPORTED = {
 }
 #: file -> how often each reason for refusing it is given.
 REFUSED = {
-    "redcapr-decimal-comma-and-dot.csv": {"identifier": 1, "number_range": 1, "type_calc": 2},
+    "redcapr-decimal-comma-and-dot.csv": {"identifier": 1, "type_calc": 2},
     "redcapr-longitudinal.csv": {
         "validation_date": 7,
         "type_file": 1,
         "identifier": 5,
-        "number_range": 26,
         "type_calc": 2,
         "validation_identifier": 2,
     },
-    "redcapr-multilevel-model-1.csv": {"validation_date": 1, "number_range": 9},
+    "redcapr-multilevel-model-1.csv": {"validation_date": 1},
     "redcapr-simple.csv": {"identifier": 6, "type_calc": 1, "type_file": 1},
     "redcapr-survey.csv": {"validation_date": 4, "identifier": 5},
     "redcapr-validation-types-1.csv": {
@@ -51,7 +50,6 @@ REFUSED = {
         "type_sql": 1,
         "validation_date": 12,
         "validation_identifier": 12,
-        "number_range": 11,
     },
     "redcapr-vignette-repeating.csv": {"type_file": 1},
 }

@@ -80,7 +80,12 @@ BROKEN = [
         "items[0].text.english",
         "language code",
     ),
-    ("number without range", _delete(["items", 4, "max"]), "items[4]", "needs min and max"),
+    (
+        "scored number without max",
+        _delete(["items", 4, "max"]),
+        "scales[2].items[0]",
+        "scale 'time' scores the number item 'hours', which needs min and max",
+    ),
     ("min above max", _set(["items", 4, "min"], 30), "items[4].min", "above max"),
     (
         "text without max_length",

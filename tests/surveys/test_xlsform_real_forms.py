@@ -24,6 +24,11 @@ IMPORTED = {
         [],
         ["sex_other"],
     ),
+    "example_xls/text_and_integer.xlsx": (
+        [("your_name", "text", ()), ("your_age", "number", ())],
+        [],
+        [],
+    ),
     "example_xls/yes_or_no_question.xls": ([("good_day", "yes_no", (1, 0))], [], []),
     "example_xls/yes_or_no_question.xlsx": ([("good_day", "yes_no", (1, 0))], [], []),
 }
@@ -37,12 +42,11 @@ REFUSED = {
     "example_xls/choice_filter_test.xlsx": {"column_choice_filter", "duplicate_choice"},
     "example_xls/default_time_demo.xls": {"type_date"},
     "example_xls/gps.xls": {"type_location"},
-    "example_xls/group.xlsx": {"type_unsupported", "number_needs_range"},
+    "example_xls/group.xlsx": {"type_unsupported"},
     "example_xls/include.xlsx": {"type_unsupported"},
     "example_xls/loop.xlsx": {"type_repeat"},
     "example_xls/or_other.xlsx": {"column_choice_filter"},
     "example_xls/survey_no_name.xlsx": {"no_survey_sheet"},
-    "example_xls/text_and_integer.xlsx": {"number_needs_range"},
     "example_xls/tutorial.xls": {"type_repeat"},
     "example_xls/widgets.xls": {"type_date", "type_location", "type_media", "column_default"},
 }
@@ -87,3 +91,13 @@ def test_specify_other_gives_an_other_option_and_its_text_item():
     assert other.relevant == "selected(${sex}, 3)" and not other.required
     assert questionnaire.not_applicable({"sex": 1}) == frozenset({"sex_other"})
     assert questionnaire.not_applicable({"sex": 3}) == frozenset()
+
+
+def test_an_integer_without_a_constraint_is_a_whole_number_without_a_range():
+    """pyxform's text_and_integer form asks an age as a bare ``integer``."""
+    questionnaire = surveys.import_xlsform(FORMS / "example_xls/text_and_integer.xlsx")
+    age = questionnaire.instruments[0].item("your_age")
+    assert (age.min, age.max, age.integer) == (None, None, True)
+    assert questionnaire.validate({"your_name": "Ann", "your_age": 130}) == []
+    (error,) = questionnaire.validate({"your_name": "Ann", "your_age": 3.5})
+    assert (error.field, error.code) == ("your_age", "wrong_type")
