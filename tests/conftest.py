@@ -113,6 +113,12 @@ def scratch_database(app_settings, tmp_path):
     yield from _scratch_database(app_settings, tmp_path)
 
 
+@pytest.fixture(scope="module")
+def scratch_database_module(app_settings, tmp_path_factory):
+    """An empty database for one test module alone (one whose writes others must not see)."""
+    yield from _scratch_database(app_settings, tmp_path_factory.mktemp("scratch_module"))
+
+
 @pytest.fixture(scope="session")
 def scratch_database_session(app_settings, tmp_path_factory):
     yield from _scratch_database(app_settings, tmp_path_factory.mktemp("scratch"))

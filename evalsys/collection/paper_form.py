@@ -111,12 +111,14 @@ def staff_problem(
 def _what_to_type(error: surveys.FieldError, item: surveys.Item):
     values = ", ".join(str(v) for v in item.option_values)
     if error.code == "out_of_range":
+        low, high = error.params.get("min"), error.params.get("max")
+        if low is None:  # a number with only an upper bound (surveys: out_of_range.max)
+            return _("type a number of at most ${max}.", mapping={"max": _number(high)})
+        if high is None:
+            return _("type a number of at least ${min}.", mapping={"min": _number(low)})
         return _(
             "type a number from ${min} to ${max}.",
-            mapping={
-                "min": _number(error.params.get("min")),
-                "max": _number(error.params.get("max")),
-            },
+            mapping={"min": _number(low), "max": _number(high)},
         )
     if error.code == "too_long":
         return _(

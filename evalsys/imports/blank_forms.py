@@ -28,6 +28,9 @@ WORDS = {
         "no_default": "no ({value})",
         "one_or_more": "one or more of (separated by ;): {listed}",
         "range": "{lo} to {hi}",
+        "at_least": "{lo} or more",
+        "at_most": "at most {hi}",
+        "any_number": "a number",
         "text_max": "text, at most {max_length} characters",
         "types": {},
         "groups": {"intervention": "intervention", "comparison": "comparison"},
@@ -48,6 +51,9 @@ WORDS = {
         "no_default": "nee ({value})",
         "one_or_more": "een of meer van (gescheiden door ;): {listed}",
         "range": "{lo} tot en met {hi}",
+        "at_least": "{lo} of meer",
+        "at_most": "hoogstens {hi}",
+        "any_number": "een getal",
         "text_max": "tekst, hoogstens {max_length} tekens",
         "types": {
             "likert": "schaal",
@@ -83,10 +89,23 @@ def allowed_values(item: surveys.Item, language: str = "en") -> str:
             return words["one_or_more"].format(listed=listed)
         return listed
     if item.type in ("number", "year"):
-        return words["range"].format(lo=f"{item.min:g}", hi=f"{item.max:g}")
+        return _number_range(item, words)
     if item.type == "text":
         return words["text_max"].format(max_length=item.max_length)
     return ""
+
+
+def _number_range(item, words: dict) -> str:
+    """The bounds a number item has, in words (a number without a range has none)."""
+    lo = None if item.min is None else f"{item.min:g}"
+    hi = None if item.max is None else f"{item.max:g}"
+    if lo is not None and hi is not None:
+        return words["range"].format(lo=lo, hi=hi)
+    if lo is not None:
+        return words["at_least"].format(lo=lo)
+    if hi is not None:
+        return words["at_most"].format(hi=hi)
+    return words["any_number"]
 
 
 def codebook_rows(

@@ -91,10 +91,10 @@ def read_form(data: bytes, filename: str, fmt: str, language: str = "nl") -> sur
 
 def problem_lines(error: surveys.InstrumentError, language: str) -> list[str]:
     """One line per problem, in ``language`` where the reader words its problems itself."""
-    lines = getattr(error, "lines", None)
-    if callable(lines):
-        return list(lines(language))
-    return [f"{path}: {problem}" if path else problem for path, problem in error.problems]
+    if type(error).lines is not surveys.InstrumentError.lines:  # XLSForm, REDCap: by row
+        return list(error.lines(language))
+    # A definition's problems: the file is the one just uploaded, so no source before them.
+    return [f"{path}: {problem}" if path else problem for path, problem in error.texts(language)]
 
 
 def import_form(

@@ -61,7 +61,7 @@ def examples() -> list[tuple[str, str, str]]:
 
 
 @pytest.fixture(scope="module")
-def demo(scratch_database_session, tmp_path_factory):
+def demo(scratch_database_module, tmp_path_factory):
     """The demo served by waitress, its tokens, a logged-in cookie file, and what stands for
     the page's example numbers."""
     from waitress.server import create_server
@@ -72,7 +72,9 @@ def demo(scratch_database_session, tmp_path_factory):
     from evalsys.db import get_engine, schema
     from evalsys.settings import apply_environment
 
-    settings = {**scratch_database_session, "evalsys.webhooks.timeout_seconds": "1"}
+    # A database of this module's own: the examples enrol two-factor sign-in, store, correct
+    # and void responses, which the browser tests' demo (the session's database) must not see.
+    settings = {**scratch_database_module, "evalsys.webhooks.timeout_seconds": "1"}
     engine = get_engine(apply_environment(settings))
     schema.upgrade(engine, apply_environment(settings))
     with database_session(engine) as db:
