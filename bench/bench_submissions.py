@@ -10,11 +10,16 @@ shared machine's speed drifts by minutes), and PostgreSQL's own rate of
 single-row insert-and-commit transactions (pgbench), so each figure reads as a ratio. It also
 measures the floor under any submission path: the bare endpoint plus evalsys's one storing
 statement and nothing else (bench/floor_app.py), under the same load. It
-reads from /proc how many milliseconds of CPU each request cost in gunicorn and in PostgreSQL,
-and runs the same load paced at half the rate reached, for the latency without queueing (with
-64 clients always waiting, latency is 64 / throughput by Little's law, whatever the code does),
-and paced at the issue's target scaled to this machine (1,000/s where the bare stack does
-4,900/s), for the p99 at the target rate.
+reads from /proc how many milliseconds of CPU each request cost in gunicorn and in PostgreSQL.
+
+Its headline is evalsys's rate as a share of the floor and of the bare endpoint, measured in the
+same run. Then the same server takes submissions *arriving* at a fixed rate (bench/open_loop.py:
+open-loop arrivals, latency counted from when each request was due, correcting for coordinated
+omission as wrk2 does) at half and a quarter of the closed-loop rate, and prints for each the
+latency histogram (p50, p90, p99, p99.9, max) and what its tail was made of
+(bench/tail_causes.py: time inside the workers, garbage collections, PostgreSQL's wait events,
+the machine's runnable processes). Last, two app servers against the one PostgreSQL at once,
+for the capacity plan (docs/deploy.md).
 
 Workers and threads: EVALSYS_BENCH_WORKERS (3) and EVALSYS_BENCH_THREADS (8).
 
@@ -24,17 +29,20 @@ Writes bench/results/submissions.json.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import open_loop, tail_causes  # noqa: E402
 from bench.common import (  # noqa: E402
     ROOT,
     bench_ini,
@@ -43,14 +51,12 @@ from bench.common import (  # noqa: E402
     gunicorn,
     pgbench_single_row_commits,
     postgres_reachable,
-    print_table,
-    write_results,
     wrk,
 )
+from bench.submissions_report import report  # noqa: E402
 
 SECONDS = 15
 CLIENTS = 64
-ISSUE_TARGET, ISSUE_BARE = 1000, 4900  # submissions/s where a bare Pyramid endpoint does 4,900
 WORKERS = int(os.environ.get("EVALSYS_BENCH_WORKERS", 3))
 THREADS = int(os.environ.get("EVALSYS_BENCH_THREADS", 8))
 
@@ -265,6 +271,78 @@ def with_cpu(load, seconds: int) -> tuple[dict, dict]:
     return result, {name: round(1000 * cpu.get(name, 0.0) / requests, 3) for name in names}
 
 
+def two_servers(ini: Path, seconds: int, token: str, link: str, folder: Path) -> dict:
+    """Two gunicorn servers (each of WORKERS x THREADS) against the one PostgreSQL, each under
+    half the clients at once: the capacity plan's scaling out, measured on one machine."""
+    dirs = [folder / "two-a", folder / "two-b"]
+    results: list[dict] = [{}, {}]
+    with contextlib.ExitStack() as stack:
+        bases = [
+            stack.enter_context(gunicorn(["--paste", str(ini)], workers=WORKERS, threads=THREADS))[
+                0
+            ]
+            for _ in dirs
+        ]
+
+        def both() -> dict:
+            def one(i: int) -> None:
+                dirs[i].mkdir()
+                results[i] = send(
+                    bases[i],
+                    seconds,
+                    token,
+                    link,
+                    dirs[i],
+                    CLIENTS // 2,
+                    EVALSYS_CODE_PREFIX=f"S{i}",
+                )
+
+            threads = [threading.Thread(target=one, args=(i,)) for i in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            return {"requests_per_second": sum(r["requests_per_second"] for r in results)}
+
+        load, cpu_ms = with_cpu(both, seconds)
+    return {
+        "what": f"two app servers ({WORKERS}x{THREADS} each) on one PostgreSQL, 2 x {CLIENTS // 2}",
+        "per_second": load["requests_per_second"],
+        "p99_ms": max(r.get("p99_ms") or 0 for r in results),
+        "non_2xx": sum(r.get("non_2xx", 0) for r in results),
+        "cpu_ms_per_request": cpu_ms,
+        "ack_dirs": dirs,
+    }
+
+
+def paced_runs(base: str, url: str, rate: float, seconds: int, token, link, folder) -> list[dict]:
+    """Open-loop runs (bench/open_loop.py) at half and a quarter of ``rate``, each with what
+    its tail was made of (bench/tail_causes.py)."""
+    rows = []
+    for share in (0.5, 0.25):
+        ack_dir = folder / f"paced-{share}"
+        ack_dir.mkdir()
+        with tail_causes.Sampler(url, folder / "probe") as sampler:
+            summary = open_loop.paced(
+                base,
+                token,
+                link,
+                max(rate * share, 1.0),
+                seconds,
+                ack_dir,
+                prefix=f"O{round(share * 100)}-",
+            )
+        rows.append(
+            {
+                "what": f"open loop at {share:.0%} of that rate ({rate * share:,.0f}/s)",
+                **summary,
+                "tail": sampler.summary(summary["requests"]),
+                "ack_dir": ack_dir,
+            }
+        )
+    return rows
+
+
 def main() -> None:
     seconds = int(sys.argv[1]) if len(sys.argv) > 1 else SECONDS
     if not postgres_reachable():
@@ -276,149 +354,43 @@ def main() -> None:
         add_history(url, link)
         settle(url)
 
-        rows.append(bare_stack(seconds, "before"))
-
+        bare_before = bare_stack(seconds, "before")
         tps = pgbench_single_row_commits(url, clients=CLIENTS, seconds=seconds)
-        rows.append(
-            {
-                "what": "PostgreSQL single-row insert+commit (pgbench, ceiling of the DB)",
-                "per_second": tps,
-            }
-        )
-
-        ack_dir, paced_dir, target_dir = folder / "acks", folder / "acks-paced", folder / "target"
-        for directory in (ack_dir, paced_dir, target_dir):
-            directory.mkdir()
         floor = floor_stack(url, seconds, token, link, folder / "floor")
-        # The issue's target is 1,000/s where the bare stack does 4,900/s: on this machine, now.
-        target = ISSUE_TARGET * rows[0]["per_second"] / ISSUE_BARE
+        ack_dir = folder / "acks"
+        ack_dir.mkdir()
+        (folder / "probe").mkdir()
         before_run = stored_count(url)
-        with gunicorn(["--paste", str(ini)], workers=WORKERS, threads=THREADS) as (base, _):
+        probe = ["-c", tail_causes.PROBE_CONFIG]
+        os.environ["EVALSYS_PROBE_DIR"] = str(folder / "probe")
+        with gunicorn(["--paste", str(ini), *probe], workers=WORKERS, threads=THREADS) as (base, _):
             load, cpu_ms = with_cpu(lambda: send(base, seconds, token, link, ack_dir), seconds)
-            # Latency without queueing: the same load paced at half the rate just measured.
-            half = max(load["requests_per_second"] / 2, 1.0)
-            paced = send(
-                base,
-                seconds,
-                token,
-                link,
-                paced_dir,
-                EVALSYS_PACE_MS=str(round(1000 * CLIENTS / half)),
-                EVALSYS_CODE_PREFIX="P",
-            )
-            # Submissions arriving at the target rate (not 64 clients always waiting, whose
-            # latency is 64 / throughput by Little's law): the p99 the target asks for.
-            answer_ms = paced.get("p50_ms") or 0
-            at_target = send(
-                base,
-                seconds,
-                token,
-                link,
-                target_dir,
-                # Each connection waits, then waits for its answer: the wait is shortened by
-                # the answer's time at half rate, so that the submissions arrive at the target.
-                EVALSYS_PACE_MS=str(max(round(1000 * CLIENTS / target - answer_ms), 1)),
-                EVALSYS_CODE_PREFIX="T",
-            )
-        integrity = check_acknowledged(url, [ack_dir, paced_dir, target_dir])
-        integrity["stored"] -= before_run  # the history was there before the run
-        rows.append(
-            {
-                "what": "evalsys POST /api/v1/responses (validate, score, store)",
-                "per_second": load["requests_per_second"],
-                "p50_ms": load.get("p50_ms"),
-                "p99_ms": load.get("p99_ms"),
-                **integrity,
-                "non_2xx": load.get("non_2xx", 0),
-                "cpu_ms_per_request": cpu_ms,
-            }
+            paced = paced_runs(base, url, load["requests_per_second"], seconds, token, link, folder)
+        os.environ.pop("EVALSYS_PROBE_DIR")
+        bare_after = bare_stack(seconds, "after")
+        two = two_servers(ini, seconds, token, link, folder)
+        integrity = check_acknowledged(
+            url, [ack_dir, *two.pop("ack_dirs"), *(row.pop("ack_dir") for row in paced)]
         )
-        # This machine's speed drifts by minutes: the ceiling once more, after the run.
-        rows.append(bare_stack(seconds, "after"))
-        rows.append(floor)
-    rows.append(
-        {
-            "what": "the same, paced at half that rate (latency without queueing)",
-            "per_second": paced["requests_per_second"],
-            "p50_ms": paced.get("p50_ms"),
-            "p99_ms": paced.get("p99_ms"),
-            "non_2xx": paced.get("non_2xx", 0),
-        }
-    )
-    rows.append(
-        {
-            "what": f"the same, paced at the issue's target on this machine ({target:,.0f}/s)",
-            "per_second": at_target["requests_per_second"],
-            "p50_ms": at_target.get("p50_ms"),
-            "p99_ms": at_target.get("p99_ms"),
-            "non_2xx": at_target.get("non_2xx", 0),
-        }
-    )
-    evalsys_row = rows[2]
-    bare = (rows[0]["per_second"] + rows[3]["per_second"]) / 2
-    ratios = {
-        "of_bare_stack": evalsys_row["per_second"] / bare,
-        "of_postgres_commits": evalsys_row["per_second"] / rows[1]["per_second"],
-        "floor_of_bare_stack": floor["per_second"] / bare,
-        "of_floor": evalsys_row["per_second"] / floor["per_second"],
+        integrity["stored"] -= before_run  # the history was there before the run
+    evalsys_row = {
+        "what": "evalsys POST /api/v1/responses (validate, score, store)",
+        "per_second": load["requests_per_second"],
+        "p50_ms": load.get("p50_ms"),
+        "p99_ms": load.get("p99_ms"),
+        **integrity,
+        "non_2xx": load.get("non_2xx", 0),
+        "cpu_ms_per_request": cpu_ms,
     }
-    print_table(
-        rows,
-        [
-            "what",
-            "per_second",
-            "p50_ms",
-            "p99_ms",
-            "acknowledged",
-            "stored",
-            "lost",
-            "duplicated",
-            "non_2xx",
-        ],
-    )
-    print(
-        f"\nevalsys reaches {ratios['of_bare_stack']:.0%} of the bare stack (the mean of before "
-        f"and after; the issue's target, 1,000 of 4,900, is 20%) and "
-        f"{ratios['of_postgres_commits']:.0%} of PostgreSQL's single-row commit rate."
-    )
-    print(
-        f"The floor (the bare endpoint and the storing statement, nothing else) reaches "
-        f"{ratios['floor_of_bare_stack']:.0%} of the bare stack; evalsys reaches "
-        f"{ratios['of_floor']:.0%} of the floor."
-    )
-    print(
-        f"{CLIENTS} clients, {seconds} s, gunicorn {WORKERS} workers x {THREADS} threads, "
-        "10% retries of already-sent submission ids."
-    )
-    per_request = evalsys_row["cpu_ms_per_request"]
-    bare_cpu = [sum(rows[i]["cpu_ms_per_request"].values()) for i in (0, 3)]
-    ratios["of_bare_stack_by_cpu"] = (sum(bare_cpu) / 2) / max(sum(per_request.values()), 0.001)
-    print(
-        f"By CPU per request (what requests cost, whether or not the cores were all busy): "
-        f"the bare stack "
-        f"{bare_cpu[0]:.2f} / {bare_cpu[1]:.2f} ms (before / after), evalsys "
-        f"{sum(per_request.values()):.2f} ms: {ratios['of_bare_stack_by_cpu']:.0%}; the floor "
-        f"{sum(floor['cpu_ms_per_request'].values()):.2f} ms."
-    )
-    ceiling = 1000 * (os.cpu_count() or 1) / max(sum(per_request.values()), 0.001)
-    print(
-        "CPU per request: "
-        + ", ".join(f"{name} {ms} ms" for name, ms in per_request.items())
-        + f"; at this cost {os.cpu_count()} cores allow at most {ceiling:,.0f} requests/s"
-    )
-    path = write_results(
-        "submissions",
-        {
-            "seconds": seconds,
-            "clients": CLIENTS,
-            "workers": WORKERS,
-            "threads": THREADS,
-            "rows": [{k: v for k, v in r.items() if k != "raw"} for r in rows],
-            "ratios": ratios,
-            "wrk_output": load["raw"],
-        },
-    )
-    print(f"written to {path.relative_to(ROOT)}")
+    rows = [
+        bare_before,
+        {"what": "PostgreSQL single-row insert+commit (pgbench)", "per_second": tps},
+        floor,
+        evalsys_row,
+        bare_after,
+        two,
+    ]
+    report(rows, paced, load, seconds=seconds, clients=CLIENTS, workers=WORKERS, threads=THREADS)
     if evalsys_row["lost"] or evalsys_row["duplicated"]:
         sys.exit("LOST OR DUPLICATED SUBMISSIONS")
 

@@ -56,6 +56,8 @@ def _link_values() -> dict:
         "submitted_by_id": None,
         "consent_at": None,
         "consent_by": None,
+        "entered_code": None,
+        "test": False,
         "scores": Jsonb(_SCORES, dumps=dumps),
     }
 
@@ -80,6 +82,7 @@ def store(request):
         "code": body["participant_code"],
         "answers": Jsonb(body["answers"], dumps=dumps),
         "submitted_at": now,
+        "received_at": now,
         "created_at": now,
     }
     row = _connection().execute(_SQL, values).fetchone()

@@ -46,7 +46,7 @@ def main(global_config, **settings):
         # single sign-on: the OpenID Connect providers named in the .ini, checked at start-up
         config.include(".accounts.sign_on")
         # security headers on every response
-        config.include(".web.headers")
+        config.include(".security_headers")
         # request size limits for the HTML forms
         config.include(".web.limits")
         # every URL of the application
@@ -55,6 +55,10 @@ def main(global_config, **settings):
             config.scan(capability)
     app = config.make_wsgi_app()
     make_request_class_once(app)
+    # API submissions in autocommit (PostgreSQL) answered past Pyramid's pipeline
+    from evalsys.api.submission_lane import install
+
+    install(app)
     if as_bool(settings.get("evalsys.freeze_gc_at_start", False)):
         freeze_garbage_collector()
     return app

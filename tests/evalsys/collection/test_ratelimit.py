@@ -9,7 +9,7 @@ from evalsys import main
 from evalsys.accounts.tokens import create_token
 from evalsys.collection import ratelimit
 from evalsys.collection.links import ensure_links
-from evalsys.collection.ratelimit import WINDOW_SECONDS, hit, rate_limits
+from evalsys.collection.ratelimit import BATCH_SHARE, WINDOW_SECONDS, LocalCounts, hit, rate_limits
 from evalsys.db import get_engine, schema
 from evalsys.db.transactions import get_session_factory
 from evalsys.settings import apply_environment
@@ -49,6 +49,44 @@ def test_a_new_window_deletes_the_ones_before_the_last_and_stores_no_address(dbs
     ]
     assert "secret-link-token" not in rows[1][0] and rows[1][0].startswith("survey.link:")
     assert all("192.0.2.7" not in r[0] for r in rows)
+
+
+def test_a_generous_limit_is_counted_in_batches_and_singly_near_the_limit(dbsession):
+    """Limit 10 x 64: batches of 10 hits a row update; within a batch of the limit, every hit."""
+    allowed, local = 10 * BATCH_SHARE, LocalCounts()
+    key = ("api.address", "192.0.2.20")
+    assert [hit(dbsession, key, allowed, START, local) for _ in range(9)] == [0] * 9
+    assert stored(dbsession) == []  # nine hits, kept by this process
+    assert hit(dbsession, key, allowed, START, local) == 0
+    assert [r[2] for r in stored(dbsession)] == [10]
+    for _ in range(allowed - 20):
+        assert hit(dbsession, key, allowed, START, local) == 0
+    assert [r[2] for r in stored(dbsession)] == [allowed - 10]
+    hit(dbsession, key, allowed, START, local)
+    assert [r[2] for r in stored(dbsession)] == [allowed - 9]  # one batch away: singly
+    waits = [hit(dbsession, key, allowed, START + 30, local) for _ in range(10)]
+    assert waits == [0] * 9 + [30]
+    assert [r[2] for r in stored(dbsession)] == [allowed + 1]
+
+
+def test_processes_counting_in_batches_let_at_most_a_batch_each_past_the_limit(dbsession):
+    """Three processes (three LocalCounts over one table) taking turns: the first refusal
+    comes before the limit plus one batch per process."""
+    allowed, batch = 20 * BATCH_SHARE, 20
+    processes = [LocalCounts() for _ in range(3)]
+    key = ("api.address", "192.0.2.21")
+    admitted = 0
+    for n in range(2 * allowed):
+        if hit(dbsession, key, allowed, START, processes[n % 3]):
+            break
+        admitted += 1
+    assert allowed - batch <= admitted <= allowed + 3 * batch
+
+
+def test_a_small_limit_is_counted_hit_by_hit_even_with_local_counts(dbsession):
+    key, local = ("api.address", "192.0.2.22"), LocalCounts()
+    assert [hit(dbsession, key, 120, START, local) for _ in range(3)] == [0, 0, 0]
+    assert [r[2] for r in stored(dbsession)] == [3]
 
 
 def seed(settings: dict) -> tuple[str, str]:

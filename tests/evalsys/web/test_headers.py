@@ -44,7 +44,7 @@ def test_pages_for_a_logged_in_person_are_never_cached(testapp, dbsession, tm):
 def test_a_header_the_view_set_itself_is_kept_and_not_doubled(app):
     from pyramid.response import Response
 
-    from evalsys.web.headers import security_headers_tween_factory
+    from evalsys.security_headers import security_headers_tween_factory
 
     def view(request):
         return Response(headers={"X-Frame-Options": "SAMEORIGIN"})
