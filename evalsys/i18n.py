@@ -2,9 +2,36 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from pyramid.i18n import TranslationStringFactory
 
 _ = TranslationStringFactory("evalsys")
+
+
+@dataclass(frozen=True)
+class Plural:
+    """A message with a singular and a plural form: which one is shown is chosen by ``count``
+    with the plural rule of the language it is translated into (``request.translate``)."""
+
+    singular: str
+    plural: str
+    count: int
+    mapping: dict = field(default_factory=dict)
+
+
+def ngettext(singular: str, plural: str, count: int, mapping: dict | None = None) -> Plural:
+    """A message in two forms, ``${count}`` the number (pybabel extracts both as one entry).
+
+    Templates have jinja2's own ``ngettext`` (``%(count)s``, the number passed as ``count=``).
+
+    Examples
+    --------
+    >>> ngettext("${count} answer is not valid", "${count} answers are not valid", 2).count
+    2
+    """
+    return Plural(singular, plural, count, {"count": count, **(mapping or {})})
+
 
 LANGUAGES = {"nl": "Nederlands", "en": "English"}
 DEFAULT_LANGUAGE = "nl"
@@ -20,6 +47,14 @@ def negotiate_locale(request) -> str:
 
 
 def translate(request, message, mapping=None) -> str:
+    if isinstance(message, Plural):
+        return request.localizer.pluralize(
+            message.singular,
+            message.plural,
+            message.count,
+            domain="evalsys",
+            mapping={**message.mapping, **(mapping or {})},
+        )
     return request.localizer.translate(_(message, mapping=mapping))
 
 

@@ -114,6 +114,14 @@ def includeme(config) -> None:
     config.add_route(
         "intervention.instrument_import", "/i/{slug}/instruments/import", factory=intervention
     )
+    config.add_route(  # issue 23: an instrument or the questionnaire as a file to take along
+        "intervention.instrument_export",
+        "/i/{slug}/instruments/{id}/export.{format:xlsform|redcap|yaml}",
+        factory=intervention,
+    )
+    config.add_route(
+        "intervention.questionnaire_export", "/i/{slug}/questionnaire.xlsx", factory=intervention
+    )
     config.add_route("intervention.erase", "/i/{slug}/erase", factory=intervention)  # privacy
     config.add_route(
         "intervention.test_responses", "/i/{slug}/test-responses", factory=intervention
@@ -189,7 +197,7 @@ def includeme(config) -> None:
     )
     config.add_route(
         "intervention.export",
-        "/i/{slug}/export.{format:csv_long|csv_wide|xlsx|sav|sav_wide|dta|dta_wide|r|r_wide}",
+        "/i/{slug}/export.{format:csv_long|csv_wide|xlsx|sav|sav_wide|dta|dta_wide|r|r_wide|sps|sps_wide}",
         factory=intervention,
     )
     config.add_route("intervention.export_job", "/i/{slug}/export-job", factory=intervention)

@@ -18,7 +18,8 @@ from evalsys.api.instruments_contract import FILE_TYPES, RAW_TYPES
 from evalsys.api.representations import library_instrument
 from evalsys.programme.models import Intervention
 from evalsys.setup import instruments as stored
-from evalsys.setup.instrument_import import FORMATS, export_file, format_of, import_form
+from evalsys.setup.instrument_export import export_file, file_name
+from evalsys.setup.instrument_import import FORMATS, format_of, import_form
 
 DEFAULT_MAX_IMPORT_BYTES = 5 * 1024 * 1024
 # bodies a browser form sends (and so a cross-site page can): refused with a session
@@ -198,8 +199,7 @@ def export_instrument(request):
         raise ApiError(
             ErrorCode.validation_failed, message, [detail("format", error.code, message)]
         ) from None
-    extension = {"xlsform": "xlsx", "redcap": "csv", "yaml": "yaml"}[fmt]
-    name = f"{instrument.id}-{instrument.version}.{extension}"
+    name = file_name(instrument.id, instrument.version, fmt)
     response = Response(body=data, content_type=FILE_TYPES[fmt])
     if fmt != "xlsform":
         response.charset = "utf-8"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from evalsys.api.openapi_parts import errors, ok, path_param, query
 from evalsys.api.schemas import object_schema
+from evalsys.setup.instrument_export import MEDIA_TYPES
 
 TEXTS = {"type": "object", "additionalProperties": {"type": "string"}}
 _MAYBE_TEXT = {"type": ["string", "null"]}
@@ -28,11 +29,7 @@ _CHOICE = object_schema(
 )
 _INSTRUMENT_IDS = {"type": "array", "items": {"type": "string"}}
 
-FILE_TYPES = {
-    "xlsform": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "redcap": "text/csv",
-    "yaml": "application/yaml",
-}
+FILE_TYPES = MEDIA_TYPES  # the set-up page downloads the very same files
 # raw bodies an import takes, besides multipart/form-data (a token only)
 RAW_TYPES = (
     FILE_TYPES["xlsform"],

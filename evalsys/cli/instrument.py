@@ -14,7 +14,8 @@ import surveys
 from evalsys.cli.bootstrap import CommandError, database_session, load_settings, migrated_engine
 from evalsys.cli.common import intervention_by_slug
 from evalsys.setup import instruments as stored
-from evalsys.setup.instrument_import import EXPORT_FORMATS, FORMATS, export_file, import_form
+from evalsys.setup.instrument_export import EXPORT_FORMATS, export_file
+from evalsys.setup.instrument_import import FORMATS, import_form
 
 CONSENT = {
     "set": "the form's consent text is now the intervention's",

@@ -24,7 +24,9 @@ class InvalidAnswers(SubmissionError):
     def __init__(self, errors: list[surveys.FieldError], language: str = "nl"):
         self.errors = errors
         super().__init__(
-            f"{len(errors)} answer(s) are not valid; correct them and send again",
+            "1 answer is not valid; correct it and send again"
+            if len(errors) == 1
+            else f"{len(errors)} answers are not valid; correct them and send again",
             [{"field": e.field, "code": e.code, "message": e.text(language)} for e in errors],
         )
 

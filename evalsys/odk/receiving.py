@@ -21,7 +21,7 @@ from evalsys.collection.submission_errors import (
     WrongSite,
 )
 from evalsys.collection.submissions import Submission, submit
-from evalsys.i18n import _
+from evalsys.i18n import _, ngettext
 from evalsys.odk import forms
 from evalsys.odk.instances import InstanceError, answers_of, parse_instance
 from evalsys.programme import questionnaires
@@ -215,8 +215,12 @@ def _submission_refusal(request, error: SubmissionError) -> Refusal:
         problems = "; ".join(f"{e.field}: {e.text(request.locale_name)}" for e in error.errors[:10])
         return Refusal(
             400,
-            _("${count} answer(s) are not valid (${problems}). Edit the form and send it again."),
-            {"count": len(error.errors), "problems": problems},
+            ngettext(
+                "${count} answer is not valid (${problems}). Edit the form and send it again.",
+                "${count} answers are not valid (${problems}). Edit the form and send it again.",
+                len(error.errors),
+            ),
+            {"problems": problems},
         )
     if isinstance(error, AlreadyAnswered):
         return Refusal(

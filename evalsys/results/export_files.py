@@ -1,9 +1,10 @@
 """Writing an export: a file of any format (the direct download, the job, the command), or a
 CSV as a stream of byte chunks, each by the writer that fits the database.
 
-CSV (also the one in the R zip) on PostgreSQL: evalsys.results.export_copy (COPY, the same
-bytes); elsewhere, and for XLSX, .sav and .dta: evalsys.results.exports (rows built in
-Python), written by evalsys.results.export_sheets, export_stata and export_r.
+CSV (also the one in the R and the SPSS syntax zips) on PostgreSQL:
+evalsys.results.export_copy (COPY, the same bytes); elsewhere, and for XLSX, .sav and .dta:
+evalsys.results.exports (rows built in Python), written by evalsys.results.export_sheets,
+export_stata, export_r and export_spss_syntax.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from evalsys.programme.models import Intervention
 from evalsys.results import export_copy
 from evalsys.results.export_r import write_r
 from evalsys.results.export_sheets import write_sav, write_xlsx
+from evalsys.results.export_spss_syntax import write_sps
 from evalsys.results.export_stata import write_dta
 from evalsys.results.exports import (
     CSV_STYLES,
     FORMATS,
+    WIDE_FORMATS,
     Layout,
     counted,
     csv_chunks,
@@ -55,11 +58,12 @@ def write_file(
             for chunk in chunks:
                 out.write(chunk)
         return
-    if fmt in ("r", "r_wide"):
-        csv_fmt = "csv_wide" if fmt == "r_wide" else "csv_long"
+    if fmt in ("r", "r_wide", "sps", "sps_wide"):
+        csv_fmt = "csv_wide" if fmt in WIDE_FORMATS else "csv_long"
         columns = rows_for(dbsession, intervention, fmt, plan)[1]  # rows read on demand only
         chunks = csv_bytes(dbsession, intervention, csv_fmt, plan, progress=progress)
-        write_r(chunks, columns, path, f"{intervention.slug}-{csv_fmt.replace('_', '-')}")
+        writer = write_r if fmt.startswith("r") else write_sps
+        writer(chunks, columns, path, f"{intervention.slug}-{csv_fmt.replace('_', '-')}")
         return
     rows, columns = rows_for(dbsession, intervention, fmt, plan)
     rows = counted(rows, progress)

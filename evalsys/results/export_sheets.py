@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 from evalsys.i18n import _
 from evalsys.results.export_names import (
@@ -86,6 +87,50 @@ def write_xlsx(
     return count
 
 
+@dataclass(frozen=True)
+class SpssVariable:
+    """What SPSS is told of one column, the same in the .sav and in the .sps syntax."""
+
+    column: str  # the export's (CSV) name
+    name: str  # its SPSS name (export_names.spss_names)
+    label: str  # cut to SPSS's 256 bytes, the full name first where the name was changed
+    kind: str  # "string", "number" or "date"
+    value_labels: dict[float, str]  # each cut to 120 bytes; the not-asked code's too
+    missing: list  # user-missing codes as spss_missing gives them; [] for none
+    measure: str
+    format: str | None  # None: SPSS's default
+    not_applicable: int | None  # the code of "not asked" (conditional columns only)
+
+
+def spss_variables(columns: tuple[Column, ...]) -> list[SpssVariable]:
+    """The SPSS dictionary of an export's columns: names within SPSS's rules, labels within
+    its byte limits, value labels, user-missing codes, levels and formats."""
+    short = spss_names(c.name for c in columns)
+    found = []
+    for c in columns:
+        labels = {float(v): t for v, t in c.value_labels.items()}
+        codes_here = [float(v) for v in c.missing]
+        code = not_applicable_code(c) if c.conditional else None
+        if code is not None:
+            labels[float(code)] = c.not_applicable_label
+            codes_here.append(float(code))
+        name = short[c.name]
+        found.append(
+            SpssVariable(
+                column=c.name,
+                name=name,
+                label=cut_bytes(renamed_label(c.name, name, c.label), SPSS_VARIABLE_LABEL_BYTES),
+                kind=c.kind,
+                value_labels={v: cut_bytes(t, SPSS_VALUE_LABEL_BYTES) for v, t in labels.items()},
+                missing=spss_missing(codes_here) if codes_here else [],
+                measure=c.measure,
+                format=c.spss_format,
+                not_applicable=code,
+            )
+        )
+    return found
+
+
 def write_sav(rows: Iterable[dict], columns: tuple[Column, ...], path: str) -> int:
     """An SPSS file with variable and value labels, measurement levels, user-missing codes,
     dates as SPSS dates and whole-number answers without decimals (pyreadstat).
@@ -95,42 +140,25 @@ def write_sav(rows: Iterable[dict], columns: tuple[Column, ...], path: str) -> i
     variable label, 120 for a value label) between characters, so accents never break one. The
     declared missing codes are user-missing; an item a response was not asked has
     :func:`not_applicable_code` (-9, or -99, ... where -9 is an answer), user-missing too.
+    :func:`spss_variables` says all of it, for the .sav and the .sps syntax alike.
 
     pyreadstat writes from a pandas DataFrame, so the whole export is held in memory once: about
     8 bytes per numeric cell, e.g. 1,000,000 responses x 40 variables is roughly 320 MB.
     """
     import pyreadstat
 
-    short = spss_names(c.name for c in columns)
-    codes = {c.name: not_applicable_code(c) for c in columns if c.conditional}
+    variables = spss_variables(columns)
+    codes = {v.column: v.not_applicable for v in variables if v.not_applicable is not None}
     frame = data_frame(rows, columns, codes)
-    frame.columns = [short[c.name] for c in columns]
-    value_labels, missing = {}, {}
-    for c in columns:
-        labels = {float(v): t for v, t in c.value_labels.items()}
-        codes_here = [float(v) for v in c.missing]
-        if c.name in codes:
-            labels[float(codes[c.name])] = c.not_applicable_label
-            codes_here.append(float(codes[c.name]))
-        if labels:
-            value_labels[short[c.name]] = {
-                v: cut_bytes(t, SPSS_VALUE_LABEL_BYTES) for v, t in labels.items()
-            }
-        if codes_here:
-            missing[short[c.name]] = spss_missing(codes_here)
+    frame.columns = [v.name for v in variables]
     pyreadstat.write_sav(
         frame,
         path,
-        column_labels={
-            short[c.name]: cut_bytes(
-                renamed_label(c.name, short[c.name], c.label), SPSS_VARIABLE_LABEL_BYTES
-            )
-            for c in columns
-        },
-        variable_value_labels=value_labels,
-        variable_measure={short[c.name]: c.measure for c in columns},
-        missing_ranges=missing,
-        variable_format={short[c.name]: c.spss_format for c in columns if c.spss_format},
+        column_labels={v.name: v.label for v in variables},
+        variable_value_labels={v.name: v.value_labels for v in variables if v.value_labels},
+        variable_measure={v.name: v.measure for v in variables},
+        missing_ranges={v.name: v.missing for v in variables if v.missing},
+        variable_format={v.name: v.format for v in variables if v.format},
     )
     return len(frame)
 

@@ -1,5 +1,5 @@
 """Pseudonymised, statistics-ready exports of an intervention's responses: CSV, XLSX, SPSS
-.sav, Stata .dta and R (a CSV with a script that reads it).
+.sav, Stata .dta, R and SPSS syntax (each a CSV with a script that reads it).
 
 One row per current response (long) or per participant (wide). Columns: the participant code
 (never a name), site, group, wave, date of submission (no time of day), mode, language, quality
@@ -16,7 +16,8 @@ Text cells that a spreadsheet would read as a formula (starting with = + - @, ta
 return) get a leading apostrophe in CSV (OWASP, "CSV Injection"); in XLSX they are string
 cells, their value unchanged. Numbers stay numbers, dates are dates in XLSX and .sav. The rules
 are in :mod:`evalsys.spreadsheet_cells`, shared with the import's error report. The XLSX and
-.sav files are written by evalsys.results.export_sheets, .dta by export_stata, R by export_r.
+.sav files are written by evalsys.results.export_sheets, .dta by export_stata, R by export_r,
+the SPSS syntax by export_spss_syntax.
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ FORMATS = (
     "dta_wide",
     "r",
     "r_wide",
+    "sps",
+    "sps_wide",
 )
 MEDIA_TYPES = {
     "csv_long": "text/csv; charset=utf-8",
@@ -67,6 +70,8 @@ MEDIA_TYPES = {
     "dta_wide": "application/x-stata-dta",
     "r": "application/zip",
     "r_wide": "application/zip",
+    "sps": "application/zip",
+    "sps_wide": "application/zip",
 }
 EXTENSIONS = {
     "csv_long": "csv",
@@ -78,8 +83,10 @@ EXTENSIONS = {
     "dta_wide": "dta",
     "r": "zip",
     "r_wide": "zip",
+    "sps": "zip",
+    "sps_wide": "zip",
 }
-WIDE_FORMATS = frozenset({"csv_wide", "sav_wide", "dta_wide", "r_wide"})
+WIDE_FORMATS = frozenset({"csv_wide", "sav_wide", "dta_wide", "r_wide", "sps_wide"})
 CHUNK = 2000  # responses read per round trip; bounds memory whatever the total
 
 

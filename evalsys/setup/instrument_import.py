@@ -1,20 +1,18 @@
-"""Import a form (an XLSForm workbook, a REDCap data dictionary) as stored instruments; export one.
+"""Import a form (an XLSForm workbook, a REDCap data dictionary) as stored instruments.
 
 The web page, the API and the command line call :func:`import_form`: it reads the file with
 ``surveys``, gives every block an id of its owner (:func:`evalsys.setup.instruments.owned_id`),
 stores the instruments and the demographics block, and hands the consent text to the
-intervention it is imported for. All of it, or nothing: a refusal stores nothing.
+intervention it is imported for. All of it, or nothing: a refusal stores nothing. Writing
+one out is evalsys.setup.instrument_export.
 """
 
 from __future__ import annotations
 
 import io
 import logging
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePath
-
-import yaml
+from pathlib import PurePath
 
 import surveys
 from evalsys.accounts.models import User
@@ -199,50 +197,3 @@ def _unreadable(fmt: str):
         "This file is not an XLSForm workbook (.xlsx or .xls). Save the form as .xlsx and "
         "upload it again."
     )
-
-
-EXPORT_FORMATS = ("xlsform", "redcap", "yaml")
-
-
-def export_file(instrument: surveys.Instrument, fmt: str) -> bytes:
-    """One instrument as a file: an XLSForm workbook, a REDCap data dictionary or YAML.
-
-    Raises
-    ------
-    InstrumentImportError
-        When the format cannot hold it (a condition on items of other instruments).
-    """
-    if fmt == "yaml":
-        text = yaml.safe_dump(instrument.to_dict(), allow_unicode=True, sort_keys=False)
-        return text.encode("utf-8")
-    demographics = instrument if instrument.kind == "demographics" else None
-    try:
-        questionnaire = surveys.Questionnaire(
-            id=instrument.id,
-            version=instrument.version,
-            title=dict(instrument.title),
-            instruments=() if demographics else (instrument,),
-            demographics=demographics,
-        )
-    except surveys.InstrumentError as error:
-        raise InstrumentImportError(
-            _(
-                "This instrument cannot be written on its own: ${problem}",
-                mapping={"problem": str(error)},
-            ),
-            code="not_alone",
-        ) from None
-    if fmt == "xlsform":
-        buffer = io.BytesIO()
-        surveys.export_xlsform(questionnaire, buffer)
-        return buffer.getvalue()
-    writer = getattr(surveys, "export_redcap", None)
-    if writer is None:
-        raise InstrumentImportError(
-            _("REDCap data dictionaries cannot be written by this version of evalsys."),
-            code="format",
-        )
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "dictionary.csv"
-        writer(questionnaire, path)
-        return path.read_bytes()

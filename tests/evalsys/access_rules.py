@@ -92,6 +92,9 @@ RULES: dict[str, dict] = {
     "intervention.overview": rule("L", "AA", "AN", "AN", "N"),
     "intervention.setup": rule("L", "AA", "AN", "DN", "N"),
     "intervention.instrument_import": rule("L", "AA", "AN", "DN", "N"),
+    # issue 23: an instrument (own: brs) or the questionnaire as a file, rights as the import
+    "intervention.instrument_export": rule("L", "AA", "AN", "DN", "N"),
+    "intervention.questionnaire_export": rule("L", "AA", "AN", "DN", "N"),
     "intervention.erase": rule("L", "AA", "AN", "DN", "N"),  # erasure on request (issue 19)
     "intervention.test_responses": rule("L", "AA", "AN", "DN", "N"),  # issue 25: counts only
     # webhooks (issue 27): managers see all of an intervention's, a coordinator their own
@@ -304,6 +307,10 @@ ROUTE_PLACEHOLDERS = {
     "api.wave": {"label": lambda world, role, target: "T0"},
     "api.instrument_export": {
         "id": lambda world, role, target: "brs" if target == "own" else "no_such_instrument"
+    },
+    "intervention.instrument_export": {
+        "id": lambda world, role, target: "brs",
+        "format": lambda world, role, target: "xlsform",
     },
     "site.import_report": {"report": lambda world, role, target: "no-such-report-0000000000"},
     "site.paper_held": {"entry": lambda world, role, target: 987654321},

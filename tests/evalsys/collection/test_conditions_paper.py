@@ -55,7 +55,7 @@ def test_a_required_question_left_blank_is_stored_as_not_answered(testapp, setup
     result = paper_form(testapp, setup, "BLANK1", answers).submit()
     notice = result.html.select_one("p.notice[role=status]").get_text(" ", strip=True)
     assert "Saved: BLANK1" in notice
-    assert "2 question(s) left blank, stored as not answered: 9, 12" in notice
+    assert "2 questions left blank, stored as not answered: 9, 12" in notice
     [response] = stored(dbsession)
     assert response.mode == "paper"
     assert "team" not in response.answers and "brs_3" not in response.answers

@@ -119,7 +119,7 @@ def test_invalid_answers_keep_the_typed_values_and_link_each_error(testapp, setu
     summary = result.html.select_one(".error-summary")
     links = [a["href"] for a in summary.select("a")]
     assert links == ["#f-brs_2", "#f-gse_1"]
-    assert "Correct 2 problem(s)" in summary.get_text()
+    assert "Correct 2 problems:" in summary.get_text()
     kept = result.forms["paper-form"]
     assert kept["participant_code"].value == "FOUT1"
     assert kept["brs_2"].value == "9" and kept["gse_1"].value == "veel"

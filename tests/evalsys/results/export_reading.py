@@ -2,7 +2,8 @@
 
 CSV with the csv module, XLSX with openpyxl, .sav and .dta with pyreadstat (their names mapped
 back to the CSV's by export_names' own rule), R with Rscript (the export's script sourced, the
-data frame written out again with every factor as its labels).
+data frame written out again with every factor as its labels), SPSS syntax by parsing it
+(spss_syntax_reading: SPSS is not here).
 """
 
 from __future__ import annotations
@@ -58,6 +59,10 @@ def read(path: Path, fmt: str, names: list[str]) -> list[dict]:
         ]
     if fmt.startswith("r"):
         return read_with_r(path)
+    if fmt.startswith("sps"):
+        from .spss_syntax_reading import read_sps
+
+        return read_sps(path, names)
     raise AssertionError(fmt)
 
 
