@@ -92,7 +92,8 @@ def _participant_response_with_scores():
 
     ``person`` is the participant made now or the one found; a retry (its submission_id is
     stored) makes none. The response is inserted only at the participant's own site. One row
-    comes back: the person, and the response's id or NULL when a unique rule refused it; no row
+    comes back: the person, the response stored before under the submission_id (a retry's answer;
+    NULLs for a new one), and the new response's id or NULL when a unique rule refused it; no row
     when the code's participant was made by a submission still running as this one started
     (this statement's snapshot cannot see it; run it again).
     """
@@ -127,10 +128,60 @@ def _participant_response_with_scores():
         .returning(_RESPONSES.c.id)
         .cte("inserted")
     )
+    stored = _stored_by_submission_id()
     return (
-        select(person, inserted.c.id.label("response_id"))
-        .select_from(person.outerjoin(inserted, true()))
+        select(person, *stored.c, inserted.c.id.label("response_id"))
+        .select_from(person.outerjoin(inserted, true()).outerjoin(stored, true()))
         .add_cte(_scores_of(inserted))
+    )
+
+
+# A stored response as collection.submissions.StoredResponse holds it, in its field order.
+STORED_RECORD = (
+    _RESPONSES.c.id,
+    _RESPONSES.c.submission_id,
+    _RESPONSES.c.intervention_id,
+    _RESPONSES.c.participant_id,
+    _PARTICIPANTS.c.code,
+    _PARTICIPANTS.c.site_id,
+    _PARTICIPANTS.c.group_name,
+    _RESPONSES.c.wave_id,
+    _RESPONSES.c.questionnaire_id,
+    _RESPONSES.c.answers,
+    _RESPONSES.c.instruments,
+    _RESPONSES.c.language,
+    _RESPONSES.c.mode,
+    _RESPONSES.c.duration_seconds,
+    _RESPONSES.c.quality_flags,
+    _RESPONSES.c.submitted_at,
+    _RESPONSES.c.supersedes_id,
+    _RESPONSES.c.superseded_at,
+    _RESPONSES.c.entered_code,
+    _RESPONSES.c.received_at,
+    _RESPONSES.c.test,
+)
+
+
+def _stored_by_submission_id():
+    """The response already stored under the submission_id (as this statement's snapshot sees
+    it) and its scores as ``[[instrument, scale, value], ...]``: a retry is answered from the
+    statement that was refused, with no statement after it.
+
+    Short aliases and labels: psycopg keeps the converted text of a statement only up to 4,096
+    characters (``MAX_CACHED_STATEMENT_LENGTH``), and converting it again on every execution
+    cost more than the two statements saved (a test keeps the statement under it)."""
+    r, p, s = _RESPONSES.alias("r"), _PARTICIPANTS.alias("p"), _SCORES.alias("s")
+    columns = [(p if c.table is _PARTICIPANTS else r).c[c.name] for c in STORED_RECORD]
+    scores = (
+        select(func.json_agg(func.json_build_array(s.c.instrument_key, s.c.scale, s.c.value)))
+        .where(s.c.response_id == r.c.id)
+        .scalar_subquery()
+    )
+    return (
+        select(*(c.label(f"s{i}") for i, c in enumerate(columns)), scores.label("ss"))
+        .join_from(r, p, p.c.id == r.c.participant_id)
+        .where(r.c.submission_id == bindparam("submission_id"))
+        .subquery("stored")
     )
 
 
@@ -163,6 +214,10 @@ class Placed:
     participant: tuple  # id, site_id, code, group_name
     created_participant: bool
     response_id: int | None  # None: a unique rule refused it, or the participant is elsewhere
+    # The response stored before under this submission_id (STORED_RECORD's values) and its
+    # scores (instrument, scale, value), when the statement saw one: the retry's answer.
+    stored: tuple | None = None
+    stored_scores: list = ()
 
 
 def insert_with_participant(
@@ -178,4 +233,9 @@ def insert_with_participant(
     ).first()
     if row is None:
         return None
-    return Placed((row.id, row.site_id, row.code, row.group_name), row.created, row.response_id)
+    person = (row.id, row.site_id, row.code, row.group_name)
+    if row.s0 is None:
+        return Placed(person, row.created, row.response_id)
+    first = len(row) - len(STORED_RECORD) - 2  # the stored columns, their scores, response_id
+    stored = tuple(row[first : first + len(STORED_RECORD)])
+    return Placed(person, row.created, row.response_id, stored, row.ss or [])

@@ -27,7 +27,11 @@ from evalsys.collection.participant_codes import (
     participant_values,
     resolve,
 )
-from evalsys.collection.response_inserts import insert_response, insert_with_participant
+from evalsys.collection.response_inserts import (
+    STORED_RECORD,
+    insert_response,
+    insert_with_participant,
+)
 from evalsys.collection.submission_errors import (
     AlreadyAnswered,
     CodeNotIssued,
@@ -230,6 +234,13 @@ def _store(db, submission: Submission) -> Stored:
         )
         if placed is None:
             raise _CodeMadeMeanwhile()
+        if placed.stored is not None:
+            # The submission_id was stored before (a retry, or a reuse): the statement refused
+            # the response and brought the stored one back, as _store_or_replay would read it.
+            scores: dict[str, dict[str, float | None]] = {}
+            for key, scale, value in placed.stored_scores:
+                scores.setdefault(key, {})[scale] = value
+            return _replay(db, StoredResponse(*placed.stored), submission, scores)
         person = Person(*placed.participant)
         how = "new" if placed.created_participant else "exact"
         _check_site(person, submission)
@@ -321,29 +332,7 @@ def _check_site(person: Person, submission: Submission) -> None:
         )
 
 
-_RECORD = (
-    Response.id,
-    Response.submission_id,
-    Response.intervention_id,
-    Response.participant_id,
-    Participant.code,
-    Participant.site_id,
-    Participant.group_name,
-    Response.wave_id,
-    Response.questionnaire_id,
-    Response.answers,
-    Response.instruments,
-    Response.language,
-    Response.mode,
-    Response.duration_seconds,
-    Response.quality_flags,
-    Response.submitted_at,
-    Response.supersedes_id,
-    Response.superseded_at,
-    Response.entered_code,
-    Response.received_at,
-    Response.test,
-)
+_RECORD = STORED_RECORD  # StoredResponse's fields in order
 
 
 # Built once: constructing a statement costs more CPU than running it.
@@ -372,11 +361,11 @@ def stored_response(db, submission_id: str) -> StoredResponse | None:
     return None if row is None else StoredResponse(*row)
 
 
-def _replay(db, existing: StoredResponse, submission: Submission) -> Stored:
+def _replay(db, existing: StoredResponse, submission: Submission, scores=None) -> Stored:
     """The stored response as the answer to a retry of it; only a retry may read it back.
 
     Asked only once the INSERT was refused, so the comparisons cost nothing on the way of a
-    new submission.
+    new submission. ``scores``: the stored response's, when the refused statement brought them.
     """
     if (existing.intervention_id, existing.wave_id, existing.participant_site_id) != (
         submission.intervention.id,
@@ -387,9 +376,10 @@ def _replay(db, existing: StoredResponse, submission: Submission) -> Stored:
         raise SubmissionIdReused()
     if not _same_submission(existing, submission):
         raise SubmissionConflict()
-    scores: dict[str, dict[str, float | None]] = {}
-    for key, scale, value in execute(db, _SCORES_OF, {"response_id": existing.id}):
-        scores.setdefault(key, {})[scale] = value
+    if scores is None:
+        scores = {}
+        for key, scale, value in execute(db, _SCORES_OF, {"response_id": existing.id}):
+            scores.setdefault(key, {})[scale] = value
     return Stored(existing, False, scores)
 
 

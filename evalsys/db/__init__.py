@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import engine_from_config, event
 from sqlalchemy.engine import Engine
 
+from evalsys.db.held_connections import HeldConnections
 from evalsys.db.statements import direct_connection
 from evalsys.db.transactions import get_session_factory, get_tm_session
 from evalsys.json_text import dumps
@@ -87,12 +88,13 @@ def includeme(config) -> None:
     config.add_request_method(dbsession, reify=True)
 
     # On PostgreSQL a second pool, whose connections stay in autocommit (see direct_connection).
-    direct_engine = None
+    direct_engine = held = None
     if engine.dialect.name == "postgresql":
         direct_engine = get_engine(settings, autocommit=True)
+        held = HeldConnections(direct_engine)  # one per thread, kept between requests
     config.registry["db_direct_engine"] = direct_engine
 
     def dbconnection(request):
-        return direct_connection(request, direct_engine, session_factory)
+        return direct_connection(request, held, session_factory)
 
     config.add_request_method(dbconnection, reify=True)

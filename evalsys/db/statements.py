@@ -176,21 +176,20 @@ def _cursor(connection, driver, plan: _Plan):
     return cursor
 
 
-def direct_connection(request, engine, session_factory):
-    """A pooled connection in autocommit for this request, or else the request's session.
+def direct_connection(request, held, session_factory):
+    """A connection in autocommit for this request, or else the request's session.
 
     On the connection each statement is its own transaction: no BEGIN and COMMIT round trips
     and no transaction manager, for reads and for writes made in one statement (the submission
-    path's). ``engine`` is the app's autocommit engine (PostgreSQL), or None: then, and under
-    the tests, whose whole world is one rolled-back connection, the request's session is
-    returned and :func:`execute` runs the statements in its transaction (on SQLite a response
-    and its scores are two statements).
+    path's). ``held`` is the app's :class:`~evalsys.db.held_connections.HeldConnections` on its
+    autocommit engine (PostgreSQL): the thread's own connection, kept from request to request.
+    Without it (SQLite), and under the tests, whose whole world is one rolled-back connection,
+    the request's session is returned and :func:`execute` runs the statements in its
+    transaction (on SQLite a response and its scores are two statements).
     """
-    if engine is None or isinstance(session_factory.kw["bind"], Connection):
+    if held is None or isinstance(session_factory.kw["bind"], Connection):
         return request.dbsession
-    connection = engine.connect()
-    request.add_finished_callback(lambda _request: connection.close())
-    return connection
+    return held.connection()
 
 
 def insert_unless_conflict(db, table, returning: tuple):

@@ -7,12 +7,14 @@ near each request schema (right and wrong types, formats, lengths, extra and mis
 
 from __future__ import annotations
 
+import fastjsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from evalsys.api.openapi import document
-from evalsys.api.requests import _accepts, validation_errors
+from evalsys.api.requests import _accepts, _compiled, validation_errors
+from evalsys.api.submission_check import conforms_check, submission_conforms
 
 REQUEST_SCHEMAS = (
     "ResponseSubmission",
@@ -120,3 +122,51 @@ def test_near_valid_submissions_get_the_same_verdict_from_both(body):
     assert _accepts("ResponseSubmission", body) == (
         validation_errors("ResponseSubmission", body) == []
     )
+
+
+def test_the_quick_submission_check_is_written_for_the_current_schema():
+    # If this fails, the schema of ResponseSubmission changed: bring api/submission_check.py
+    # (WRITTEN_FOR and submission_conforms) up to date with it.
+    assert conforms_check("ResponseSubmission") is submission_conforms
+    assert conforms_check("SiteCreate") is None
+
+
+@settings(max_examples=500, deadline=None)
+@given(body=near_valid_submissions())
+def test_what_the_quick_submission_check_accepts_both_others_accept(body):
+    if submission_conforms(body):
+        assert validation_errors("ResponseSubmission", body) == []
+        assert _compiled_accepts(body)
+
+
+@pytest.mark.parametrize(
+    "change, conforms",
+    [
+        ({"submission_id": "1b4e28ba2fa111d2883f0016d3cca427"}, False),
+        ({"submission_id": "1B4E28BA-2FA1-11D2-883F-0016D3CCA42G"}, False),
+        ({"language": "nl\n"}, True),  # jsonschema's $ allows a final newline
+        ({"link": ""}, False),
+        ({"participant_code": "x" * 65}, False),
+        ({"answers": {"brs_1": True}}, False),
+        ({"answers": {"brs_1": [1.0]}}, True),  # 1.0 is an integer to JSON Schema
+        ({"duration_seconds": 2.0}, True),
+        ({"submitted_at": "2026-11-28T12:00:00Z"}, True),
+    ],
+)
+def test_the_quick_check_leaves_what_it_is_unsure_of_to_the_others(change, conforms):
+    body = {**VALID_SUBMISSION, **change}
+    assert submission_conforms(VALID_SUBMISSION)
+    assert not submission_conforms(body)
+    # ...which decide as before: json_body stores a body that jsonschema accepts, also
+    # after the compiled check refused it (nl\n), and explains the others.
+    explained = validation_errors("ResponseSubmission", body)
+    assert not (_accepts("ResponseSubmission", body) and explained)
+    assert (explained == []) == conforms
+
+
+def _compiled_accepts(body) -> bool:
+    try:
+        _compiled("ResponseSubmission")(body)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
