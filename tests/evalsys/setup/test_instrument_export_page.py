@@ -72,10 +72,16 @@ def test_every_link_downloads_what_reads_back_the_same(testapp, dbsession, tm, e
     assert {fmt for *_rest, fmt, _version in links} == {"xlsform", "redcap", "yaml"}
     assert len(links) == 3 * len({(i, v) for _u, i, _f, v in links})  # three per instrument
     for url, instrument_id, fmt, version in links:
+        original = stored.find(dbsession, instrument_id, version)
+        if original.outside_names and fmt != "yaml":
+            # Registered by another test of this process (a block whose condition names
+            # another block's item): a form cannot hold it alone, which the page says (409);
+            # YAML can.
+            testapp.get(url, status=409)
+            continue
         response = testapp.get(url, status=200)
         assert response.content_type == MEDIA[fmt]
         assert f'filename="{instrument_id}-{version}.' in response.headers["Content-Disposition"]
-        original = stored.find(dbsession, instrument_id, version)
         again = read_back(response.body, fmt)
         assert (again.id, again.version) == (instrument_id, version), url
         assert again.fingerprint == original.fingerprint, url
