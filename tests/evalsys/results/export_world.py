@@ -250,3 +250,27 @@ def coded_answers(n: int, wave: int) -> dict:
         {"often": 3, "why": 2, "hours": 7},
         {"often": 98, "hours": 99},
     ][n % 4]
+
+
+def coded(dbsession, tm) -> ExportWorld:
+    """Eight people answering :func:`coded_instrument` (labels, missing codes, a condition),
+    some answers written past validation: the world of the Stata, R and SPSS syntax tests."""
+    return build(
+        dbsession,
+        tm,
+        people=8,
+        instrument=coded_instrument(),
+        answers=coded_answers,
+        written_past_validation=True,
+    )
+
+
+def export(dbsession, world, fmt: str, tmp_path, language: str = "nl", **options):
+    """The path of ``world``'s export in ``fmt``, written as the download writes it."""
+    from evalsys.results import export_files, exports
+
+    path = tmp_path / f"export-{fmt}.{exports.EXTENSIONS[fmt]}"
+    export_files.write_file(
+        dbsession, world.intervention, fmt, str(path), language=language, **options
+    )
+    return path

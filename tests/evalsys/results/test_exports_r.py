@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from evalsys.results import export_files, exports
+from evalsys.results import exports
 from evalsys.results.export_r import r_string
 
 from . import export_reading, export_world
@@ -22,20 +22,11 @@ needs_r = pytest.mark.skipif(
 
 @pytest.fixture
 def world(dbsession, tm):
-    return export_world.build(
-        dbsession,
-        tm,
-        people=8,
-        instrument=export_world.coded_instrument(),
-        answers=export_world.coded_answers,
-        written_past_validation=True,
-    )
+    return export_world.coded(dbsession, tm)
 
 
 def export(dbsession, world, fmt, tmp_path, language="nl"):
-    path = tmp_path / f"export-{fmt}.{exports.EXTENSIONS[fmt]}"
-    export_files.write_file(dbsession, world.intervention, fmt, str(path), language=language)
-    return path
+    return export_world.export(dbsession, world, fmt, tmp_path, language)
 
 
 def test_the_zip_holds_the_international_csv_and_an_ascii_script(dbsession, world, tmp_path):

@@ -11,36 +11,18 @@ import datetime as dt
 import pyreadstat
 import pytest
 
-import surveys
-from evalsys.results import export_files, exports
+from evalsys.results import exports
 
 from . import export_reading, export_world
-
-NOT_APPLICABLE_READY = hasattr(surveys.Questionnaire, "not_applicable")
-needs_not_applicable = pytest.mark.skipif(
-    not NOT_APPLICABLE_READY,
-    reason="surveys.Questionnaire.not_applicable (issue 23, core step 2) is not there yet",
-)
 
 
 @pytest.fixture
 def world(dbsession, tm):
-    return export_world.build(
-        dbsession,
-        tm,
-        people=8,
-        instrument=export_world.coded_instrument(),
-        answers=export_world.coded_answers,
-        written_past_validation=True,
-    )
+    return export_world.coded(dbsession, tm)
 
 
 def export(dbsession, world, fmt, tmp_path, language="nl"):
-    path = tmp_path / f"export-{fmt}.{exports.EXTENSIONS[fmt]}"
-    export_files.write_file(
-        dbsession, world.intervention, fmt, str(path), language=language, csv_style="international"
-    )
-    return path
+    return export_world.export(dbsession, world, fmt, tmp_path, language, csv_style="international")
 
 
 def test_the_dta_has_labels_and_missing_codes_as_extended_missing_values(
@@ -98,7 +80,6 @@ def test_the_sav_has_the_declared_missing_codes_as_user_missing(dbsession, world
     assert sorted(plain["often"].dropna().unique()) == [1.0, 3.0]
 
 
-@needs_not_applicable
 @pytest.mark.parametrize("fmt", ["dta", "sav"])
 def test_a_question_not_asked_is_not_applicable_apart_from_missing(dbsession, world, tmp_path, fmt):
     path = export(dbsession, world, fmt, tmp_path, language="en")
