@@ -13,8 +13,11 @@ import secrets
 
 import pytest
 import sqlalchemy as sa
+from selenium.common.exceptions import NoSuchElementException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import WebDriverWait
 
 from .. import conditional_forms
 from .conftest import axe_violations, screenshot
@@ -51,20 +54,31 @@ def progress(driver) -> str:
     return driver.find_element(By.CSS_SELECTOR, ".progress-text").text
 
 
+def submit(driver, *keys) -> None:
+    """Press ``keys`` (the last one sends the form) and wait until the next page has come:
+    on a slow start the old page is still there when the next line reads it."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    press(driver, *keys)
+    WebDriverWait(driver, 10).until(staleness_of(page))
+    WebDriverWait(driver, 10, ignored_exceptions=(NoSuchElementException,)).until(
+        lambda d: d.find_element(By.TAG_NAME, "main")
+    )
+
+
 def to_the_leisure_page(driver, live_server, token: str, code: str, seen: list) -> None:
     driver.get(f"{live_server['url']}/s/{token}?lang=nl")
     tab_to(driver, "button[type=submit]")
-    press(driver, Keys.ENTER)
+    submit(driver, Keys.ENTER)
     tab_to(driver, "#f-agree")
     press(driver, Keys.SPACE)
     tab_to(driver, "input[name='under16']")
     press(driver, Keys.SPACE, Keys.ARROW_DOWN)  # "Nee"
-    press(driver, Keys.ENTER)
+    submit(driver, Keys.ENTER)
     tab_to(driver, "#f-code")
-    press(driver, code, Keys.ENTER)
+    submit(driver, code, Keys.ENTER)
     checked(driver, seen)  # the demographics: all optional
     tab_to(driver, "button[type=submit]")
-    press(driver, Keys.ENTER)
+    submit(driver, Keys.ENTER)
     assert progress(driver) == "Deel 2 van 4"
     checked(driver, seen)
 
@@ -73,7 +87,7 @@ def answer_brs(driver) -> None:
     for number in range(1, 7):
         tab_to(driver, f"input[name='brs_{number}']")
         press(driver, Keys.SPACE, Keys.ARROW_DOWN, Keys.ARROW_DOWN)
-    press(driver, Keys.ENTER)
+    submit(driver, Keys.ENTER)
 
 
 def stored_answers(live_server, code: str) -> dict:
@@ -111,12 +125,12 @@ def test_the_group_follows_the_answer_and_a_sporter_sees_every_page(
     press(browser, Keys.SPACE)  # "Ja": the club's name is asked
     assert club_name.is_displayed()
     tab_to(browser, "#f-club_name")
-    press(browser, "HC Zuid", Keys.ENTER)
+    submit(browser, "HC Zuid", Keys.ENTER)
     assert progress(browser) == "Deel 3 van 4"
     checked(browser, seen)  # the team page, with its missing-data code set apart
     tab_to(browser, "input[name='team']")
     press(browser, Keys.SPACE, Keys.ARROW_DOWN, Keys.ARROW_DOWN)  # "Eens"
-    press(browser, Keys.ENTER)
+    submit(browser, Keys.ENTER)
     assert progress(browser) == "Deel 4 van 4"
     checked(browser, seen)
     answer_brs(browser)
@@ -132,7 +146,7 @@ def test_a_page_that_does_not_apply_is_skipped(browser, live_server, conditional
     tab_to(browser, "input[name='sport']")
     press(browser, Keys.SPACE, Keys.ARROW_DOWN)  # "Nee"
     assert not browser.find_element(By.ID, "f-sport_hours").is_displayed()
-    press(browser, Keys.ENTER)
+    submit(browser, Keys.ENTER)
     assert progress(browser) == "Deel 3 van 3"  # the team page neither shown nor counted
     assert browser.find_elements(By.NAME, "brs_1")
     checked(browser, seen)
