@@ -27,8 +27,7 @@ from evalsys import audit
 from evalsys.collection import issued_codes
 from evalsys.collection.models import Participant, Response, Score
 from evalsys.collection.participant_codes import CodeError, clean_code
-from evalsys.collection.submission_errors import InvalidAnswers
-from evalsys.collection.submissions import BLANKS_ALLOWED_MODES
+from evalsys.collection.submissions import assess, flag_names
 from evalsys.collection.versions import current_version
 from evalsys.db.meta import utcnow
 from evalsys.programme import questionnaires
@@ -305,14 +304,11 @@ def _new_version(
     # may have a newer version meanwhile.
     row = db.get(Questionnaire, old.questionnaire_id)
     questionnaire = questionnaires.load(row)
-    # A paper or imported response may hold blanks (stored as not answered): a correction of
-    # it keeps that right, as its entry had it.
-    assessment = questionnaire.assess(
-        answers, old.duration_seconds, blanks_allowed=old.mode in BLANKS_ALLOWED_MODES
+    # A paper or imported response may hold blanks: a correction keeps the right its entry had.
+    assessment = assess(
+        questionnaire, answers, old.duration_seconds, mode=old.mode, language=old.language
     )
-    if assessment.errors:
-        raise InvalidAnswers(assessment.errors, old.language)
-    flags = {f"{block}:{flag}" for block, names in assessment.flags.items() for flag in names}
+    flags = flag_names(assessment)
     entered_code = None
     if keep_code_flags:
         flags |= {f for f in old.quality_flags or [] if f in CODE_FLAGS}

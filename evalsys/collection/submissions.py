@@ -119,6 +119,27 @@ class Stored:
     questionnaire_version: int | None = None  # known when created; a retry reads it if needed
 
 
+def assess(questionnaire, answers, duration_seconds, *, mode: str, language: str):
+    """The answers validated, scored and flagged as those of a response that came in by
+    ``mode``; :class:`InvalidAnswers` (in ``language``) when any of them is wrong.
+
+    Paper and import bring what a participant answered elsewhere: a required question left
+    empty there is stored as not answered. The survey, the API and ODK ask again instead. A
+    correction is judged by the way its response came in.
+    """
+    assessment = questionnaire.assess(
+        answers, duration_seconds, blanks_allowed=mode in BLANKS_ALLOWED_MODES
+    )
+    if assessment.errors:
+        raise InvalidAnswers(assessment.errors, language)
+    return assessment
+
+
+def flag_names(assessment) -> set[str]:
+    """The stored form of an assessment's quality flags: ``<block>:<flag>``."""
+    return {f"{block}:{flag}" for block, names in assessment.flags.items() for flag in names}
+
+
 def normalise_submission_id(value) -> str:
     try:
         return str(uuid.UUID(str(value)))
@@ -179,15 +200,13 @@ def _store(db, submission: Submission) -> Stored:
     if current is None:
         raise SubmissionError("this intervention has no questionnaire yet; ask the evaluator")
     questionnaire = current.questionnaire
-    # Paper and import bring what a participant answered elsewhere: a required question left
-    # empty there is stored as not answered. The survey, the API and ODK ask again instead.
-    assessment = questionnaire.assess(
+    assessment = assess(
+        questionnaire,
         submission.answers,
         submission.duration_seconds,
-        blanks_allowed=submission.mode in BLANKS_ALLOWED_MODES,
+        mode=submission.mode,
+        language=submission.language,
     )
-    if assessment.errors:
-        raise InvalidAnswers(assessment.errors, submission.language)
     code = _clean_code(submission)
     if submission.test:
         code = _test_code(code)
@@ -208,7 +227,7 @@ def _store(db, submission: Submission) -> Stored:
         for instrument_id, by_scale in scores.items()
         for scale_id, score in by_scale.items()
     ]
-    flags = {f"{block}:{flag}" for block, names in assessment.flags.items() for flag in names}
+    flags = flag_names(assessment)
     now = utcnow()
     values = {
         "submission_id": submission.submission_id,

@@ -7,8 +7,8 @@ from pyramid.httpexceptions import HTTPNotFound
 from pyramid.view import view_config, view_defaults
 
 from evalsys.collection.models import TEST_CODE_PREFIX
-from evalsys.collection.submission_errors import InvalidAnswers, WrongSite
-from evalsys.collection.submissions import Submission, submit
+from evalsys.collection.submission_errors import WrongSite
+from evalsys.collection.submissions import Submission, assess, submit
 from evalsys.collection.survey.context import SurveyLinkContext
 from evalsys.collection.survey.state import SurveyState
 from evalsys.collection.survey.views import SurveyViews
@@ -86,9 +86,13 @@ class PreviewViews(_Trying):
         return False  # nobody's answers are looked up, and none are stored
 
     def store(self, submission: Submission) -> None:
-        assessment = self.questionnaire.assess(submission.answers, submission.duration_seconds)
-        if assessment.errors:
-            raise InvalidAnswers(assessment.errors, submission.language)
+        assess(
+            self.questionnaire,
+            submission.answers,
+            submission.duration_seconds,
+            mode=submission.mode,
+            language=submission.language,
+        )
 
 
 @view_defaults(route_name="site.link_test", permission="collect", context=SiteContext)
